@@ -1,0 +1,106 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// ClinPipe: a clinical text NLP pipeline over PCRE2 and ICU.
+///
+/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`), the core model (`ClinPipeCore`), the
+/// text engine (`ClinPipeText`), one target per stage, the umbrella registry of built-in stages (`ClinPipeStages`),
+/// input/output (`ClinPipeIO`), the streaming runner (`ClinPipeRunner`), the reusable command line (`ClinPipeCLI`)
+/// and the `clinpipe` executable.
+
+/// The built-in stages: each is its own target and library product so that another tool can `import SpineStage`.
+let stageTargets: [(name: String, rules: Bool, testDependencies: [String])] = [
+    ("LexiconStage", false, []),
+    ("NormalizeStage", true, []),
+    ("SentencesStage", true, ["NormalizeStage"]),
+    ("SectionsStage", true, ["NormalizeStage", "SentencesStage"]),
+    ("DatesStage", true, ["NormalizeStage"]),
+    ("DrugsStage", true, ["NormalizeStage"]),
+    ("SpineStage", true, ["NormalizeStage", "SentencesStage"]),
+    ("ContextStage", true, ["NormalizeStage", "SentencesStage", "LexiconStage", "DrugsStage", "SpineStage", "DatesStage"]),
+]
+
+let stageProducts: [Product] = stageTargets.map { .library(name: $0.name, targets: [$0.name]) }
+
+let stageTargetDefinitions: [Target] = stageTargets.flatMap { stage -> [Target] in
+    [
+        .target(
+            name: stage.name,
+            dependencies: ["ClinPipeCore", "ClinPipeText"],
+            exclude: stage.rules ? ["Rules"] : [],
+            plugins: stage.rules ? [.plugin(name: "RuleCompilerPlugin")] : []
+        ),
+        .testTarget(
+            name: stage.name + "Tests",
+            dependencies: [.target(name: stage.name), "ClinPipeTestSupport", "ClinPipeText"]
+                + stage.testDependencies.map { .target(name: $0) }
+        ),
+    ]
+}
+
+let package = Package(
+    name: "ClinPipe",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "clinpipe", targets: ["clinpipe"]),
+        .library(name: "ClinPipeCore", targets: ["ClinPipeCore"]),
+        .library(name: "ClinPipeText", targets: ["ClinPipeText"]),
+        .library(name: "ClinPipeIO", targets: ["ClinPipeIO"]),
+        .library(name: "ClinPipeRunner", targets: ["ClinPipeRunner"]),
+        .library(name: "ClinPipeStages", targets: ["ClinPipeStages"]),
+        .library(name: "ClinPipeCLI", targets: ["ClinPipeCLI"]),
+        .plugin(name: "RuleCompilerPlugin", targets: ["RuleCompilerPlugin"]),
+        .plugin(name: "ValidateRules", targets: ["ValidateRules"]),
+    ] + stageProducts,
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(
+            name: "CICUShim",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        .target(name: "ClinPipeCore"),
+        .target(name: "ClinPipeText", dependencies: ["ClinPipeCore", "CPCRE2", "CICUShim"]),
+        .target(name: "ClinPipeStages", dependencies: ["ClinPipeCore"] + stageTargets.map { .target(name: $0.name) }),
+        .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore"]),
+        .target(name: "ClinPipeRunner", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
+        .target(
+            name: "ClinPipeCLI",
+            dependencies: [
+                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "clinpipe", dependencies: ["ClinPipeCLI", "ClinPipeStages"]),
+
+        // Rule files (lexicons, heading tables, trigger rules) are validated and embedded at build time.
+        .executableTarget(name: "clinpipe-rulec", dependencies: ["ClinPipeCore", "ClinPipeText"], path: "Tools/RuleCompiler"),
+        .plugin(name: "RuleCompilerPlugin", capability: .buildTool(), dependencies: ["clinpipe-rulec"]),
+        .plugin(
+            name: "ValidateRules",
+            capability: .command(
+                intent: .custom(verb: "validate-rules", description: "Validate every rule and lexicon file")
+            ),
+            dependencies: ["clinpipe-rulec"]
+        ),
+
+        .target(name: "ClinPipeTestSupport", dependencies: ["ClinPipeCore"], path: "Tests/ClinPipeTestSupport"),
+        .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),
+        .testTarget(
+            name: "ClinPipeRunnerTests",
+            dependencies: ["ClinPipeRunner", "ClinPipeStages", "ClinPipeTestSupport"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ClinPipeCLI", "ClinPipeRunner", "ClinPipeStages", "ClinPipeIO", "ClinPipeTestSupport"]
+        ),
+    ] + stageTargetDefinitions
+)

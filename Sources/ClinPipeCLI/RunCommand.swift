@@ -1,0 +1,94 @@
+import ArgumentParser
+import ClinPipeCore
+import ClinPipeIO
+import ClinPipeRunner
+import Foundation
+
+extension OffsetUnit: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `clinpipe run INPUT...`
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipeline over documents and write one record per document.",
+        discussion: """
+            INPUT is a folder (every .txt file, recursively; the id is the path without extension), a .jsonl \
+            file ({"id", "text", "annotations"} per line), a .csv file (--id-column, --text-column), any other \
+            file as one document, or '-' for JSONL on standard input. Bad records become error records \
+            ({"id", "error"}) and the run goes on; the exit status is non-zero only for fatal problems.
+            """)
+
+    @Argument(help: "Inputs: folders, .jsonl, .csv or .txt files, or '-' for standard input.")
+    var inputs: [String]
+
+    @OptionGroup var pipelineOptions: PipelineOptions
+
+    @Option(name: .long, help: "Output format: jsonl or csv.")
+    var format: OutputFormat = .jsonl
+
+    @Option(name: .long, help: ArgumentHelp("Output file, or '-' for standard output.", valueName: "PATH"))
+    var out: String = "-"
+
+    @Option(name: .long, help: "Worker threads (default: active cores).")
+    var jobs: Int = RunOptions.activeCores
+
+    @Option(name: .long, help: "Offset unit of output and input annotations: codepoint, utf16 or utf8.")
+    var offsets: OffsetUnit = .codepoint
+
+    @Option(name: .long, help: "CSV input: the id column.")
+    var idColumn: String = "id"
+
+    @Option(name: .long, help: "CSV input: the text column.")
+    var textColumn: String = "text"
+
+    @Option(name: .long, help: "Documents larger than this many MiB become error records.")
+    var maxDocumentMib: Int = 512
+
+    @Flag(name: .long, help: "No progress line, even on a terminal.")
+    var quiet = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if maxDocumentMib < 1 { throw ValidationError("--max-document-mib must be at least 1") }
+    }
+
+    func run() throws {
+        let pipeline: Pipeline
+        do { pipeline = try pipelineOptions.makePipeline(registry: ClinPipeCommand.registry) } catch {
+            fail("invalid pipeline: \(error)")
+        }
+        var sourceOptions = SourceOptions()
+        sourceOptions.idColumn = idColumn
+        sourceOptions.textColumn = textColumn
+        sourceOptions.maximumDocumentBytes = maxDocumentMib << 20
+        let source: DocumentSource
+        do { source = ConcatenatedSource(try inputs.map { try sourceOptions.openSource($0) }) } catch {
+            fail("\(error)")
+        }
+        let sink: OutputSink
+        do { sink = out == "-" ? .standardOutput() : try OutputSink(path: out) } catch { fail("\(error)") }
+
+        let runner = Runner(pipeline: pipeline, encoder: format.makeEncoder(offsets: offsets),
+                            options: RunOptions(jobs: jobs, offsets: offsets))
+        let showProgress = !quiet && isatty(2) != 0
+        let progress: (@Sendable (RunSummary) -> Void)? = showProgress ? RunCommand.printProgress : nil
+        do {
+            let summary = try runner.run(source: source, sink: sink, progress: progress)
+            if showProgress { RunCommand.printProgress(summary, final: true) }
+        } catch {
+            fail("\(error)", code: 1)
+        }
+    }
+
+    /// The progress line on standard error: counts and throughput, never document content.
+    @Sendable static func printProgress(_ summary: RunSummary) { printProgress(summary, final: false) }
+
+    static func printProgress(_ summary: RunSummary, final: Bool) {
+        let megabytes = Double(summary.textBytes) / 1e6
+        let rate = summary.seconds > 0 ? megabytes / summary.seconds : 0
+        let line = "\r\(summary.records) documents, \(summary.errors) errors, "
+            + String(format: "%.1f MB in %.1f s, %.1f MB/s", megabytes, summary.seconds, rate) + (final ? "\n" : " ")
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

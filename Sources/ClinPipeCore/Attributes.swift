@@ -1,0 +1,55 @@
+/// The attributes of an annotation or a document: an ordered list of unique keys with typed values.
+///
+/// Keys keep the order in which they were first set, so output is deterministic without sorting. An empty
+/// `Attributes` allocates nothing; lookups are linear, which is faster than hashing for the handful of keys an
+/// annotation carries.
+public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+    public private(set) var pairs: [(key: String, value: AttributeValue)] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, AttributeValue)...) {
+        for (key, value) in elements { self[key] = value }
+    }
+
+    public init(_ pairs: [(String, AttributeValue)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public var isEmpty: Bool { pairs.isEmpty }
+    public var count: Int { pairs.count }
+    public var keys: [String] { pairs.map(\.key) }
+
+    /// The value for `key`; setting `nil` removes the key.
+    public subscript(key: String) -> AttributeValue? {
+        get {
+            for pair in pairs where pair.key == key { return pair.value }
+            return nil
+        }
+        set {
+            if let index = pairs.firstIndex(where: { $0.key == key }) {
+                if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
+            } else if let newValue {
+                pairs.append((key, newValue))
+            }
+        }
+    }
+
+    public func makeIterator() -> IndexingIterator<[(key: String, value: AttributeValue)]> {
+        pairs.makeIterator()
+    }
+
+    public static func == (lhs: Attributes, rhs: Attributes) -> Bool {
+        guard lhs.pairs.count == rhs.pairs.count else { return false }
+        for (l, r) in zip(lhs.pairs, rhs.pairs) where l.key != r.key || l.value != r.value { return false }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(pairs.count)
+        for pair in pairs {
+            hasher.combine(pair.key)
+            hasher.combine(pair.value)
+        }
+    }
+}

@@ -1,0 +1,216 @@
+/// An exact alignment between an original text and a derived text (a layer), both measured in **UTF-8 bytes**.
+///
+/// The map is a sorted list of `edits`; text between edits is identical in both, so positions there shift by a
+/// constant. Inside an edit the correspondence is unknown, so a span that begins or ends strictly inside an edit
+/// widens to the edit's edges. At an edit's edge a span keeps out text that was only inserted or deleted there.
+///
+/// Invariants (checked at construction): edits are sorted, their ranges lie within the two texts, and two
+/// consecutive edits are separated by at least one unchanged byte in both texts (touching edits are merged).
+public struct OffsetMap: Sendable, Hashable {
+    /// `originalRange` in the original text became `layerRange` in the layer. Either may be empty.
+    public struct Edit: Sendable, Hashable {
+        public var originalRange: Range<Int>
+        public var layerRange: Range<Int>
+        public init(originalRange: Range<Int>, layerRange: Range<Int>) {
+            self.originalRange = originalRange
+            self.layerRange = layerRange
+        }
+    }
+
+    public let edits: [Edit]
+    /// Length of the original text in UTF-8 bytes.
+    public let originalLength: Int
+    /// Length of the layer's text in UTF-8 bytes.
+    public let layerLength: Int
+
+    /// The map of a layer identical to its original.
+    public static func identity(length: Int) -> OffsetMap {
+        OffsetMap(uncheckedEdits: [], originalLength: length, layerLength: length)
+    }
+
+    /// Builds a map from edits sorted by position. Touching or overlapping edits are merged.
+    /// - Throws: `OffsetMapError` if the edits are unsorted, out of bounds, or disagree on the unchanged text.
+    public init(edits: [Edit], originalLength: Int, layerLength: Int) throws {
+        var merged: [Edit] = []
+        merged.reserveCapacity(edits.count)
+        for edit in edits {
+            guard edit.originalRange.lowerBound >= 0, edit.layerRange.lowerBound >= 0,
+                edit.originalRange.upperBound <= originalLength, edit.layerRange.upperBound <= layerLength
+            else { throw OffsetMapError.outOfBounds }
+            if let last = merged.last {
+                guard edit.originalRange.lowerBound >= last.originalRange.upperBound,
+                    edit.layerRange.lowerBound >= last.layerRange.upperBound
+                else { throw OffsetMapError.unsorted }
+                let gapOriginal = edit.originalRange.lowerBound - last.originalRange.upperBound
+                let gapLayer = edit.layerRange.lowerBound - last.layerRange.upperBound
+                guard gapOriginal == gapLayer else { throw OffsetMapError.inconsistentGap }
+                if gapOriginal == 0 {
+                    merged[merged.count - 1] = Edit(
+                        originalRange: last.originalRange.lowerBound..<edit.originalRange.upperBound,
+                        layerRange: last.layerRange.lowerBound..<edit.layerRange.upperBound)
+                    continue
+                }
+            } else {
+                guard edit.originalRange.lowerBound == edit.layerRange.lowerBound else {
+                    throw OffsetMapError.inconsistentGap
+                }
+            }
+            merged.append(edit)
+        }
+        let tailOriginal = originalLength - (merged.last?.originalRange.upperBound ?? 0)
+        let tailLayer = layerLength - (merged.last?.layerRange.upperBound ?? 0)
+        guard tailOriginal == tailLayer else { throw OffsetMapError.inconsistentGap }
+        self.init(uncheckedEdits: merged, originalLength: originalLength, layerLength: layerLength)
+    }
+
+    private init(uncheckedEdits: [Edit], originalLength: Int, layerLength: Int) {
+        self.edits = uncheckedEdits
+        self.originalLength = originalLength
+        self.layerLength = layerLength
+    }
+
+    /// True when the layer equals the original.
+    public var isIdentity: Bool { edits.isEmpty }
+
+    /// Maps a half-open span of the layer to the original text (UTF-8 bytes), widening at edits.
+    public func toOriginal(_ range: Range<Int>) -> Range<Int> {
+        Self.mapSpan(range, edits: edits, from: \.layerRange, to: \.originalRange)
+    }
+
+    /// Maps a half-open span of the original text to the layer (UTF-8 bytes), widening at edits.
+    public func toLayer(_ range: Range<Int>) -> Range<Int> {
+        Self.mapSpan(range, edits: edits, from: \.originalRange, to: \.layerRange)
+    }
+
+    /// Maps a layer position to the original, as the start of a span would map.
+    public func toOriginal(position: Int) -> Int { toOriginal(position..<position).lowerBound }
+
+    /// Maps an original position to the layer, as the start of a span would map.
+    public func toLayer(position: Int) -> Int { toLayer(position..<position).lowerBound }
+
+    /// The map from the original of `self` to the layer of `next`, where `next` maps `self`'s layer onward.
+    /// Edits of the two maps that touch or overlap become one edit.
+    public func composed(with next: OffsetMap) -> OffsetMap {
+        precondition(next.originalLength == layerLength, "composed maps must share the middle text")
+        if edits.isEmpty { return OffsetMap(uncheckedEdits: next.edits, originalLength: originalLength, layerLength: next.layerLength) }
+        if next.edits.isEmpty { return OffsetMap(uncheckedEdits: edits, originalLength: originalLength, layerLength: next.layerLength) }
+        // Intervals in the middle text: the layer side of `self`, the original side of `next`.
+        var clusters: [ClosedRange<Int>] = []
+        var i = 0, j = 0
+        while i < edits.count || j < next.edits.count {
+            let interval: ClosedRange<Int>
+            if j >= next.edits.count || (i < edits.count && edits[i].layerRange.lowerBound <= next.edits[j].originalRange.lowerBound) {
+                interval = edits[i].layerRange.lowerBound...edits[i].layerRange.upperBound
+                i += 1
+            } else {
+                interval = next.edits[j].originalRange.lowerBound...next.edits[j].originalRange.upperBound
+                j += 1
+            }
+            if let last = clusters.last, interval.lowerBound <= last.upperBound {
+                clusters[clusters.count - 1] = last.lowerBound...max(last.upperBound, interval.upperBound)
+            } else {
+                clusters.append(interval)
+            }
+        }
+        var result: [Edit] = []
+        result.reserveCapacity(clusters.count)
+        for cluster in clusters {
+            let originalLower = Self.lowest(cluster.lowerBound, edits: edits, from: \.layerRange, to: \.originalRange)
+            let originalUpper = Self.highest(cluster.upperBound, edits: edits, from: \.layerRange, to: \.originalRange)
+            let layerLower = Self.lowest(cluster.lowerBound, edits: next.edits, from: \.originalRange, to: \.layerRange)
+            let layerUpper = Self.highest(cluster.upperBound, edits: next.edits, from: \.originalRange, to: \.layerRange)
+            // Edits whose two sides are the same text would be possible only with equal lengths; keep them: an
+            // edit is an upper bound on what changed, never wrong.
+            result.append(Edit(originalRange: originalLower..<originalUpper, layerRange: layerLower..<layerUpper))
+        }
+        // Clusters are separated by at least one byte that no edit touches, so the result keeps the invariants.
+        return OffsetMap(uncheckedEdits: result, originalLength: originalLength, layerLength: next.layerLength)
+    }
+
+    // MARK: - Position mapping
+
+    /// Index of the last edit whose `from` range starts at or before `position`, or -1.
+    private static func lastEdit(startingAtOrBefore position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>) -> Int {
+        var low = 0, high = edits.count
+        while low < high {
+            let mid = (low + high) / 2
+            if edits[mid][keyPath: from].lowerBound <= position { low = mid + 1 } else { high = mid }
+        }
+        return low - 1
+    }
+
+    private static func shift(_ position: Int, after index: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>,
+                              to: KeyPath<Edit, Range<Int>>) -> Int
+    {
+        guard index >= 0 else { return position }
+        let edit = edits[index]
+        return position - edit[keyPath: from].upperBound + edit[keyPath: to].upperBound
+    }
+
+    /// The smallest target position that corresponds to `position`.
+    static func lowest(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        if index >= 0 {
+            let edit = edits[index]
+            let source = edit[keyPath: from]
+            if source.lowerBound == position || position < source.upperBound { return edit[keyPath: to].lowerBound }
+            if source.upperBound == position { return edit[keyPath: to].upperBound }
+        }
+        return shift(position, after: index, edits: edits, from: from, to: to)
+    }
+
+    /// The largest target position that corresponds to `position`.
+    static func highest(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        if index >= 0 {
+            let edit = edits[index]
+            let source = edit[keyPath: from]
+            if position <= source.upperBound && (position > source.lowerBound || source.isEmpty) {
+                return edit[keyPath: to].upperBound
+            }
+            if source.lowerBound == position { return edit[keyPath: to].lowerBound }
+        }
+        return shift(position, after: index, edits: edits, from: from, to: to)
+    }
+
+    private static func mapSpan(_ range: Range<Int>, edits: [Edit], from: KeyPath<Edit, Range<Int>>,
+                                to: KeyPath<Edit, Range<Int>>) -> Range<Int>
+    {
+        if edits.isEmpty { return range }
+        let lower = begin(range.lowerBound, edits: edits, from: from, to: to)
+        let upper = end(range.upperBound, edits: edits, from: from, to: to)
+        return lower..<max(lower, upper)
+    }
+
+    /// Where a span starting at `position` starts: the edit's start if inside one, else past any empty edit here.
+    private static func begin(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        if index >= 0 {
+            let source = edits[index][keyPath: from]
+            if source.lowerBound < position && position < source.upperBound { return edits[index][keyPath: to].lowerBound }
+        }
+        return highest(position, edits: edits, from: from, to: to)
+    }
+
+    /// Where a span ending at `position` ends: the edit's end if inside one, else before any empty edit here.
+    private static func end(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        if index >= 0 {
+            let source = edits[index][keyPath: from]
+            if source.lowerBound < position && position < source.upperBound { return edits[index][keyPath: to].upperBound }
+        }
+        return lowest(position, edits: edits, from: from, to: to)
+    }
+}
+
+/// Why a list of edits cannot form an `OffsetMap`.
+public enum OffsetMapError: Error, Sendable, CustomStringConvertible {
+    case outOfBounds, unsorted, inconsistentGap
+    public var description: String {
+        switch self {
+        case .outOfBounds: "an edit lies outside its text"
+        case .unsorted: "edits are not sorted or overlap"
+        case .inconsistentGap: "unchanged text between edits has different lengths in the two texts"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ClinPipeCore
+
+/// What the pipeline made of one input record: the processed document, or an error with the record's id.
+/// Exactly one result is written per input record.
+public enum DocumentResult: Sendable {
+    case document(Document)
+    case error(id: String, message: String)
+
+    public var id: String {
+        switch self {
+        case .document(let document): document.id
+        case .error(let id, _): id
+        }
+    }
+}
+
+/// The output formats of `clinpipe run`.
+public enum OutputFormat: String, Sendable, CaseIterable, Codable {
+    /// One JSON object per line and document.
+    case jsonl
+    /// One row per annotation, with a header row.
+    case csv
+}
+
+/// Encodes results as bytes of one output format. Encoding happens on worker threads; the runner writes the bytes
+/// in input order.
+public protocol RecordEncoder: Sendable {
+    /// Bytes written once before the first record (a CSV header), if any.
+    var header: [UInt8] { get }
+    /// The bytes of one record, ending with a newline.
+    func encode(_ result: DocumentResult) -> [UInt8]
+}
+
+extension OutputFormat {
+    /// The encoder for this format, with offsets in `unit`.
+    public func makeEncoder(offsets unit: OffsetUnit) -> any RecordEncoder {
+        switch self {
+        case .jsonl: JSONLEncoder(unit: unit)
+        case .csv: CSVEncoder(unit: unit)
+        }
+    }
+}
+
+/// Output offsets for every annotation of a document, converted in one pass.
+struct ConvertedOffsets {
+    let begins: [Int]
+    let ends: [Int]
+
+    init(_ document: Document, unit: OffsetUnit) {
+        let annotations = document.annotations
+        var positions: [Int] = []
+        positions.reserveCapacity(annotations.count * 2)
+        for annotation in annotations {
+            positions.append(annotation.range.lowerBound)
+            positions.append(annotation.range.upperBound)
+        }
+        let converted = OffsetConverter(text: document.text, unit: unit).fromUTF8(positions)
+        var begins: [Int] = [], ends: [Int] = []
+        begins.reserveCapacity(annotations.count)
+        ends.reserveCapacity(annotations.count)
+        for index in annotations.indices {
+            begins.append(converted[2 * index])
+            ends.append(converted[2 * index + 1])
+        }
+        self.begins = begins
+        self.ends = ends
+    }
+}

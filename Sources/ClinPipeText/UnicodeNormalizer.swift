@@ -1,0 +1,84 @@
+import CICUShim
+import ClinPipeCore
+
+/// ICU Unicode normalization of UTF-8 text with an exact offset map (ICU `Normalizer2::normalizeUTF8` with
+/// `Edits`). Thread-safe: ICU's normalizer instances are immutable singletons.
+public enum UnicodeNormalizer {
+    public enum Form: String, Sendable, Codable, CaseIterable {
+        case nfc = "NFC", nfkc = "NFKC", nfd = "NFD", nfkd = "NFKD"
+
+        var code: Int32 {
+            switch self {
+            case .nfc: Int32(CP_NORMALIZATION_NFC)
+            case .nfkc: Int32(CP_NORMALIZATION_NFKC)
+            case .nfd: Int32(CP_NORMALIZATION_NFD)
+            case .nfkd: Int32(CP_NORMALIZATION_NFKD)
+            }
+        }
+    }
+
+    /// Normalizes `text`; the map aligns `text` (original) with the result (layer), in UTF-8 bytes.
+    /// - Throws: `TextEngineError.icu` when ICU fails (never for valid UTF-8 under 2 GiB).
+    public static func normalize(_ text: String, form: Form) throws -> (text: String, map: OffsetMap) {
+        try text.withUTF8Bytes { bytes in
+            var result = cp_normalization()
+            var message = [CChar](repeating: 0, count: 160)
+            let base = UnsafeRawPointer(bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject).assumingMemoryBound(to: CChar.self)
+            let status = cp_normalize_utf8(form.code, base, Int64(bytes.count), &result, &message, Int32(message.count))
+            guard status == 0 else {
+                throw TextEngineError.icu(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            defer { cp_normalization_free(&result) }
+            if result.unchanged != 0 { return (text, .identity(length: bytes.count)) }
+            let output = String(decoding: UnsafeRawBufferPointer(start: result.text, count: Int(result.length)), as: UTF8.self)
+            var edits: [OffsetMap.Edit] = []
+            edits.reserveCapacity(Int(result.edit_count))
+            for index in 0..<Int(result.edit_count) {
+                let edit = result.edits[index]
+                edits.append(OffsetMap.Edit(
+                    originalRange: Int(edit.source_offset)..<Int(edit.source_offset + edit.source_length),
+                    layerRange: Int(edit.result_offset)..<Int(edit.result_offset + edit.result_length)))
+            }
+            let map = try OffsetMap(edits: edits, originalLength: bytes.count, layerLength: Int(result.length))
+            return (output, map)
+        }
+    }
+
+    /// The ICU version this process runs with.
+    public static var icuVersion: String {
+        var buffer = [CChar](repeating: 0, count: 32)
+        cp_icu_version(&buffer, Int32(buffer.count))
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// ICU sentence boundaries over UTF-8 (root locale). Clinical exceptions are the `sentences` stage's job.
+public enum SentenceBoundaries {
+    /// Boundary offsets (UTF-8 bytes), ascending, from 0 to `bytes.count`.
+    public static func boundaries(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Int] {
+        var result = cp_boundaries()
+        var message = [CChar](repeating: 0, count: 160)
+        let base = UnsafeRawPointer(bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject).assumingMemoryBound(to: CChar.self)
+        let status = cp_sentence_boundaries_utf8(base, Int64(bytes.count), &result, &message, Int32(message.count))
+        guard status == 0 else {
+            throw TextEngineError.icu(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        defer { cp_boundaries_free(&result) }
+        return (0..<Int(result.count)).map { Int(result.offsets[$0]) }
+    }
+
+    /// Boundary offsets of a string (UTF-8 bytes).
+    public static func boundaries(in text: String) throws -> [Int] {
+        try text.withUTF8Bytes { try boundaries(in: $0) }
+    }
+}
+
+/// Errors from the text engine's C libraries.
+public enum TextEngineError: Error, Sendable, CustomStringConvertible {
+    case icu(String)
+    public var description: String {
+        switch self {
+        case .icu(let message): "ICU: \(message)"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// The Sentences stage is being written; it is not registered in StageRegistry.builtIn until it is complete.

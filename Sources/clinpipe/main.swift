@@ -1,0 +1,4 @@
+import ClinPipeCLI
+import ClinPipeStages
+
+ClinPipeCommand.main(registry: .builtIn)
