@@ -1,5 +1,7 @@
 import ClinPipeCore
 import LexiconStage
+import NormalizeStage
+import SentencesStage
 
 @_exported import ClinPipeCore
 
@@ -7,6 +9,8 @@ extension StageRegistry {
     /// Every stage that ships with ClinPipe.
     public static let builtIn: StageRegistry = {
         var registry = StageRegistry()
+        registry.register(NormalizeStage.self)
+        registry.register(SentencesStage.self)
         registry.register(LexiconStage.self)
         return registry
     }()
@@ -16,5 +20,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
+        "normalize", "sentences",
     ])
 }

@@ -1,1 +1,161 @@
-// The Sentences stage is being written; it is not registered in StageRegistry.builtIn until it is complete.
+import ClinPipeCore
+import ClinPipeText
+import Foundation
+
+/// The `sentences` stage: `sentence` annotations from ICU sentence breaks over the normalized layer, corrected
+/// for clinical text.
+///
+/// ICU (root locale, UTF-8) proposes boundaries; the stage then removes a boundary after a known abbreviation
+/// (`Dr.`, `p.o.`, `b.i.d.`, `q.h.s.`, `vs.`, `e.g.`, `No. 5`: `Rules/abbreviations.tsv`), after a list number
+/// (`1.`, `a)`), or inside a number, date or level (`L4-5.` ends a sentence only before a capital or the end), and
+/// adds a boundary at every line break: the normalized layer keeps a line per heading, field or paragraph, so a
+/// heading is its own sentence. Sentences exclude surrounding whitespace; their spans are mapped to the original
+/// text.
+public struct SentencesStage: Stage {
+    public struct Configuration: StageConfiguration {
+        /// More abbreviations (TSV with `abbreviation` and `when` columns), added to the built-in list.
+        public var abbreviations: [String] = []
+        /// Break at every line break of the normalized layer.
+        public var breakAtNewlines = true
+        public init() {}
+    }
+
+    public static let descriptor = StageDescriptor(
+        name: "sentences",
+        summary: "Sentences from ICU breaks with clinical abbreviation, list and number exceptions",
+        produces: ["sentence"])
+
+    private let abbreviations: AbbreviationTable
+    private let configuration: Configuration
+    private let stageName: String
+
+    public init(configuration: Configuration = Configuration(), environment: StageEnvironment = StageEnvironment(stageName: "sentences")) throws {
+        var tables = [try RuleTable(name: "abbreviations.tsv", text: EmbeddedRules.text("abbreviations.tsv"), required: ["abbreviation", "when"])]
+        var problems: [String] = []
+        for path in configuration.abbreviations {
+            let url = environment.resolve(path)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                problems.append("cannot read abbreviations \(url.path)")
+                continue
+            }
+            do { tables.append(try RuleTable(name: path, text: text, required: ["abbreviation", "when"])) } catch let error as RuleFileError {
+                problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        self.abbreviations = try AbbreviationTable(tables: tables)
+        self.configuration = configuration
+        self.stageName = environment.stageName
+    }
+
+    public func process(_ document: inout Document) throws {
+        let layer = document.normalized
+        let spans = try layer.text.withUTF8Bytes { try sentenceSpans(in: $0) }
+        let provenance = Provenance(stage: stageName)
+        for span in spans {
+            try document.addAnnotation(type: "sentence", layerRange: span, in: layer, provenance: provenance)
+        }
+    }
+
+    /// Sentence spans (UTF-8 offsets of `bytes`), trimmed of whitespace, in order.
+    public func sentenceSpans(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+        let icu = try SentenceBoundaries.boundaries(in: bytes)
+        var boundaries: [Int] = []
+        boundaries.reserveCapacity(icu.count * 2)
+        var newlineCursor = 0
+        for boundary in icu {
+            // Line breaks between the previous boundary and this one are boundaries too.
+            if configuration.breakAtNewlines {
+                while newlineCursor < boundary {
+                    if bytes[newlineCursor] == 0x0A { boundaries.append(newlineCursor + 1) }
+                    newlineCursor += 1
+                }
+            }
+            if boundary > 0 && boundary < bytes.count && !keepsTogether(bytes, at: boundary) { boundaries.append(boundary) }
+        }
+        boundaries.append(bytes.count)
+        var spans: [Range<Int>] = []
+        var start = 0
+        for boundary in boundaries where boundary > start {
+            var lower = start, upper = boundary
+            while lower < upper && ByteClass.isSpace(bytes[lower]) { lower += 1 }
+            while upper > lower && ByteClass.isSpace(bytes[upper - 1]) { upper -= 1 }
+            if upper > lower { spans.append(lower..<upper) }
+            start = boundary
+        }
+        return spans
+    }
+
+    /// Whether an ICU boundary at `position` (the start of the next sentence) should be removed.
+    private func keepsTogether(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
+        // The last non-space byte before the boundary and the first after.
+        var end = position
+        while end > 0 && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        if end > 0 && bytes[end - 1] == 0x0A { return false }  // a line break is always a boundary
+        guard end > 0, bytes[end - 1] == 0x2E else { return false }  // only periods are reconsidered
+        let next = position < bytes.count ? bytes[position] : 0
+        // The token ending with the period.
+        var tokenStart = end - 1
+        while tokenStart > 0 && !ByteClass.isSpace(bytes[tokenStart - 1]) && bytes[tokenStart - 1] != 0x28 { tokenStart -= 1 }
+        let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])
+        // A list number alone: "1." "12." "a." at the start of a line or sentence.
+        if token.count <= 3, token.dropLast().allSatisfy(ByteClass.isDigit) || (token.count == 2 && ByteClass.isWord(token[0])) {
+            let lineStart = tokenStart == 0 || bytes[tokenStart - 1] == 0x0A
+            if lineStart { return true }
+        }
+        switch abbreviations.rule(for: token, previousWord: previousWord(bytes, before: tokenStart)) {
+        case .always?: return true
+        case .beforeDigit?: return ByteClass.isDigit(next)
+        case .beforeLowercase?: return next >= 0x61 && next <= 0x7A
+        case nil:
+            // A period directly followed by a lowercase letter or digit is not a sentence end (ICU rarely proposes it).
+            return next >= 0x61 && next <= 0x7A
+        }
+    }
+
+    private func previousWord(_ bytes: UnsafeBufferPointer<UInt8>, before position: Int) -> UnsafeBufferPointer<UInt8>? {
+        var end = position
+        while end > 0 && bytes[end - 1] == 0x20 { end -= 1 }
+        guard end > 0, end < position else { return nil }
+        var start = end
+        while start > 0 && !ByteClass.isSpace(bytes[start - 1]) { start -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+}
+
+/// Abbreviations by their lowercased spelling, with the condition under which their period is no sentence end.
+struct AbbreviationTable: Sendable {
+    enum Rule: String { case always, beforeDigit = "before_digit", beforeLowercase = "before_lower" }
+
+    private var single: [[UInt8]: Rule] = [:]
+    /// Two-word abbreviations such as `et al.`, by their last word, with the word before.
+    private var pairs: [[UInt8]: [(previous: [UInt8], rule: Rule)]] = [:]
+
+    init(tables: [RuleTable]) throws {
+        var problems: [String] = []
+        for table in tables {
+            for row in table.rows {
+                guard let rule = Rule(rawValue: row["when"]) else {
+                    problems.append("\(table.name):\(row.line): 'when' must be always, before_digit or before_lower")
+                    continue
+                }
+                let words = row["abbreviation"].lowercased().split(separator: " ").map { Array($0.utf8) }
+                guard let last = words.last, last.last == 0x2E else {
+                    problems.append("\(table.name):\(row.line): an abbreviation ends with a period")
+                    continue
+                }
+                if words.count == 1 { single[last] = rule } else { pairs[last, default: []].append((words[words.count - 2], rule)) }
+            }
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+    }
+
+    func rule(for token: UnsafeBufferPointer<UInt8>, previousWord: UnsafeBufferPointer<UInt8>?) -> Rule? {
+        let key = token.map(ByteClass.lower)
+        if let previousWord, let candidates = pairs[key] {
+            let previous = previousWord.map(ByteClass.lower)
+            if let match = candidates.first(where: { $0.previous == previous }) { return match.rule }
+        }
+        return single[key]
+    }
+}

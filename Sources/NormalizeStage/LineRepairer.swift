@@ -1,0 +1,259 @@
+import ClinPipeCore
+import ClinPipeText
+
+/// Repairs the line structure that PDF text extraction leaves behind, writing the result through an `EditWriter`
+/// so that every change is in the offset map:
+///
+/// - lines hard-wrapped mid-sentence are joined with one space, so a wrapped sentence becomes one line;
+/// - blank lines that only double every line (one extractor's habit) or mark a page break are dropped;
+/// - a paragraph break becomes one blank line (`\n\n`), any other kept line break one `\n`;
+/// - trailing and leading spaces, form feeds and page-number lines next to page breaks are removed, and lines
+///   that repeat as the first or last line of several pages (running headers and footers) too;
+/// - a word hyphenated across lines is rejoined (`treat-\nment` → `treatment`; `self-\ncare` keeps its hyphen).
+///
+/// Headings (all-capital lines), lines that the rules say start or end a line (field labels such as `Decision
+/// rationale:`, list items, `<item>: Upheld`) and short lines followed by a capital keep their line breaks. Blank
+/// lines with spaces in them are paragraph breaks when the text has any (the `pypdf` habit); otherwise empty lines
+/// away from page breaks are (the `pdftotext` habit).
+struct LineRepairer {
+    let rules: LineRules
+    let characters: CharacterCanonicalizer
+
+    /// One physical line of the source.
+    struct Line {
+        /// First and past-the-last byte of the content without surrounding whitespace.
+        var contentStart: Int
+        var contentEnd: Int
+        /// The line's terminator contains a form feed.
+        var pageBreakAfter = false
+        /// The line is blank but contains whitespace characters.
+        var whitespaceOnly = false
+        /// Set when the line is a page artefact to drop.
+        var artifact = false
+        var isBlank: Bool { contentStart == contentEnd }
+        var length: Int { contentEnd - contentStart }
+    }
+
+    enum Joint { case space, none, noneDropHyphen, lineBreak, paragraph }
+
+    func repair(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout EditWriter) throws {
+        var lines = split(bytes)
+        try markArtifacts(&lines, bytes)
+        let content = lines.indices.filter { !lines[$0].isBlank && !lines[$0].artifact }
+        guard let first = content.first else {
+            writer.replace(upTo: bytes.count, with: EmptyCollection(), from: bytes)
+            return
+        }
+        let pypdfStyle = lines.contains { $0.whitespaceOnly }
+        let width = wrapWidth(content.map { lines[$0].length })
+        let lineFeatures = try content.map { try self.features(of: lines[$0], bytes) }
+
+        writer.replace(upTo: lines[first].contentStart, with: EmptyCollection(), from: bytes)
+        for (k, index) in content.enumerated() {
+            let line = lines[index]
+            var joint: Joint?
+            if k + 1 < content.count {
+                let next = content[k + 1]
+                var strong = false, pageBreak = line.pageBreakAfter
+                for between in (index + 1)..<next {
+                    let separator = lines[between]
+                    if separator.pageBreakAfter { pageBreak = true }
+                    if pypdfStyle ? separator.whitespaceOnly : (separator.isBlank && !separator.artifact) { strong = true }
+                }
+                if pageBreak && !pypdfStyle { strong = false }
+                joint = decide(lineFeatures[k], lineFeatures[k + 1], lineLength: line.length, width: width, strong: strong,
+                               decisionAhead: decisionAhead(lineFeatures, from: k + 1))
+            }
+            let dropHyphen = joint == .noneDropHyphen
+            let contentEnd = dropHyphen ? line.contentEnd - 1 : line.contentEnd
+            characters.write(bytes, from: line.contentStart, to: contentEnd, into: &writer)
+            guard let joint else { continue }
+            let nextStart = lines[content[k + 1]].contentStart
+            switch joint {
+            case .space: writer.replace(upTo: nextStart, with: CollectionOfOne(UInt8(ascii: " ")), from: bytes)
+            case .none, .noneDropHyphen: writer.replace(upTo: nextStart, with: EmptyCollection(), from: bytes)
+            case .lineBreak: writer.replace(upTo: nextStart, with: CollectionOfOne(UInt8(ascii: "\n")), from: bytes)
+            case .paragraph: writer.replace(upTo: nextStart, with: [UInt8(ascii: "\n"), UInt8(ascii: "\n")], from: bytes)
+            }
+        }
+        writer.replace(upTo: bytes.count, with: EmptyCollection(), from: bytes)
+    }
+
+    // MARK: - Lines
+
+    private func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
+        var lines: [Line] = []
+        lines.reserveCapacity(bytes.count / 40 + 4)
+        var start = 0
+        var i = 0
+        let count = bytes.count
+        while i <= count {
+            let byte: UInt8 = i < count ? bytes[i] : 0x0A
+            guard byte == 0x0A || byte == 0x0D || byte == 0x0C else {
+                i += 1
+                continue
+            }
+            var line = trimmed(bytes, start, i)
+            var terminatorEnd = i + 1
+            if byte == 0x0D, terminatorEnd < count, bytes[terminatorEnd] == 0x0A { terminatorEnd += 1 }
+            line.pageBreakAfter = byte == 0x0C
+            if i < count || start < count { lines.append(line) }
+            start = terminatorEnd
+            i = terminatorEnd
+        }
+        return lines
+    }
+
+    private func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
+        var contentStart = start
+        while contentStart < end {
+            let length = characters.whitespaceLength(bytes, contentStart, end)
+            if length == 0 { break }
+            contentStart += length
+        }
+        var contentEnd = end
+        // Trailing whitespace: step back over ASCII spaces and multi-byte spaces.
+        while contentEnd > contentStart {
+            var characterStart = contentEnd - 1
+            while characterStart > contentStart && bytes[characterStart] & 0xC0 == 0x80 { characterStart -= 1 }
+            if characters.whitespaceLength(bytes, characterStart, end) == contentEnd - characterStart {
+                contentEnd = characterStart
+            } else {
+                break
+            }
+        }
+        var line = Line(contentStart: contentStart, contentEnd: contentEnd)
+        line.whitespaceOnly = contentStart == contentEnd && end > start
+        return line
+    }
+
+    /// Marks page-number lines next to page breaks, and lines repeated at the top or bottom of several pages.
+    private func markArtifacts(_ lines: inout [Line], _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        let breaks = lines.indices.filter { lines[$0].pageBreakAfter }
+        guard !breaks.isEmpty else { return }
+        func neighbours(of breakIndex: Int) -> (before: Int?, after: Int?) {
+            var before: Int?
+            var i = breakIndex
+            while i >= 0 { if !lines[i].isBlank { before = i; break }; i -= 1 }
+            var after: Int?
+            i = breakIndex + 1
+            while i < lines.count { if !lines[i].isBlank { after = i; break }; i += 1 }
+            return (before, after)
+        }
+        var headerCounts: [ArraySlice<UInt8>: Int] = [:]
+        var footerCounts: [ArraySlice<UInt8>: Int] = [:]
+        func text(_ index: Int) -> ArraySlice<UInt8> {
+            ArraySlice(UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]))
+        }
+        var neighbourList: [(Int?, Int?)] = []
+        for breakIndex in breaks {
+            let (before, after) = neighbours(of: breakIndex)
+            neighbourList.append((before, after))
+            for index in [before, after].compactMap({ $0 }) {
+                let line = lines[index]
+                if try LineRules.matches(rules.artifact, UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])) {
+                    lines[index].artifact = true
+                }
+            }
+            if let after { headerCounts[text(after), default: 0] += 1 }
+            if let before { footerCounts[text(before), default: 0] += 1 }
+        }
+        guard breaks.count >= 2 else { return }
+        for (before, after) in neighbourList {
+            if let after, headerCounts[text(after), default: 0] >= 2, lines[after].length <= 120 { lines[after].artifact = true }
+            if let before, footerCounts[text(before), default: 0] >= 2, lines[before].length <= 120 { lines[before].artifact = true }
+        }
+    }
+
+    // MARK: - Decisions
+
+    struct Features {
+        var heading = false
+        var forcedStart = false
+        var forcedEnd = false
+        var decisionEnd = false
+        /// Ends with `.`, `?`, `!`, `:` or `;` (optionally followed by a closing quote or parenthesis).
+        var terminal = false
+        /// Ends with `.`, `?` or `!` (a sentence end).
+        var sentenceEnd = false
+        /// Ends with a hyphen right after a letter; the letters before it, lowercased.
+        var hyphenatedWord: [UInt8]?
+        /// Ends with a hyphen right after a digit (a date or level cut at the line end: `10-30-`, `L4-`).
+        var hyphenAfterDigit = false
+        var startsDigit = false
+        var startsLowercase = false
+        var startsUppercaseOrDigit = false
+    }
+
+    private func features(of line: Line, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Features {
+        let content = UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])
+        var f = Features()
+        f.forcedStart = try LineRules.matches(rules.start, content)
+        f.forcedEnd = try LineRules.matches(rules.end, content)
+        f.decisionEnd = try LineRules.matches(rules.decision, content)
+        f.heading = isHeading(content)
+        let first = content[0]
+        f.startsLowercase = first >= 0x61 && first <= 0x7A
+        f.startsUppercaseOrDigit = ByteClass.isUpper(first) || ByteClass.isDigit(first)
+        f.startsDigit = ByteClass.isDigit(first)
+        var last = content.count - 1
+        if last > 0, content[last] == 0x22 || content[last] == 0x27 || content[last] == 0x29 { last -= 1 }
+        let end = content[last]
+        f.sentenceEnd = end == 0x2E || end == 0x3F || end == 0x21
+        f.terminal = f.sentenceEnd || end == 0x3A || end == 0x3B
+        if content.count >= 2, content[content.count - 1] == 0x2D {
+            var start = content.count - 2
+            while start >= 0, ByteClass.isWord(content[start]), content[start] < 0x80 { start -= 1 }
+            let word = content[(start + 1)..<(content.count - 1)]
+            if !word.isEmpty, word.allSatisfy({ !ByteClass.isDigit($0) }) { f.hyphenatedWord = word.map(ByteClass.lower) }
+            f.hyphenAfterDigit = ByteClass.isDigit(content[content.count - 2])
+        }
+        return f
+    }
+
+    /// An all-capital line with at least four letters and no lowercase ASCII letter (`CLINICAL CASE SUMMARY`,
+    /// `HISTORY OF PRESENT ILLNESS:`).
+    private func isHeading(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard content.count <= 120 else { return false }
+        var letters = 0, others = 0
+        for byte in content {
+            if byte >= 0x61 && byte <= 0x7A { return false }
+            if ByteClass.isUpper(byte) { letters += 1 } else if byte != 0x20 { others += 1 }
+        }
+        return letters >= 4 && letters >= others * 2 && ByteClass.isUpper(content[0])
+    }
+
+    /// Whether the lines from `k` on form an IMR item line: they reach a decision end before any sentence ends.
+    private func decisionAhead(_ features: [Features], from k: Int) -> Bool {
+        var i = k
+        while i < features.count && i < k + 6 {
+            if features[i].decisionEnd { return true }
+            if features[i].sentenceEnd || features[i].heading || (i > k && features[i].forcedStart) { return false }
+            i += 1
+        }
+        return false
+    }
+
+    private func decide(_ a: Features, _ b: Features, lineLength: Int, width: Int, strong: Bool, decisionAhead: Bool) -> Joint {
+        if a.heading || b.heading { return .paragraph }
+        if b.forcedStart || a.forcedEnd { return strong ? .paragraph : .lineBreak }
+        if a.terminal && decisionAhead { return .paragraph }
+        if a.hyphenAfterDigit && b.startsDigit { return .none }
+        if let word = a.hyphenatedWord, b.startsLowercase {
+            return rules.keptHyphenPrefixes.contains(word) ? .none : .noneDropHyphen
+        }
+        if strong {
+            return (b.startsLowercase && !a.sentenceEnd) ? .space : .paragraph
+        }
+        let short = width >= 40 && lineLength * 10 < width * 6
+        if short && b.startsUppercaseOrDigit { return .lineBreak }
+        return .space
+    }
+
+    /// The typical full line length: the 90th percentile of line lengths (bytes).
+    private func wrapWidth(_ lengths: [Int]) -> Int {
+        guard !lengths.isEmpty else { return 0 }
+        let sorted = lengths.sorted()
+        return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
+    }
+}
