@@ -47,6 +47,7 @@ let package = Package(
         .library(name: "ClinPipeText", targets: ["ClinPipeText"]),
         .library(name: "ClinPipeIO", targets: ["ClinPipeIO"]),
         .library(name: "ClinPipeRunner", targets: ["ClinPipeRunner"]),
+        .library(name: "ClinPipeEvaluation", targets: ["ClinPipeEvaluation"]),
         .library(name: "ClinPipeStages", targets: ["ClinPipeStages"]),
         .library(name: "ClinPipeCLI", targets: ["ClinPipeCLI"]),
         .plugin(name: "RuleCompilerPlugin", targets: ["RuleCompilerPlugin"]),
@@ -70,10 +71,11 @@ let package = Package(
         .target(name: "ClinPipeStages", dependencies: ["ClinPipeCore"] + stageTargets.map { .target(name: $0.name) }),
         .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore"]),
         .target(name: "ClinPipeRunner", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
+        .target(name: "ClinPipeEvaluation", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
         .target(
             name: "ClinPipeCLI",
             dependencies: [
-                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages",
+                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,13 +96,14 @@ let package = Package(
         .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeEvaluationTests", dependencies: ["ClinPipeEvaluation", "ClinPipeTestSupport"]),
         .testTarget(
             name: "ClinPipeRunnerTests",
             dependencies: ["ClinPipeRunner", "ClinPipeStages", "ClinPipeTestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ClinPipeCLI", "ClinPipeRunner", "ClinPipeStages", "ClinPipeIO", "ClinPipeTestSupport"]
+            dependencies: ["ClinPipeCLI", "ClinPipeRunner", "ClinPipeStages", "ClinPipeIO", "ClinPipeEvaluation", "ClinPipeTestSupport"]
         ),
     ] + stageTargetDefinitions
 )
