@@ -138,23 +138,59 @@ public enum JSONText {
     }
 
     /// Appends `value` as a JSON string literal to `bytes`.
-    public static func appendQuoted<S: StringProtocol>(_ value: S, to bytes: inout [UInt8]) {
+    public static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+        value.withUTF8Bytes { appendQuoted($0, to: &bytes) }
+    }
+
+    /// Appends `value` as a JSON string literal to `bytes`.
+    public static func appendQuoted(_ value: Substring, to bytes: inout [UInt8]) {
+        if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0, to: &bytes) }) { return done }
+        appendQuoted(String(value), to: &bytes)
+    }
+
+    /// Appends UTF-8 bytes (valid UTF-8) as a JSON string literal: runs that need no escaping are copied at once.
+    public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for byte in value.utf8 {
+        var runStart = 0
+        for index in 0..<value.count {
+            let byte = value[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F else { continue }
+            if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<index])) }
+            runStart = index + 1
+            bytes.append(UInt8(ascii: "\\"))
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
-            default: bytes.append(byte)
+            case 0x22, 0x5C: bytes.append(byte)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            default:
+                bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
             }
         }
+        if value.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: value[runStart..<value.count])) }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+extension Array where Element == UInt8 {
+    /// Appends the bytes of a string literal.
+    @inlinable public mutating func appendLiteral(_ literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends a decimal integer.
+    public mutating func appendDecimal(_ value: Int) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
     }
 }

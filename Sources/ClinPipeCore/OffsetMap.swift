@@ -15,6 +15,8 @@ public struct OffsetMap: Sendable, Hashable {
             self.originalRange = originalRange
             self.layerRange = layerRange
         }
+
+        @inline(__always) func range(_ side: Side) -> Range<Int> { side == .original ? originalRange : layerRange }
     }
 
     public let edits: [Edit]
@@ -74,12 +76,12 @@ public struct OffsetMap: Sendable, Hashable {
 
     /// Maps a half-open span of the layer to the original text (UTF-8 bytes), widening at edits.
     public func toOriginal(_ range: Range<Int>) -> Range<Int> {
-        Self.mapSpan(range, edits: edits, from: \.layerRange, to: \.originalRange)
+        Self.mapSpan(range, edits: edits, from: .layer, to: .original)
     }
 
     /// Maps a half-open span of the original text to the layer (UTF-8 bytes), widening at edits.
     public func toLayer(_ range: Range<Int>) -> Range<Int> {
-        Self.mapSpan(range, edits: edits, from: \.originalRange, to: \.layerRange)
+        Self.mapSpan(range, edits: edits, from: .original, to: .layer)
     }
 
     /// Maps a layer position to the original, as the start of a span would map.
@@ -115,10 +117,10 @@ public struct OffsetMap: Sendable, Hashable {
         var result: [Edit] = []
         result.reserveCapacity(clusters.count)
         for cluster in clusters {
-            let originalLower = Self.lowest(cluster.lowerBound, edits: edits, from: \.layerRange, to: \.originalRange)
-            let originalUpper = Self.highest(cluster.upperBound, edits: edits, from: \.layerRange, to: \.originalRange)
-            let layerLower = Self.lowest(cluster.lowerBound, edits: next.edits, from: \.originalRange, to: \.layerRange)
-            let layerUpper = Self.highest(cluster.upperBound, edits: next.edits, from: \.originalRange, to: \.layerRange)
+            let originalLower = Self.lowest(cluster.lowerBound, edits: edits, from: .layer, to: .original)
+            let originalUpper = Self.highest(cluster.upperBound, edits: edits, from: .layer, to: .original)
+            let layerLower = Self.lowest(cluster.lowerBound, edits: next.edits, from: .original, to: .layer)
+            let layerUpper = Self.highest(cluster.upperBound, edits: next.edits, from: .original, to: .layer)
             // Edits whose two sides are the same text would be possible only with equal lengths; keep them: an
             // edit is an upper bound on what changed, never wrong.
             result.append(Edit(originalRange: originalLower..<originalUpper, layerRange: layerLower..<layerUpper))
@@ -129,52 +131,55 @@ public struct OffsetMap: Sendable, Hashable {
 
     // MARK: - Position mapping
 
+    /// Which text of an edit a position refers to.
+    enum Side { case original, layer }
+
     /// Index of the last edit whose `from` range starts at or before `position`, or -1.
-    private static func lastEdit(startingAtOrBefore position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>) -> Int {
+    private static func lastEdit(startingAtOrBefore position: Int, edits: [Edit], from: Side) -> Int {
         var low = 0, high = edits.count
         while low < high {
             let mid = (low + high) / 2
-            if edits[mid][keyPath: from].lowerBound <= position { low = mid + 1 } else { high = mid }
+            if edits[mid].range(from).lowerBound <= position { low = mid + 1 } else { high = mid }
         }
         return low - 1
     }
 
-    private static func shift(_ position: Int, after index: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>,
-                              to: KeyPath<Edit, Range<Int>>) -> Int
+    private static func shift(_ position: Int, after index: Int, edits: [Edit], from: Side,
+                              to: Side) -> Int
     {
         guard index >= 0 else { return position }
         let edit = edits[index]
-        return position - edit[keyPath: from].upperBound + edit[keyPath: to].upperBound
+        return position - edit.range(from).upperBound + edit.range(to).upperBound
     }
 
     /// The smallest target position that corresponds to `position`.
-    static func lowest(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+    static func lowest(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
         let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
         if index >= 0 {
             let edit = edits[index]
-            let source = edit[keyPath: from]
-            if source.lowerBound == position || position < source.upperBound { return edit[keyPath: to].lowerBound }
-            if source.upperBound == position { return edit[keyPath: to].upperBound }
+            let source = edit.range(from)
+            if source.lowerBound == position || position < source.upperBound { return edit.range(to).lowerBound }
+            if source.upperBound == position { return edit.range(to).upperBound }
         }
         return shift(position, after: index, edits: edits, from: from, to: to)
     }
 
     /// The largest target position that corresponds to `position`.
-    static func highest(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+    static func highest(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
         let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
         if index >= 0 {
             let edit = edits[index]
-            let source = edit[keyPath: from]
+            let source = edit.range(from)
             if position <= source.upperBound && (position > source.lowerBound || source.isEmpty) {
-                return edit[keyPath: to].upperBound
+                return edit.range(to).upperBound
             }
-            if source.lowerBound == position { return edit[keyPath: to].lowerBound }
+            if source.lowerBound == position { return edit.range(to).lowerBound }
         }
         return shift(position, after: index, edits: edits, from: from, to: to)
     }
 
-    private static func mapSpan(_ range: Range<Int>, edits: [Edit], from: KeyPath<Edit, Range<Int>>,
-                                to: KeyPath<Edit, Range<Int>>) -> Range<Int>
+    private static func mapSpan(_ range: Range<Int>, edits: [Edit], from: Side,
+                                to: Side) -> Range<Int>
     {
         if edits.isEmpty { return range }
         let lower = begin(range.lowerBound, edits: edits, from: from, to: to)
@@ -183,21 +188,21 @@ public struct OffsetMap: Sendable, Hashable {
     }
 
     /// Where a span starting at `position` starts: the edit's start if inside one, else past any empty edit here.
-    private static func begin(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+    private static func begin(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
         let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
         if index >= 0 {
-            let source = edits[index][keyPath: from]
-            if source.lowerBound < position && position < source.upperBound { return edits[index][keyPath: to].lowerBound }
+            let source = edits[index].range(from)
+            if source.lowerBound < position && position < source.upperBound { return edits[index].range(to).lowerBound }
         }
         return highest(position, edits: edits, from: from, to: to)
     }
 
     /// Where a span ending at `position` ends: the edit's end if inside one, else before any empty edit here.
-    private static func end(_ position: Int, edits: [Edit], from: KeyPath<Edit, Range<Int>>, to: KeyPath<Edit, Range<Int>>) -> Int {
+    private static func end(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
         let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
         if index >= 0 {
-            let source = edits[index][keyPath: from]
-            if source.lowerBound < position && position < source.upperBound { return edits[index][keyPath: to].upperBound }
+            let source = edits[index].range(from)
+            if source.lowerBound < position && position < source.upperBound { return edits[index].range(to).upperBound }
         }
         return lowest(position, edits: edits, from: from, to: to)
     }

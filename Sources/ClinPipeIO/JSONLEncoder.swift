@@ -18,46 +18,48 @@ public struct JSONLEncoder: RecordEncoder {
         switch result {
         case .error(let id, let message):
             out.reserveCapacity(64 + message.utf8.count)
-            out += Array(#"{"id":"#.utf8)
+            out.appendLiteral(#"{"id":"#)
             JSONText.appendQuoted(id, to: &out)
-            out += Array(#","error":"#.utf8)
+            out.appendLiteral(#","error":"#)
             JSONText.appendQuoted(message, to: &out)
-            out += Array("}\n".utf8)
+            out.appendLiteral("}\n")
         case .document(let document):
             let offsets = ConvertedOffsets(document, unit: unit)
             out.reserveCapacity(256 + document.annotations.count * 160)
-            out += Array(#"{"id":"#.utf8)
+            out.appendLiteral(#"{"id":"#)
             JSONText.appendQuoted(document.id, to: &out)
-            out += Array(#","offsets":"#.utf8)
+            out.appendLiteral(#","offsets":"#)
             JSONText.appendQuoted(unit.rawValue, to: &out)
             if !document.attributes.isEmpty {
-                out += Array(#","attributes":"#.utf8)
+                out.appendLiteral(#","attributes":"#)
                 Self.append(document.attributes, to: &out)
             }
-            out += Array(#","annotations":["#.utf8)
-            for (index, annotation) in document.annotations.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out += Array(#"{"id":"#.utf8)
-                out += Array(String(annotation.id.rawValue).utf8)
-                out += Array(#","type":"#.utf8)
-                JSONText.appendQuoted(annotation.type, to: &out)
-                out += Array(#","begin":"#.utf8)
-                out += Array(String(offsets.begins[index]).utf8)
-                out += Array(#","end":"#.utf8)
-                out += Array(String(offsets.ends[index]).utf8)
-                out += Array(#","text":"#.utf8)
-                JSONText.appendQuoted(document.coveredText(of: annotation), to: &out)
-                out += Array(#","attributes":"#.utf8)
-                Self.append(annotation.attributes, to: &out)
-                out += Array(#","stage":"#.utf8)
-                JSONText.appendQuoted(annotation.provenance.stage, to: &out)
-                if let rule = annotation.provenance.rule {
-                    out += Array(#","rule":"#.utf8)
-                    JSONText.appendQuoted(rule, to: &out)
+            out.appendLiteral(#","annotations":["#)
+            document.text.withUTF8Bytes { text in
+                for (index, annotation) in document.annotations.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    out.appendLiteral(#"{"id":"#)
+                    out.appendDecimal(annotation.id.rawValue)
+                    out.appendLiteral(#","type":"#)
+                    JSONText.appendQuoted(annotation.type, to: &out)
+                    out.appendLiteral(#","begin":"#)
+                    out.appendDecimal(offsets.begins[index])
+                    out.appendLiteral(#","end":"#)
+                    out.appendDecimal(offsets.ends[index])
+                    out.appendLiteral(#","text":"#)
+                    JSONText.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]), to: &out)
+                    out.appendLiteral(#","attributes":"#)
+                    Self.append(annotation.attributes, to: &out)
+                    out.appendLiteral(#","stage":"#)
+                    JSONText.appendQuoted(annotation.provenance.stage, to: &out)
+                    if let rule = annotation.provenance.rule {
+                        out.appendLiteral(#","rule":"#)
+                        JSONText.appendQuoted(rule, to: &out)
+                    }
+                    out.append(UInt8(ascii: "}"))
                 }
-                out.append(UInt8(ascii: "}"))
             }
-            out += Array("]}\n".utf8)
+            out.appendLiteral("]}\n")
         }
         return out
     }
@@ -78,10 +80,10 @@ public struct JSONLEncoder: RecordEncoder {
     public static func append(_ value: AttributeValue, to out: inout [UInt8]) {
         switch value {
         case .string(let string): JSONText.appendQuoted(string, to: &out)
-        case .int(let int): out += Array(String(int).utf8)
-        case .double(let double): out += Array((double.isFinite ? String(double) : "null").utf8)
-        case .bool(let bool): out += Array((bool ? "true" : "false").utf8)
-        case .null: out += Array("null".utf8)
+        case .int(let int): out.appendDecimal(int)
+        case .double(let double): out.append(contentsOf: (double.isFinite ? String(double) : "null").utf8)
+        case .bool(let bool): out.appendLiteral(bool ? "true" : "false")
+        case .null: out.appendLiteral("null")
         case .object(let object): append(object, to: &out)
         case .list(let list):
             out.append(UInt8(ascii: "["))
