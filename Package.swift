@@ -48,6 +48,7 @@ let package = Package(
         .library(name: "ClinPipeIO", targets: ["ClinPipeIO"]),
         .library(name: "ClinPipeRunner", targets: ["ClinPipeRunner"]),
         .library(name: "ClinPipeEvaluation", targets: ["ClinPipeEvaluation"]),
+        .library(name: "ClinPipeSQLite", targets: ["ClinPipeSQLite"]),
         .library(name: "ClinPipeStages", targets: ["ClinPipeStages"]),
         .library(name: "ClinPipeCLI", targets: ["ClinPipeCLI"]),
         .plugin(name: "RuleCompilerPlugin", targets: ["RuleCompilerPlugin"]),
@@ -62,6 +63,11 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(
             name: "CICUShim",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
@@ -72,10 +78,11 @@ let package = Package(
         .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore"]),
         .target(name: "ClinPipeRunner", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
         .target(name: "ClinPipeEvaluation", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
+        .target(name: "ClinPipeSQLite", dependencies: ["ClinPipeCore", "ClinPipeIO", "CSQLite"]),
         .target(
             name: "ClinPipeCLI",
             dependencies: [
-                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation",
+                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation", "ClinPipeSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,6 +104,7 @@ let package = Package(
         .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeEvaluationTests", dependencies: ["ClinPipeEvaluation", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeSQLiteTests", dependencies: ["ClinPipeSQLite", "ClinPipeRunner", "ClinPipeStages", "CSQLite", "ClinPipeTestSupport"]),
         .testTarget(
             name: "ClinPipeRunnerTests",
             dependencies: ["ClinPipeRunner", "ClinPipeStages", "ClinPipeTestSupport"]

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClinPipeCore
 import ClinPipeIO
 import ClinPipeRunner
+import ClinPipeSQLite
 import Foundation
 
 extension OffsetUnit: ExpressibleByArgument {}
@@ -24,10 +25,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var pipelineOptions: PipelineOptions
 
-    @Option(name: .long, help: "Output format: jsonl or csv.")
-    var format: OutputFormat = .jsonl
+    @Option(name: .long, help: "Output format: jsonl, csv, sqlite (a file) or brat (a folder). Default: from --out's extension, else jsonl.")
+    var format: OutputFormat?
 
-    @Option(name: .long, help: ArgumentHelp("Output file, or '-' for standard output.", valueName: "PATH"))
+    @Option(name: .long, help: ArgumentHelp("Output file (or folder for brat), or '-' for standard output.", valueName: "PATH"))
     var out: String = "-"
 
     @Option(name: .long, help: "Worker threads (default: active cores).")
@@ -66,18 +67,32 @@ struct RunCommand: ParsableCommand {
         do { source = ConcatenatedSource(try inputs.map { try sourceOptions.openSource($0) }) } catch {
             fail("\(error)")
         }
-        let sink: OutputSink
-        do { sink = out == "-" ? .standardOutput() : try OutputSink(path: out) } catch { fail("\(error)") }
-
-        let runner = Runner(pipeline: pipeline, encoder: format.makeEncoder(offsets: offsets),
-                            options: RunOptions(jobs: jobs, offsets: offsets))
+        let writer: any ResultWriter
+        do { writer = try makeWriter(pipeline: pipeline) } catch { fail("\(error)") }
+        let runner = Runner(pipeline: pipeline, encoder: JSONLEncoder(unit: offsets), options: RunOptions(jobs: jobs, offsets: offsets))
         let showProgress = !quiet && isatty(2) != 0
         let progress: (@Sendable (RunSummary) -> Void)? = showProgress ? RunCommand.printProgress : nil
         do {
-            let summary = try runner.run(source: source, sink: sink, progress: progress)
+            let summary = try runner.run(source: source, writer: writer, progress: progress)
             if showProgress { RunCommand.printProgress(summary, final: true) }
         } catch {
             fail("\(error)", code: 1)
+        }
+    }
+
+    /// The writer for the chosen format and destination.
+    func makeWriter(pipeline: Pipeline) throws -> any ResultWriter {
+        let chosen = format ?? (out == "-" ? .jsonl : OutputFormat.inferred(from: out) ?? .jsonl)
+        switch chosen {
+        case .jsonl, .csv:
+            let sink = out == "-" ? OutputSink.standardOutput() : try OutputSink(path: out)
+            return EncodedResultWriter(encoder: chosen.makeEncoder(offsets: offsets)!, sink: sink)
+        case .sqlite:
+            guard out != "-" else { throw ValidationError("--format sqlite needs --out FILE") }
+            return try SQLiteResultWriter(path: out, unit: offsets, configuration: pipeline.effectiveConfiguration.serialized())
+        case .brat:
+            guard out != "-" else { throw ValidationError("--format brat needs --out FOLDER") }
+            return try BratResultWriter(directory: out)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ClinPipeCore
 
 /// What the pipeline made of one input record: the processed document, or an error with the record's id.
@@ -20,6 +21,20 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
     case jsonl
     /// One row per annotation, with a header row.
     case csv
+    /// A SQLite database (module ClinPipeSQLite); needs a file path.
+    case sqlite
+    /// brat standoff files, one `.txt` and `.ann` per document; needs a folder.
+    case brat
+
+    /// The format a file name suggests (`.sqlite`, `.db`, `.csv`, `.jsonl`), if any.
+    public static func inferred(from path: String) -> OutputFormat? {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "sqlite", "sqlite3", "db": .sqlite
+        case "csv": .csv
+        case "jsonl", "ndjson", "json": .jsonl
+        default: nil
+        }
+    }
 }
 
 /// Encodes results as bytes of one output format. Encoding happens on worker threads; the runner writes the bytes
@@ -32,11 +47,12 @@ public protocol RecordEncoder: Sendable {
 }
 
 extension OutputFormat {
-    /// The encoder for this format, with offsets in `unit`.
-    public func makeEncoder(offsets unit: OffsetUnit) -> any RecordEncoder {
+    /// The byte encoder for this format, with offsets in `unit` (nil for formats that are not byte streams).
+    public func makeEncoder(offsets unit: OffsetUnit) -> (any RecordEncoder)? {
         switch self {
         case .jsonl: JSONLEncoder(unit: unit)
         case .csv: CSVEncoder(unit: unit)
+        case .sqlite, .brat: nil
         }
     }
 }

@@ -81,16 +81,23 @@ public final class Runner: @unchecked Sendable {
         }
     }
 
-    /// Runs the whole source into `sink`.
+    /// Runs the whole source into `sink`, encoded with the runner's encoder.
     /// - Parameter progress: called (under the output lock, so keep it short) about twice a second.
     /// - Throws: `SourceError` or `SinkError`; records already written stay written.
     @discardableResult
     public func run(source: DocumentSource, sink: OutputSink,
                     progress: (@Sendable (RunSummary) -> Void)? = nil) throws -> RunSummary
     {
-        let state = RunState(source: source, sink: sink, window: options.window, encoder: encoder,
+        try run(source: source, writer: EncodedResultWriter(encoder: encoder, sink: sink), progress: progress)
+    }
+
+    /// Runs the whole source into `writer` (JSONL, CSV, SQLite, brat, ...).
+    @discardableResult
+    public func run(source: DocumentSource, writer: any ResultWriter,
+                    progress: (@Sendable (RunSummary) -> Void)? = nil) throws -> RunSummary
+    {
+        let state = RunState(source: source, writer: writer, window: options.window,
                              stageCount: pipeline.steps.count, progress: progress)
-        try state.writeHeader()
         let group = DispatchGroup()
         for _ in 0..<options.jobs {
             group.enter()
@@ -111,7 +118,9 @@ public final class Runner: @unchecked Sendable {
             let result = process(record, nanoseconds: &nanoseconds)
             var textBytes = 0
             if case .document(let document) = result { textBytes = document.utf8Count }
-            state.deliver(index: index, bytes: encoder.encode(result), isError: { if case .error = result { return true } else { return false } }(), textBytes: textBytes)
+            var isError = false
+            if case .error = result { isError = true }
+            state.deliver(index: index, prepared: state.writer.prepare(result), isError: isError, textBytes: textBytes)
         }
         state.addStageTimes(nanoseconds)
     }
@@ -120,9 +129,8 @@ public final class Runner: @unchecked Sendable {
 /// The shared state of one run, guarded by two locks: one for reading the source, one for ordered output.
 private final class RunState: @unchecked Sendable {
     private let source: DocumentSource
-    private let sink: OutputSink
+    let writer: any ResultWriter
     private let window: Int
-    private let encoder: any RecordEncoder
     private let progress: (@Sendable (RunSummary) -> Void)?
 
     private let sourceLock = NSLock()
@@ -132,26 +140,20 @@ private final class RunState: @unchecked Sendable {
     private let output = NSCondition()
     private var inFlight = 0
     private var nextToWrite = 0
-    private var pending: [Int: (bytes: [UInt8], isError: Bool, textBytes: Int)] = [:]
+    private var pending: [Int: (prepared: PreparedResult, isError: Bool, textBytes: Int)] = [:]
     private var failure: Error?
     private var summary = RunSummary()
     private let start = DispatchTime.now().uptimeNanoseconds
     private var lastProgress: UInt64 = 0
 
-    init(source: DocumentSource, sink: OutputSink, window: Int, encoder: any RecordEncoder, stageCount: Int,
+    init(source: DocumentSource, writer: any ResultWriter, window: Int, stageCount: Int,
          progress: (@Sendable (RunSummary) -> Void)?)
     {
         self.source = source
-        self.sink = sink
+        self.writer = writer
         self.window = window
-        self.encoder = encoder
         self.progress = progress
         summary.stageNanoseconds = Array(repeating: 0, count: stageCount)
-    }
-
-    func writeHeader() throws {
-        let header = encoder.header
-        if !header.isEmpty { try sink.write(header) }
     }
 
     /// The next record and its position, or nil when the source is exhausted or the run failed.
@@ -193,14 +195,14 @@ private final class RunState: @unchecked Sendable {
         return taken
     }
 
-    /// Hands over the encoded result of record `index`; writes every record that is now next in order.
-    func deliver(index: Int, bytes: [UInt8], isError: Bool, textBytes: Int) {
+    /// Hands over the prepared result of record `index`; writes every record that is now next in order.
+    func deliver(index: Int, prepared: PreparedResult, isError: Bool, textBytes: Int) {
         output.lock()
         defer { output.unlock() }
-        pending[index] = (bytes, isError, textBytes)
+        pending[index] = (prepared, isError, textBytes)
         guard failure == nil else { return }
         while let next = pending.removeValue(forKey: nextToWrite) {
-            do { try sink.write(next.bytes) } catch {
+            do { try writer.write(next.prepared) } catch {
                 failure = error
                 output.broadcast()
                 return
@@ -235,7 +237,7 @@ private final class RunState: @unchecked Sendable {
         output.lock()
         defer { output.unlock() }
         if let failure { throw failure }
-        try sink.flush()
+        try writer.finish()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return summary
     }

@@ -1,0 +1,4 @@
+#ifndef CLINPIPE_CSQLITE_SHIM_H
+#define CLINPIPE_CSQLITE_SHIM_H
+#include <sqlite3.h>
+#endif
