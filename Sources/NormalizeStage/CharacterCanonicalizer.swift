@@ -99,8 +99,8 @@ struct CharacterCanonicalizer {
         writer.copy(upTo: end, from: bytes)
     }
 
-    /// A dash joins numbers or levels when the characters on both sides (past spaces) are letters or digits and at
-    /// least one of them is a digit.
+    /// A dash joins numbers or levels when it touches a letter or digit on both sides and one of them is a digit
+    /// (`L4–5`, `L5–S1`, `4–8/10`), or when spaces surround it and digits stand on both sides (`L4 – 5`).
     private func joinsNumbers(_ bytes: UnsafeBufferPointer<UInt8>, dashAt i: Int, length: Int, lineStart: Int, lineEnd: Int) -> Bool {
         var before = i - 1
         while before >= lineStart && bytes[before] == 0x20 { before -= 1 }
@@ -110,6 +110,8 @@ struct CharacterCanonicalizer {
         let left = bytes[before], right = bytes[after]
         let leftAlnum = left < 0x80 && ByteClass.isWord(left)
         let rightAlnum = right < 0x80 && ByteClass.isWord(right)
-        return leftAlnum && rightAlnum && (ByteClass.isDigit(left) || ByteClass.isDigit(right))
+        let touching = before == i - 1 && after == i + length
+        if touching { return leftAlnum && rightAlnum && (ByteClass.isDigit(left) || ByteClass.isDigit(right)) }
+        return ByteClass.isDigit(left) && ByteClass.isDigit(right)
     }
 }

@@ -146,9 +146,13 @@ struct LineRepairer {
             ArraySlice(UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]))
         }
         var neighbourList: [(Int?, Int?)] = []
-        for breakIndex in breaks {
-            let (before, after) = neighbours(of: breakIndex)
-            neighbourList.append((before, after))
+        // The start and the end of the text are page edges too.
+        let firstContent = lines.indices.first { !lines[$0].isBlank }
+        let lastContent = lines.indices.last { !lines[$0].isBlank }
+        neighbourList.append((nil, firstContent))
+        for breakIndex in breaks { neighbourList.append(neighbours(of: breakIndex)) }
+        neighbourList.append((lastContent, nil))
+        for (before, after) in neighbourList {
             for index in [before, after].compactMap({ $0 }) {
                 let line = lines[index]
                 if try LineRules.matches(rules.artifact, UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])) {
@@ -158,10 +162,11 @@ struct LineRepairer {
             if let after { headerCounts[text(after), default: 0] += 1 }
             if let before { footerCounts[text(before), default: 0] += 1 }
         }
+        // A running header or footer repeats on at least three pages (two breaks).
         guard breaks.count >= 2 else { return }
         for (before, after) in neighbourList {
-            if let after, headerCounts[text(after), default: 0] >= 2, lines[after].length <= 120 { lines[after].artifact = true }
-            if let before, footerCounts[text(before), default: 0] >= 2, lines[before].length <= 120 { lines[before].artifact = true }
+            if let after, headerCounts[text(after), default: 0] >= 3, lines[after].length <= 120 { lines[after].artifact = true }
+            if let before, footerCounts[text(before), default: 0] >= 3, lines[before].length <= 120 { lines[before].artifact = true }
         }
     }
 
