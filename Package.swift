@@ -18,6 +18,7 @@ let stageTargets: [(name: String, rules: Bool, testDependencies: [String])] = [
     ("DrugsStage", true, ["NormalizeStage"]),
     ("SpineStage", true, ["NormalizeStage", "SentencesStage"]),
     ("ContextStage", true, ["NormalizeStage", "SentencesStage", "LexiconStage", "DrugsStage", "SpineStage", "DatesStage"]),
+    ("OutcomeStage", true, ["NormalizeStage", "SentencesStage", "SectionsStage", "DatesStage", "DrugsStage", "ContextStage"]),
 ]
 
 let stageProducts: [Product] = stageTargets.map { .library(name: $0.name, targets: [$0.name]) }
