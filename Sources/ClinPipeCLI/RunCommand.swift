@@ -46,6 +46,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Documents larger than this many MiB become error records.")
     var maxDocumentMib: Int = 512
 
+    @Flag(name: .long, help: "Folders: read .pdf files too, through poppler's pdftotext.")
+    var pdf = false
+
     @Flag(name: .long, help: "No progress line, even on a terminal.")
     var quiet = false
 
@@ -63,6 +66,7 @@ struct RunCommand: ParsableCommand {
         sourceOptions.idColumn = idColumn
         sourceOptions.textColumn = textColumn
         sourceOptions.maximumDocumentBytes = maxDocumentMib << 20
+        sourceOptions.readPDF = pdf
         let source: DocumentSource
         do { source = ConcatenatedSource(try inputs.map { try sourceOptions.openSource($0) }) } catch {
             fail("\(error)")

@@ -46,13 +46,15 @@ public struct SourceOptions: Sendable {
     public var idColumn = "id"
     /// CSV: the column holding the text.
     public var textColumn = "text"
+    /// Folders: read `.pdf` files too, through poppler's `pdftotext`.
+    public var readPDF = false
     public init() {}
 }
 
 extension SourceOptions {
     /// Opens an input path the way `clinpipe run` does: `-` is JSONL on standard input, a folder is read for
     /// `.txt` files recursively, `.jsonl`/`.ndjson`/`.json` files are JSONL, `.csv` files are CSV, any other file
-    /// is one text document.
+    /// is one text document (a `.pdf` file through `pdftotext`).
     public func openSource(_ path: String) throws -> DocumentSource {
         if path == "-" { return JSONLSource(reader: LineReader(descriptor: 0), name: "stdin") }
         var isDirectory: ObjCBool = false

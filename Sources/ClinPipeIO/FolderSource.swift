@@ -1,11 +1,12 @@
 import Foundation
 
-/// Every `.txt` file under a folder, recursively, in sorted path order. A document's id is its path relative to
-/// the folder without the extension (`imr-seeds/000_ccb6`).
+/// Every `.txt` file (and `.pdf` file, when `SourceOptions.readPDF` is on) under a folder, recursively, in sorted
+/// path order. A document's id is its path relative to the folder without the extension (`imr-seeds/000_ccb6`).
 public final class FolderSource: DocumentSource {
     private let files: FileListSource
 
-    public init(root: URL, options: SourceOptions = SourceOptions(), extensions: Set<String> = ["txt"]) throws {
+    public init(root: URL, options: SourceOptions = SourceOptions(), extensions: Set<String>? = nil) throws {
+        let extensions = extensions ?? (options.readPDF ? ["txt", "pdf"] : ["txt"])
         let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
         guard let enumerator = FileManager.default.enumerator(atPath: rootPath) else {
             throw SourceError.unreadable(root.path, "cannot list folder")
@@ -29,7 +30,7 @@ public final class FolderSource: DocumentSource {
     public func next() throws -> SourceRecord? { try files.next() }
 }
 
-/// A list of files, each one document.
+/// A list of files, each one document (`.pdf` files through `pdftotext`).
 public final class FileListSource: DocumentSource {
     private let files: [(url: URL, id: String)]
     private let options: SourceOptions
@@ -44,6 +45,10 @@ public final class FileListSource: DocumentSource {
         guard index < files.count else { return nil }
         let (url, id) = files[index]
         index += 1
+        if url.pathExtension.lowercased() == "pdf" {
+            return SourceRecord(id: id, content: PDFText.extract(url, maximumBytes: options.maximumDocumentBytes)
+                .map { InputDocument(id: id, text: $0) })
+        }
         let data: Data
         do {
             // Check the size first so that a huge file is refused without reading it.
