@@ -112,7 +112,7 @@ struct LevelChain {
             if let (number, next) = readNumber(text, at: cursor, end: end) {
                 return (Written(level: SpinalLevel(region: region, number: number), range: position..<next, spelled: false), next)
             }
-            return nil
+            // Not a letter form: maybe a region word (`sacral 1` after `lumbar 5-`).
         }
         // Spelled form: a region word, spaces, a number.
         for (word, region) in regionWords where position + word.count < end {

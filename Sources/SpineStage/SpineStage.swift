@@ -27,7 +27,8 @@ import Foundation
 /// `bilateral`) when stated next to the mention in the same clause. `spine.dermatome`: `roots` (`["L4","L5","S1"]`),
 /// `kind` (`dermatome`, `myotome`, `root`), `region`, `side`, and `segments` when the roots were written as a
 /// disc pair (`C5-6 radiculopathy` → roots `["C5","C6"]`, segments `["C5-C6"]`: the pair is ambiguous between
-/// the two roots and the root exiting at that disc, so both readings are kept).
+/// the two roots and the root exiting at that disc, so both readings are kept; a range such as `C5-T1
+/// dermatomes` gives roots only).
 ///
 /// **Rejected.** Impossible levels (`L7`, `C9`, `T13`, `S6`, descending `L5-L3`, `C8` called a vertebra); a list
 /// is cut before its first impossible item. `L6` and `S1-2` are accepted only as written, never produced by
@@ -260,7 +261,7 @@ public struct SpineStage: Stage {
         attributes["kind"] = .string(kind.rawValue)
         attributes["region"] = Self.regionValue(reading.rootRegions)
         if let side { attributes["side"] = .string(side.rawValue) }
-        if reading.hasPairs && reading.isValidAsLevel && !reading.segments.isEmpty {
+        if reading.hasPairs && reading.isValidAsLevel && !reading.expanded && !reading.segments.isEmpty {
             attributes["segments"] = .strings(reading.segments.map(\.description))
         }
         return Finding(type: Self.dermatomeType, range: start..<spanEnd, attributes: attributes, rule: rule)

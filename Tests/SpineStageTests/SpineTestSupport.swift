@@ -48,3 +48,15 @@ func spineAnnotations(_ text: String, stage: SpineStage = defaultSpineStage) thr
         Seen(type: $0.type, text: String(document.coveredText(of: $0)), attributes: $0.attributes)
     }
 }
+
+/// The ranges (UTF-8, original text) of the annotations of `type` on `text`, sorted.
+func spineRanges(_ text: String, type: String, stage: SpineStage = defaultSpineStage) throws -> [Range<Int>] {
+    try runSpine(text, stage: stage).annotations.filter { $0.type == type }.map(\.range)
+        .sorted { $0.lowerBound < $1.lowerBound }
+}
+
+/// The only annotation on `text`, or nil when there is not exactly one.
+func onlyAnnotation(_ text: String, stage: SpineStage = defaultSpineStage) throws -> Seen? {
+    let seen = try spineAnnotations(text, stage: stage)
+    return seen.count == 1 ? seen[0] : nil
+}
