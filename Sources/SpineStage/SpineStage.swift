@@ -184,8 +184,8 @@ public struct SpineStage: Stage {
         let reading = LevelReading(chain)
         let singlesOnly = !reading.hasPairs
 
-        // A head noun right after the chain: the longest match that starts there.
-        let afterCue = window.after(chainEnd, length: configuration.cueWindowBytes)
+        // A head noun right after the chain: the longest match that starts there (never reaching the next chain).
+        let afterCue = window.after(chainEnd, length: min(configuration.cueWindowBytes, max(0, nextStart - chainEnd)))
         var head: (cue: SpineRules.Cue, length: Int)?
         for cue in rules.heads where cue.applies == .any || singlesOnly {
             if let match = try window.firstMatch(cue.pattern, in: afterCue), match.lowerBound == 0, match.upperBound > 0,
