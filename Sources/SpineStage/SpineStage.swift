@@ -34,7 +34,8 @@ import Foundation
 /// is cut before its first impossible item. `L6` and `S1-2` are accepted only as written, never produced by
 /// expanding a range. Contexts from `Rules/not-levels.tsv` veto chains: heart sounds (`S1, S2`), MRI weighting
 /// (`T2-weighted`, `axial T2`), tumour staging (`T3 N1`), thyroid labs (`free T4`), complement (`C4 complement`),
-/// EEG electrodes, model numbers, list labels (`L1)` at a line start), quantities (`lumbar 2-3 times a week`).
+/// EEG electrodes, model numbers, list labels (`L1)` at a line start), quantities (`lumbar 2-3 times a week`);
+/// a chain followed by a root or dermatome noun (`S1 radiculopathy`) is never vetoed.
 /// Region words alone with a number (`lumbar 4`) count only with a head noun (`lumbar 5 vertebra`); ranges and
 /// pairs (`lumbar 4-5`) always count.
 ///
@@ -179,8 +180,6 @@ public struct SpineStage: Stage {
             chain = chain.prefix(items[bad].lowerBound)
         }
         let start = chain.range.lowerBound, chainEnd = chain.range.upperBound
-        if try isVetoed(chain, window: window) { return nil }
-
         let reading = LevelReading(chain)
         let singlesOnly = !reading.hasPairs
 
@@ -194,6 +193,11 @@ public struct SpineStage: Stage {
                 head = (cue, match.upperBound)
             }
         }
+        // Not-a-level contexts (heart sounds, MRI weighting, ...), unless a root noun follows: `S1 radiculopathy`
+        // stays a root even next to a cardiac exam.
+        let rootHead = head.map { $0.cue.kind != .level } ?? false
+        if !rootHead, try isVetoed(chain, window: window) { return nil }
+
         // A cue before the chain, within the clause and after the previous mention.
         let beforeCue = window.clauseBefore(start, length: configuration.cueWindowBytes, floor: previousEnd, commas: false)
         func precedingCue(_ accepts: (SpineRules.CueApplies) -> Bool) throws -> SpineRules.Cue? {

@@ -57,6 +57,13 @@ import Testing
         #expect(try onlyAnnotation("Lateral branches of S1, S2, and S3 were ablated.") != nil)
     }
 
+    @Test func aRootNounOutweighsANearbyCardiacExam() throws {
+        let seen = try onlyAnnotation("Left S1 radiculopathy. Heart: regular rate and rhythm, no murmur.")
+        #expect(seen?.type == SpineStage.dermatomeType)
+        #expect(seen?.text == "S1 radiculopathy")
+        #expect(try spineAnnotations("TSH and T4 levels were normal.").isEmpty)
+    }
+
     @Test func thoracicLevelsInSpineSurgeryStay() throws {
         #expect(try onlyAnnotation("Pedicle hooks were placed at T3, T4, and T5.")?.strings("vertebrae") == ["T3", "T4", "T5"])
         #expect(try onlyAnnotation("Closed reduction of a T1 fracture.")?.strings("vertebrae") == ["T1"])
