@@ -2,15 +2,17 @@ import ClinPipeCore
 import LexiconStage
 import NormalizeStage
 import SentencesStage
+import SpineStage
 
 @_exported import ClinPipeCore
 
 extension StageRegistry {
-    /// Every stage that ships with ClinPipe.
+    /// Every stage that ships with ClinPipe, in pipeline order.
     public static let builtIn: StageRegistry = {
         var registry = StageRegistry()
         registry.register(NormalizeStage.self)
         registry.register(SentencesStage.self)
+        registry.register(SpineStage.self)
         registry.register(LexiconStage.self)
         return registry
     }()
@@ -20,6 +22,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences",
+        "normalize", "sentences", "spine",
     ])
 }
