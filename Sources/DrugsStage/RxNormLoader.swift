@@ -64,10 +64,11 @@ public enum RxNormLoader {
                 return
             }
             wellFormed += 1
-            guard fields[1] == "ENG", fields[11] == "RXNORM", termTypes.contains(fields[12]) else { return }
-            let suppress = fields[16]
-            guard suppress != "O" && suppress != "Y" && suppress != "E" else { return }
-            concepts.append(RxNormConcept(rxcui: fields[0], name: fields[14], termType: fields[12]))
+            guard fields.equals(1, "ENG"), fields.equals(11, "RXNORM") else { return }
+            let termType = fields[12]
+            guard termTypes.contains(termType) else { return }
+            guard !fields.equals(16, "O") && !fields.equals(16, "Y") && !fields.equals(16, "E") else { return }
+            concepts.append(RxNormConcept(rxcui: fields[0], name: fields[14], termType: termType))
         }
         if wellFormed == 0 && malformed > 0 {
             throw LoadError(description: "\(url.path): not an RXNCONSO.RRF file (no line has the 18 RRF fields)")
@@ -82,24 +83,22 @@ public enum RxNormLoader {
         var related: [String: [String]] = [:]
         try forEachLine(of: url, containing: ["tradename_of", "has_tradename", "form_of", "has_form"]) { fields in
             // RXCUI1|RXAUI1|STYPE1|REL|RXCUI2|RXAUI2|STYPE2|RELA|RXAUI|SRUI|SAB|SL|RG|DIR|SUPPRESS|CVF|
-            guard fields.count >= 11, fields[10] == "RXNORM" else { return }
-            switch fields[7] {
-            case "tradename_of", "has_tradename", "form_of", "has_form":
-                let first = fields[0], second = fields[4]
-                guard !first.isEmpty, !second.isEmpty, first != second else { return }
-                if !(related[first]?.contains(second) ?? false) { related[first, default: []].append(second) }
-                if !(related[second]?.contains(first) ?? false) { related[second, default: []].append(first) }
-            default:
-                return
-            }
+            guard fields.count >= 11, fields.equals(10, "RXNORM") else { return }
+            guard fields.equals(7, "tradename_of") || fields.equals(7, "has_tradename") || fields.equals(7, "form_of")
+                || fields.equals(7, "has_form") else { return }
+            let first = fields[0], second = fields[4]
+            guard !first.isEmpty, !second.isEmpty, first != second else { return }
+            if !(related[first]?.contains(second) ?? false) { related[first, default: []].append(second) }
+            if !(related[second]?.contains(first) ?? false) { related[second, default: []].append(first) }
         }
         return related
     }
 
     /// Merges RxNorm names into `lexicon`: an existing entry with the same name (ignoring ASCII case) gets the
     /// `rxcui`; a new name becomes a new entry (generic from the relations when known, no class). Names in
-    /// `stoplist` (lowercase: common English words that are also brand names) and names shorter than three
-    /// characters are skipped.
+    /// `stoplist` (lowercase: common English words that are also brand names), names shorter than three
+    /// characters, and precise ingredients written as a known ingredient plus one salt word (`hydrocodone
+    /// bitartrate`: the stage reads the salt after the name) are skipped.
     /// - Returns: the number of entries added and of existing entries given an `rxcui`.
     @discardableResult
     public static func extend(_ lexicon: inout DrugLexicon, with concepts: [RxNormConcept],
@@ -110,6 +109,7 @@ public enum RxNormLoader {
         for (index, entry) in lexicon.entries.enumerated() { existing[entry.term.lowercased(), default: []].append(index) }
         var byID: [String: RxNormConcept] = [:]
         for concept in concepts where concept.termType != "BN" { byID[concept.rxcui] = concept }
+        let ingredientNames = Set(concepts.filter { $0.termType == "IN" }.map { $0.name.lowercased() })
         var added = 0, confirmed = 0
         var addedNames: Set<String> = []
         for concept in concepts {
@@ -123,6 +123,12 @@ public enum RxNormLoader {
             }
             guard key.count >= 3, !stoplist.contains(key), key.contains(where: \.isLetter),
                   addedNames.insert(key).inserted else { continue }
+            // A precise ingredient written as a known name plus a salt word (`hydrocodone bitartrate`): the stage
+            // already reads the salt after the name.
+            if concept.termType == "PIN", let space = key.lastIndex(of: " ") {
+                let base = String(key[..<space])
+                if existing[base] != nil || ingredientNames.contains(base) { continue }
+            }
             let generic: String
             if concept.termType == "IN" {
                 generic = key
@@ -147,10 +153,37 @@ public enum RxNormLoader {
         return (added, confirmed)
     }
 
-    /// Calls `body` with the fields of each line (split on `|`). With `containing`, only lines that contain one of
-    /// those strings are split (a cheap byte search first, for the large relation file).
+    /// The `|`-separated fields of one RRF line, decoded only when asked for.
+    struct Fields {
+        let line: UnsafeBufferPointer<UInt8>
+        /// Field ranges in `line`.
+        let ranges: [Range<Int>]
+
+        var count: Int { ranges.count }
+
+        /// Field `index` as a string ("" past the last field).
+        subscript(index: Int) -> String {
+            guard index < ranges.count else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: line[ranges[index]]), as: UTF8.self)
+        }
+
+        /// Whether field `index` is exactly `value` (bytes compared, nothing decoded).
+        func equals(_ index: Int, _ value: StaticString) -> Bool {
+            guard index < ranges.count, ranges[index].count == value.utf8CodeUnitCount else { return false }
+            let expected = UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount)
+            var position = ranges[index].lowerBound
+            for byte in expected {
+                if line[position] != byte { return false }
+                position += 1
+            }
+            return true
+        }
+    }
+
+    /// Calls `body` with the fields of each line. With `containing`, only lines that contain one of those strings
+    /// are split (a cheap byte search first, for the large relation file).
     private static func forEachLine(of url: URL, containing needles: [String] = [],
-                                    _ body: ([String]) throws -> Void) throws
+                                    _ body: (Fields) throws -> Void) throws
     {
         guard let file = fopen(url.path, "r") else {
             throw LoadError(description: "cannot open RxNorm file \(url.path)")
@@ -160,6 +193,8 @@ public enum RxNormLoader {
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(20)
         while true {
             let length = getline(&line, &capacity, file)
             if length < 0 { break }
@@ -169,14 +204,14 @@ public enum RxNormLoader {
             while end > 0 && (bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D) { end -= 1 }
             let content = UnsafeBufferPointer(rebasing: bytes[0..<end])
             if !needleBytes.isEmpty && !needleBytes.contains(where: { contains(content, $0) }) { continue }
-            var fields: [String] = []
+            ranges.removeAll(keepingCapacity: true)
             var start = 0
             for index in 0..<end where content[index] == 0x7C {
-                fields.append(String(decoding: UnsafeBufferPointer(rebasing: content[start..<index]), as: UTF8.self))
+                ranges.append(start..<index)
                 start = index + 1
             }
-            fields.append(String(decoding: UnsafeBufferPointer(rebasing: content[start..<end]), as: UTF8.self))
-            try body(fields)
+            ranges.append(start..<end)
+            try body(Fields(line: content, ranges: ranges))
         }
     }
 

@@ -24,15 +24,16 @@ extension SignatureRules {
             var onlySpaces = next > cursor
             for index in cursor..<next where bytes[index] != 0x20 && bytes[index] != 0x09 { onlySpaces = false }
             var matchedEnd: Int?
-            for row in rows {
-                switch row.position {
+            for run in runs {
+                switch run.position {
                 case .any: break
                 case .first: if elementCount > 0 { continue }
                 case .adjacent: if elementCount > 0 || !onlySpaces { continue }
                 }
-                try row.pattern.forEachMatch(in: subject, from: next) { match in
+                try run.pattern.forEachMatch(in: subject, from: next) { match in
                     let range = match.range
                     guard range.lowerBound == next, range.upperBound > next else { return false }
+                    let row = run.rows.first { $0.branchGroup == 0 || match.range($0.branchGroup) != nil } ?? run.rows[0]
                     apply(row, match, subject: subject, to: &signature)
                     matchedEnd = range.upperBound
                     return false
@@ -53,9 +54,9 @@ extension SignatureRules {
         var advanced = true
         while advanced && cursor < subject.count {
             advanced = false
-            for row in skipRows {
+            for run in skipRuns {
                 var end = cursor
-                try row.pattern.forEachMatch(in: subject, from: cursor) { match in
+                try run.pattern.forEachMatch(in: subject, from: cursor) { match in
                     if match.range.lowerBound == cursor { end = match.range.upperBound }
                     return false
                 }
@@ -94,8 +95,9 @@ extension SignatureRules {
             }
             return result
         }
-        let value = render(row.value) ?? SignatureVocabulary.collapsed(text(match.range))
-        let unit = render(row.unit) ?? match.range("unit").map { SignatureVocabulary.collapsed(text($0)) }
+        let matched = row.branchGroup == 0 ? match.range : (match.range(row.branchGroup) ?? match.range)
+        let value = render(row.value) ?? SignatureVocabulary.collapsed(text(matched))
+        let unit = render(row.unit) ?? match.range(row.groupPrefix + "unit").map { SignatureVocabulary.collapsed(text($0)) }
 
         switch row.element {
         case .skip:

@@ -53,6 +53,20 @@ struct DrugsStageConfigurationTests {
         #expect(first.attributes["strength"] == "10")
         #expect(first.attributes["route"] == nil, "the replacement has no route rows")
 
+        // A row that refers to its own groups is compiled alone; the others share one alternation.
+        let references = try SignatureRules(name: "refs.tsv", text: """
+            element\tpattern\tvalue
+            skip\t\\s+
+            quantity\t#(?<value>\\d+)\t{value}
+            frequency\t(?<w>[a-z])\\k<w>d\t{w}{w}D
+            frequency\tbid\tBID
+            """)
+        let custom = DrugsStage(lexicon: DrugsTesting.stage.lexicon, signatureRules: references,
+                                exclusionRules: try ExclusionRules(name: "none.tsv", text: "side\tpattern\n"))
+        let parsed = try #require(DrugsTesting.drugs(try DrugsTesting.run("Norco #30 ttd", stage: custom)).first)
+        #expect(parsed.attributes["quantity"] == 30)
+        #expect(parsed.attributes["frequency"] == "ttD")
+
         configuration.signatureRules = "bad-signature.tsv"
         #expect {
             _ = try DrugsStage(configuration: configuration, environment: StageEnvironment(baseDirectory: base, stageName: "drugs"))
