@@ -43,7 +43,7 @@ enum SignatureVocabulary {
         case "µg", "ug": return "mcg"
         case "cc": return "ml"
         case "unit": return "units"
-        case "iu": return "IU"
+        case "iu", "internationalunit", "internationalunits": return "IU"
         case "meq": return "mEq"
         case "mcg/hour", "mcg/h": return "mcg/hr"
         default: return lower

@@ -103,6 +103,11 @@ struct DrugSignatureTests {
         #expect(found["quantity"] == 40)
         #expect(found["dose"] == "1")
         #expect(found["dose_unit"] == "tablet")
+        found = try attributes("Tramadol 50mg with a quantity of 60 to be non-certified")
+        #expect(found["quantity"] == 60)
+        found = try attributes("Ergocalciferol 800 international units a day")
+        #expect(found["unit"] == "IU")
+        #expect(found["frequency"] == "QD")
         found = try attributes("Medrol dose pack x 6 days")
         #expect(found["duration"] == "6 days")
     }
@@ -114,6 +119,9 @@ struct DrugSignatureTests {
         #expect(DrugsTesting.drug("Soma", in: document)?.attributes["strength"] == "350")
         #expect(DrugsTesting.drug("Soma", in: document)?.attributes["frequency"] == "TID")
         #expect(DrugsTesting.drug("Flexeril", in: document)?.attributes["quantity"] == nil)
+        // A strength after "and" belongs to what follows ("50 mg of Demerol and 3.75 mg of Versed").
+        let listed = try DrugsTesting.run("a total of 50 mg of Demerol and 3.75 mg of Versed IV push")
+        #expect(DrugsTesting.drug("Demerol", in: listed)?.attributes["strength"] == nil)
     }
 
     @Test("release words")
