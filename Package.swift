@@ -34,7 +34,8 @@ let stageTargetDefinitions: [Target] = stageTargets.flatMap { stage -> [Target] 
         .testTarget(
             name: stage.name + "Tests",
             dependencies: [.target(name: stage.name), "ClinPipeTestSupport", "ClinPipeText"]
-                + stage.testDependencies.map { .target(name: $0) }
+                + stage.testDependencies.map { .target(name: $0) },
+            exclude: stage.name == "DrugsStage" ? ["Fixtures"] : []
         ),
     ]
 }

@@ -1,4 +1,5 @@
 import ClinPipeCore
+import DrugsStage
 import LexiconStage
 import NormalizeStage
 import SentencesStage
@@ -12,6 +13,7 @@ extension StageRegistry {
         var registry = StageRegistry()
         registry.register(NormalizeStage.self)
         registry.register(SentencesStage.self)
+        registry.register(DrugsStage.self)
         registry.register(SpineStage.self)
         registry.register(LexiconStage.self)
         return registry
@@ -22,6 +24,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences", "spine",
+        "normalize", "sentences", "drugs", "spine",
     ])
 }

@@ -1,0 +1,58 @@
+import ClinPipeCore
+import ClinPipeText
+
+/// Contexts in which a drug name is not a drug (`Norco, CA 92860`, `Dr. Lyrica`), read from a rule file
+/// (`Rules/exclusions.tsv` or a user's replacement): columns `side` (`before` or `after`), `pattern` (PCRE2,
+/// caseless) and `reason`.
+public struct ExclusionRules: Sendable {
+    /// How far before a name (UTF-8 bytes) `before` patterns look.
+    public static let lookBehind = 64
+
+    public static let columns = ["side", "pattern", "reason"]
+
+    /// Anchored at the name's end.
+    private let after: [PCRE2Pattern]
+    /// Anchored so that a match ends where the name starts.
+    private let before: [PCRE2Pattern]
+
+    /// The rules shipped with the stage.
+    public static func builtIn() throws -> ExclusionRules {
+        try ExclusionRules(name: "exclusions.tsv", text: EmbeddedRules.text("exclusions.tsv"))
+    }
+
+    /// Parses and compiles an exclusion rule file.
+    /// - Throws: `RuleFileError` listing every bad line.
+    public init(name: String, text: String) throws {
+        let table = try RuleTable(name: name, text: text, required: ["side", "pattern"], knownColumns: Self.columns)
+        var problems: [String] = []
+        var after: [PCRE2Pattern] = []
+        var before: [PCRE2Pattern] = []
+        for row in table.rows {
+            let place = "\(name):\(row.line)"
+            do {
+                switch row["side"] {
+                case "after": after.append(try PCRE2Pattern("\\G(?:" + row["pattern"] + ")", options: [.caseless]))
+                case "before": before.append(try PCRE2Pattern("(?:" + row["pattern"] + ")\\z", options: [.caseless]))
+                default: problems.append("\(place): side must be 'before' or 'after'")
+                }
+            } catch {
+                problems.append("\(place): pattern: \(error)")
+            }
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        self.after = after
+        self.before = before
+    }
+
+    /// Whether the name at `range` (UTF-8 offsets into `bytes`) stands in an excluded context.
+    public func excludes(_ bytes: UnsafeBufferPointer<UInt8>, name range: Range<Int>) throws -> Bool {
+        for pattern in after where try pattern.firstMatch(in: bytes, from: range.upperBound) != nil { return true }
+        if !before.isEmpty && range.lowerBound > 0 {
+            var start = max(0, range.lowerBound - Self.lookBehind)
+            while start < range.lowerBound && bytes[start] & 0xC0 == 0x80 { start += 1 }
+            let window = UnsafeBufferPointer(rebasing: bytes[start..<range.lowerBound])
+            for pattern in before where try pattern.firstMatch(in: window) != nil { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import ClinPipeText
+
+extension SignatureRules {
+    /// Reads the signature that follows a drug name.
+    ///
+    /// - Parameters:
+    ///   - bytes: the text being annotated (UTF-8).
+    ///   - start: the name's end (UTF-8 offset into `bytes`).
+    ///   - limit: the parse never reads at or past this offset (the next drug name, the window's end); it must be a
+    ///     character boundary, `start <= limit <= bytes.count`.
+    /// - Returns: the elements found; `end` is the end of the last one (UTF-8, same coordinates).
+    /// - Throws: `PCRE2Error.limitExceeded` if a rule pattern hits its match limit on pathological text.
+    public func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int) throws -> DrugSignature {
+        var signature = DrugSignature()
+        signature.end = start
+        guard start < limit else { return signature }
+        let subject = UnsafeBufferPointer(rebasing: bytes[0..<limit])
+        var cursor = start
+        var elementCount = 0
+        while cursor < limit {
+            let next = try skipSeparators(in: subject, from: cursor)
+            guard next < limit else { break }
+            var onlySpaces = next > cursor
+            for index in cursor..<next where bytes[index] != 0x20 && bytes[index] != 0x09 { onlySpaces = false }
+            var matchedEnd: Int?
+            for run in runs {
+                switch run.position {
+                case .any: break
+                case .first: if elementCount > 0 { continue }
+                case .adjacent: if elementCount > 0 || !onlySpaces { continue }
+                }
+                try run.pattern.forEachMatch(in: subject, from: next) { match in
+                    let range = match.range
+                    guard range.lowerBound == next, range.upperBound > next else { return false }
+                    let row = run.rows.first { $0.branchGroup == 0 || match.range($0.branchGroup) != nil } ?? run.rows[0]
+                    apply(row, match, subject: subject, to: &signature)
+                    matchedEnd = range.upperBound
+                    return false
+                }
+                if matchedEnd != nil { break }
+            }
+            guard let end = matchedEnd else { break }
+            cursor = end
+            signature.end = end
+            elementCount += 1
+        }
+        return signature
+    }
+
+    /// The offset after any separators at `position`.
+    private func skipSeparators(in subject: UnsafeBufferPointer<UInt8>, from position: Int) throws -> Int {
+        var cursor = position
+        var advanced = true
+        while advanced && cursor < subject.count {
+            advanced = false
+            for run in skipRuns {
+                var end = cursor
+                try run.pattern.forEachMatch(in: subject, from: cursor) { match in
+                    if match.range.lowerBound == cursor { end = match.range.upperBound }
+                    return false
+                }
+                if end > cursor {
+                    cursor = end
+                    advanced = true
+                }
+            }
+        }
+        return cursor
+    }
+
+    /// Records what `row` matched, unless its element already has a value (the first mention wins).
+    private func apply(_ row: Row, _ match: PCRE2Match, subject: UnsafeBufferPointer<UInt8>,
+                       to signature: inout DrugSignature)
+    {
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: subject[range]), as: UTF8.self)
+        }
+        /// A group's text, normalized for values: spaces collapsed and removed around `/` and `-`, `to` in ranges
+        /// as `-`, number words as digits.
+        func groupValue(_ name: String) -> String? {
+            guard let range = match.range(name) else { return nil }
+            let collapsed = SignatureVocabulary.collapsed(text(range))
+            let compact = collapsed.replacingOccurrences(of: " to ", with: "-").replacingOccurrences(of: " ", with: "")
+            return SignatureVocabulary.digits(compact)
+        }
+        func render(_ template: [TemplatePart]) -> String? {
+            if template.isEmpty { return nil }
+            var result = ""
+            for part in template {
+                switch part {
+                case .literal(let literal): result += literal
+                case .group(let name): result += groupValue(name) ?? ""
+                }
+            }
+            return result
+        }
+        let matched = row.branchGroup == 0 ? match.range : (match.range(row.branchGroup) ?? match.range)
+        let value = render(row.value) ?? SignatureVocabulary.collapsed(text(matched))
+        let unit = render(row.unit) ?? match.range(row.groupPrefix + "unit").map { SignatureVocabulary.collapsed(text($0)) }
+
+        switch row.element {
+        case .skip:
+            break
+        case .salt:
+            if signature.salt == nil {
+                signature.salt = value
+                signature.saltEnd = match.range.upperBound
+            }
+        case .release:
+            if signature.release == nil { signature.release = value }
+        case .strength:
+            if signature.strength == nil {
+                signature.strength = value.replacingOccurrences(of: "-", with: "/")
+                signature.unit = unit.map(SignatureVocabulary.strengthUnit)
+            }
+        case .dose:
+            if signature.dose == nil {
+                signature.dose = value
+                signature.doseUnit = unit.map(SignatureVocabulary.countUnit)
+            }
+        case .form:
+            if signature.form == nil { signature.form = value }
+        case .route:
+            if signature.route == nil { signature.route = value }
+        case .frequency:
+            if signature.frequency == nil { signature.frequency = value }
+        case .asNeeded:
+            signature.asNeeded = true
+        case .quantity:
+            if signature.quantity == nil, let number = Int(value) {
+                signature.quantity = number
+                signature.quantityUnit = unit.map(SignatureVocabulary.countUnit)
+            }
+        case .refills:
+            if signature.refills == nil, let number = Int(value) { signature.refills = number }
+        case .duration:
+            if signature.duration == nil {
+                signature.duration = unit.map { "\(value) \(SignatureVocabulary.durationUnit($0))" } ?? value
+            }
+        }
+    }
+}

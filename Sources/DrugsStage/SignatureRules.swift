@@ -1,0 +1,238 @@
+import ClinPipeCore
+import ClinPipeText
+
+/// The compiled rows of a signature rule file (`Rules/signature.tsv` or a user's replacement): how the `drugs`
+/// stage reads strength, form, route, frequency, quantity, refills and duration after a drug name.
+///
+/// See the header of `signature.tsv` for the format and the parse; `parse(_:from:limit:)` does it. Consecutive
+/// rows of the same element and position are compiled into one PCRE2 alternation (one branch per row, in file
+/// order), so that a parse step costs one match attempt per run of rows instead of one per row; the first branch
+/// that matches wins, exactly as if the rows were tried one by one.
+public struct SignatureRules: Sendable {
+    /// Where a row may match in the sequence of elements after a name.
+    enum Position: String, Sendable {
+        /// Anywhere.
+        case any = ""
+        /// Only as the first element.
+        case first
+        /// Only as the first element, separated from the name by spaces and tabs alone.
+        case adjacent
+    }
+
+    /// A piece of a value template: literal text or a named group's text.
+    enum TemplatePart: Sendable {
+        case literal(String)
+        case group(String)
+    }
+
+    /// One row of the file, as a branch of its run's pattern.
+    struct Row: Sendable {
+        let element: SignatureElement
+        /// Group names of the value template, already prefixed with `groupPrefix`.
+        let value: [TemplatePart]
+        let unit: [TemplatePart]
+        /// The prefix of this row's group names inside the run's pattern (`r12_`), empty for a row compiled alone.
+        let groupPrefix: String
+        /// The capture group that is set when this row's branch matched, or 0 for a row compiled alone.
+        let branchGroup: Int
+        let source: String
+    }
+
+    /// Consecutive rows with the same element and position, compiled as one anchored pattern.
+    struct Run: Sendable {
+        let element: SignatureElement
+        let position: Position
+        /// `\G(?:(?<r0>row)|(?<r1>row)...)` followed by a word-boundary check.
+        let pattern: PCRE2Pattern
+        let rows: [Row]
+    }
+
+    public static let columns = ["element", "pattern", "value", "unit", "position"]
+
+    let skipRuns: [Run]
+    let runs: [Run]
+
+    /// The rules shipped with the stage.
+    public static func builtIn() throws -> SignatureRules {
+        try SignatureRules(name: "signature.tsv", text: EmbeddedRules.text("signature.tsv"))
+    }
+
+    /// Parses and compiles a signature rule file.
+    /// - Throws: `RuleFileError` listing every bad line (`name:line: problem`).
+    public init(name: String, text: String) throws {
+        let table = try RuleTable(name: name, text: text, required: ["element", "pattern"], knownColumns: Self.columns)
+        var problems: [String] = []
+        var parsed: [ParsedRow] = []
+        for row in table.rows {
+            let place = "\(name):\(row.line)"
+            guard let element = SignatureElement(rawValue: row["element"]) else {
+                let known = SignatureElement.allCases.map(\.rawValue).joined(separator: ", ")
+                problems.append("\(place): unknown element '\(row["element"])' (known: \(known))")
+                continue
+            }
+            guard let position = Position(rawValue: row["position"]) else {
+                problems.append("\(place): position must be empty, 'first' or 'adjacent'")
+                continue
+            }
+            // Each row compiles alone first, so that an error names its line.
+            let alone: PCRE2Pattern
+            do {
+                alone = try PCRE2Pattern(Self.anchored(row["pattern"]), options: [.caseless], jit: false)
+            } catch {
+                problems.append("\(place): pattern: \(error)")
+                continue
+            }
+            let value = Self.template(row["value"]), unit = Self.template(row["unit"])
+            for case .group(let group) in value + unit where alone.groupNumbers[group] == nil {
+                problems.append("\(place): template names group '\(group)', which the pattern lacks")
+            }
+            parsed.append(ParsedRow(element: element, position: position, pattern: row["pattern"], value: value,
+                                    unit: unit, captureCount: alone.captureCount,
+                                    combinable: !Self.hasReferences(row["pattern"]), source: place))
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        var skipRuns: [Run] = []
+        var runs: [Run] = []
+        do {
+            for run in try Self.compileRuns(parsed) {
+                if run.element == .skip { skipRuns.append(run) } else { runs.append(run) }
+            }
+        } catch {
+            throw RuleFileError(problems: ["\(name): \(error)"])
+        }
+        self.skipRuns = skipRuns
+        self.runs = runs
+    }
+
+    /// A row as read, before runs are compiled.
+    private struct ParsedRow {
+        let element: SignatureElement
+        let position: Position
+        let pattern: String
+        let value: [TemplatePart]
+        let unit: [TemplatePart]
+        let captureCount: Int
+        /// False when the pattern refers to groups by number or name, which renaming would break.
+        let combinable: Bool
+        let source: String
+    }
+
+    /// Most capture groups one run's pattern may have (PCRE2Pattern allows 127).
+    private static let groupsPerRun = 100
+
+    private static func compileRuns(_ rows: [ParsedRow]) throws -> [Run] {
+        var runs: [Run] = []
+        var index = 0
+        while index < rows.count {
+            let first = rows[index]
+            var members = [first]
+            var groups = first.captureCount + 1
+            index += 1
+            while first.combinable, index < rows.count, rows[index].combinable, rows[index].element == first.element,
+                  rows[index].position == first.position, groups + rows[index].captureCount + 1 <= groupsPerRun
+            {
+                members.append(rows[index])
+                groups += rows[index].captureCount + 1
+                index += 1
+            }
+            runs.append(try compileRun(members))
+        }
+        return runs
+    }
+
+    private static func compileRun(_ members: [ParsedRow]) throws -> Run {
+        if members.count == 1 && !members[0].combinable {
+            let row = members[0]
+            let pattern = try PCRE2Pattern(anchored(row.pattern), options: [.caseless])
+            return Run(element: row.element, position: row.position, pattern: pattern,
+                       rows: [Row(element: row.element, value: row.value, unit: row.unit, groupPrefix: "",
+                                  branchGroup: 0, source: row.source)])
+        }
+        var branches: [String] = []
+        for (number, row) in members.enumerated() {
+            branches.append("(?<r\(number)>" + renamingGroups(row.pattern, prefix: "r\(number)_") + ")")
+        }
+        let pattern = try PCRE2Pattern(anchored(branches.joined(separator: "|")), options: [.caseless])
+        var rows: [Row] = []
+        for (number, row) in members.enumerated() {
+            let prefix = "r\(number)_"
+            func prefixed(_ template: [TemplatePart]) -> [TemplatePart] {
+                template.map { part in
+                    if case .group(let name) = part { return .group(prefix + name) }
+                    return part
+                }
+            }
+            rows.append(Row(element: row.element, value: prefixed(row.value), unit: prefixed(row.unit),
+                            groupPrefix: prefix, branchGroup: pattern.groupNumbers["r\(number)"] ?? 0,
+                            source: row.source))
+        }
+        return Run(element: members[0].element, position: members[0].position, pattern: pattern, rows: rows)
+    }
+
+    /// Anchors a pattern at the parse position (a leading `\G` makes PCRE2 treat it as anchored, so a failed attempt
+    /// costs one try, not a scan) and requires a word boundary at its end unless the match ends in punctuation.
+    private static func anchored(_ pattern: String) -> String {
+        "\\G(?:" + pattern + ")(?:(?<![A-Za-z0-9])|(?![A-Za-z0-9]))"
+    }
+
+    /// Whether a pattern refers to groups (`\1`, `\k<name>`, `\g{..}`, `(?P=name)`, `(?&name)`, `(?1)`), which
+    /// would break once its groups are renamed and renumbered inside a run.
+    private static func hasReferences(_ pattern: String) -> Bool {
+        let bytes = Array(pattern.utf8)
+        for index in bytes.indices.dropLast() {
+            let byte = bytes[index], next = bytes[index + 1]
+            if byte == UInt8(ascii: "\\") && (ByteClass.isDigit(next) || next == UInt8(ascii: "k") || next == UInt8(ascii: "g")) {
+                return true
+            }
+            if byte == UInt8(ascii: "(") && next == UInt8(ascii: "?") && index + 2 < bytes.count {
+                let third = bytes[index + 2]
+                if third == UInt8(ascii: "&") || third == UInt8(ascii: "R") || ByteClass.isDigit(third)
+                    || third == UInt8(ascii: "+") || (third == UInt8(ascii: "P") && index + 3 < bytes.count
+                        && (bytes[index + 3] == UInt8(ascii: "=") || bytes[index + 3] == UInt8(ascii: ">")))
+                {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// Prefixes every named group of a pattern (`(?<name>`, `(?'name'`, `(?P<name>`) with `prefix`.
+    private static func renamingGroups(_ pattern: String, prefix: String) -> String {
+        var result = ""
+        var rest = Substring(pattern)
+        while !rest.isEmpty {
+            if rest.hasPrefix("\\") {
+                result += rest.prefix(2)
+                rest = rest.dropFirst(2)
+                continue
+            }
+            for opener in ["(?<", "(?'", "(?P<"] where rest.hasPrefix(opener) {
+                let after = rest.dropFirst(opener.count)
+                if let first = after.first, first.isLetter || first == "_" {
+                    result += opener + prefix
+                    rest = after
+                    break
+                }
+            }
+            if let character = rest.first {
+                result.append(character)
+                rest = rest.dropFirst()
+            }
+        }
+        return result
+    }
+
+    /// Splits `text` into literal parts and `{group}` references.
+    static func template(_ text: String) -> [TemplatePart] {
+        var parts: [TemplatePart] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
+            parts.append(.group(String(rest[rest.index(after: open)..<close])))
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        return parts
+    }
+}
