@@ -12,8 +12,28 @@ struct PipelineOptions: ParsableArguments {
             help: ArgumentHelp("Run only these stages (names), with default configurations.", valueName: "NAME"))
     var stages: [String] = []
 
-    /// The configuration file, or the default pipeline.
+    @Option(name: .long, help: ArgumentHelp("An RxNorm RXNCONSO.RRF file: extends the drugs stage's lexicon with every ingredient and brand name.", valueName: "PATH"))
+    var rxnorm: String?
+
+    /// The configuration file, or the default pipeline, with command-line overrides applied.
     func loadConfiguration() throws -> (PipelineConfiguration, URL) {
+        var (configuration, base) = try loadFileOrDefault()
+        if let rxnorm {
+            let path = URL(fileURLWithPath: rxnorm, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+            guard configuration.stages.contains(where: { $0.stage == "drugs" }) else {
+                throw ValidationError("--rxnorm needs the drugs stage in the pipeline")
+            }
+            for index in configuration.stages.indices where configuration.stages[index].stage == "drugs" {
+                var pairs = configuration.stages[index].config?.objectPairs ?? []
+                pairs.removeAll { $0.0 == "rxnorm" }
+                pairs.append(("rxnorm", .string(path)))
+                configuration.stages[index].config = .object(pairs)
+            }
+        }
+        return (configuration, base)
+    }
+
+    private func loadFileOrDefault() throws -> (PipelineConfiguration, URL) {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let pipeline {
             if !stages.isEmpty { throw ValidationError("give either --pipeline or --stages, not both") }
