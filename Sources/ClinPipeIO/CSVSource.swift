@@ -74,6 +74,8 @@ final class CSVRecordReader {
     func nextRecord() throws -> Record? {
         guard var line = try lines.nextLine() else { return nil }
         lineNumber += 1
+        // A UTF-8 byte order mark (spreadsheet exports) is not part of the first column's name.
+        if lineNumber == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         let startLine = lineNumber
         var fields: [String] = []
         var field: [UInt8] = []
