@@ -234,7 +234,11 @@ private final class RunState: @unchecked Sendable {
     func finish() throws -> RunSummary {
         output.lock()
         defer { output.unlock() }
-        if let failure { throw failure }
+        if let failure {
+            // Records written before a source failure stay written: flush them before reporting it.
+            if !(failure is SinkError) { try? sink.flush() }
+            throw failure
+        }
         try sink.flush()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return summary
