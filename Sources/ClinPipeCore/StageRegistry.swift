@@ -78,7 +78,8 @@ public struct StageRegistry: Sendable {
         } catch let error as DecodingError {
             problems.append("\(label): invalid configuration: \(Self.describe(error))")
         } catch {
-            problems.append("\(label): \(error)")
+            // A stage may report several problems in one error, one per line (a rule file's `file:line`s).
+            problems += String(describing: error).split(separator: "\n").map { "\(label): \($0)" }
         }
         return .failure(PipelineError(problems: problems))
     }
