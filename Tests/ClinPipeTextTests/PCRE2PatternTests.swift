@@ -241,6 +241,25 @@ struct PCRE2PatternTests {
         }
     }
 
+    @Test("a nested pattern's limits do not leak into the outer pattern's next match")
+    func nestedLimits() throws {
+        // The outer pattern needs a few hundred match steps per match; the inner one allows only 20.
+        let outer = try PCRE2Pattern(#"(?:\w+\s?){1,40}?\d"#)
+        let inner = try PCRE2Pattern("x", limits: .init(matchLimit: 20, depthLimit: 20, heapLimitKiB: 20_000))
+        let subject = Array(repeating: "a b c d e f g h i j k l m n o p q r s t 1", count: 5).joined(separator: " ")
+        let expected = try outer.allMatches(in: subject).count
+        #expect(expected == 5)
+        var count = 0
+        try subject.withUTF8Bytes { bytes in
+            try outer.forEachMatch(in: bytes) { _ in
+                count += 1
+                do { #expect(try inner.matches(bytes) == false) } catch { Issue.record("inner pattern: \(error)") }
+                return true
+            }
+        }
+        #expect(count == expected)
+    }
+
     @Test("matching from many threads at once gives the same results as one thread")
     func concurrentMatching() throws {
         let texts = try Self.subjects()
