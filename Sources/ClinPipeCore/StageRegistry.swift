@@ -69,15 +69,19 @@ public struct StageRegistry: Sendable {
         case let other?:
             problems.append("\(label): configuration must be a JSON object, not \(other.serialized())")
         }
-        if !problems.isEmpty { return .failure(PipelineError(problems: problems)) }
+        // Build the stage even when some keys are unknown, so that its own problems (a bad lexicon line) are
+        // reported in the same run.
         let json = JSONValue.object(effective)
         do {
-            return .success((try entry.make(json, environment), json))
+            let stage = try entry.make(json, environment)
+            if problems.isEmpty { return .success((stage, json)) }
         } catch let error as DecodingError {
-            return .failure(PipelineError(problems: ["\(label): invalid configuration: \(Self.describe(error))"]))
+            problems.append("\(label): invalid configuration: \(Self.describe(error))")
         } catch {
-            return .failure(PipelineError(problems: ["\(label): \(error)"]))
+            // A stage may report several problems in one error, one per line (a rule file's `file:line`s).
+            problems += String(describing: error).split(separator: "\n").map { "\(label): \($0)" }
         }
+        return .failure(PipelineError(problems: problems))
     }
 
     static func encode<C: Encodable>(_ value: C) -> JSONValue {

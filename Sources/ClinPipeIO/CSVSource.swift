@@ -65,11 +65,17 @@ final class CSVRecordReader {
     private let lines: LineReader
     private var lineNumber = 0
 
-    init(path: String) throws { lines = try LineReader(path: path) }
+    init(path: String) throws {
+        lines = try LineReader(path: path)
+        // A CRLF inside a quoted field is text; the reader drops the record's own trailing CR below.
+        lines.keepsCarriageReturn = true
+    }
 
     func nextRecord() throws -> Record? {
         guard var line = try lines.nextLine() else { return nil }
         lineNumber += 1
+        // A UTF-8 byte order mark (spreadsheet exports) is not part of the first column's name.
+        if lineNumber == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         let startLine = lineNumber
         var fields: [String] = []
         var field: [UInt8] = []
@@ -89,6 +95,8 @@ final class CSVRecordReader {
                     index = line.startIndex
                     continue
                 }
+                // The record ends: its line break is CRLF or LF, and the CR is not part of the last field.
+                if line.last == 0x0D && field.last == 0x0D { field.removeLast() }
                 break
             }
             let byte = line[index]

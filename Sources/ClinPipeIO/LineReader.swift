@@ -11,6 +11,8 @@ public final class LineReader {
     private var start = 0
     private var finished = false
     private let chunkSize: Int
+    /// Keep a `\r` before `\n` in the returned line (the CSV reader needs it inside quoted fields).
+    var keepsCarriageReturn = false
 
     /// Opens `path` for reading.
     /// - Throws: `SourceError.unreadable` when it cannot be opened.
@@ -35,14 +37,14 @@ public final class LineReader {
             if let newline = buffer[start...].firstIndex(of: 0x0A) {
                 var line = buffer[start..<newline]
                 start = newline + 1
-                if line.last == 0x0D { line = line.dropLast() }
+                if line.last == 0x0D && !keepsCarriageReturn { line = line.dropLast() }
                 return line
             }
             if finished {
                 guard start < buffer.count else { return nil }
                 var line = buffer[start...]
                 start = buffer.count
-                if line.last == 0x0D { line = line.dropLast() }
+                if line.last == 0x0D && !keepsCarriageReturn { line = line.dropLast() }
                 return line
             }
             try fill()

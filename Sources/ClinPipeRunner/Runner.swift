@@ -236,7 +236,11 @@ private final class RunState: @unchecked Sendable {
     func finish() throws -> RunSummary {
         output.lock()
         defer { output.unlock() }
-        if let failure { throw failure }
+        if let failure {
+            // Records written before a source failure stay written: finish the output before reporting it.
+            if !(failure is SinkError) { try? writer.finish() }
+            throw failure
+        }
         try writer.finish()
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return summary

@@ -133,6 +133,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
         var offset = start
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         while offset <= length {
+            // The body may have run a pattern with other limits on this thread's shared match context.
+            if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
             let rc = pcre2_match_8(code, base, length, offset, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
             if rc == PCRE2_ERROR_NOMATCH { return }
             if rc < 0 { throw PCRE2Error.fromMatch(rc) }

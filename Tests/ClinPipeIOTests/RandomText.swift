@@ -1,0 +1,84 @@
+// A copy of Tests/ClinPipeCoreTests/RandomText.swift (test targets cannot share files outside ClinPipeTestSupport).
+import Foundation
+
+/// A small, fast, seedable generator (SplitMix64), so that every random test reproduces from its seed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The seeds a property test runs over: `0..<count`, or only `CLINPIPE_SEED` when that environment variable is
+/// set (to reproduce one failure: every failure message names its seed).
+func testSeeds(_ count: Int) -> [UInt64] {
+    if let value = ProcessInfo.processInfo.environment["CLINPIPE_SEED"], let seed = UInt64(value) { return [seed] }
+    return (0..<UInt64(count)).map { $0 &* 0x1000_0001 &+ 17 }
+}
+
+/// Random text built from pieces that stress offset handling: ASCII words, CRLF and other line breaks, combining
+/// marks, emoji (with skin tones, ZWJ sequences, flags), CJK and Hangul, ligatures and other compatibility
+/// characters that NFKC rewrites, fullwidth digits, 4-byte scalars, control characters, and random scalars.
+enum RandomText {
+    static let pieces: [String] = [
+        "pain", "L4-5", "Lumbar", "MRI", "the", "no", "denied", "a", "x", " ", " ", "  ", ".", ",", ";", "(", ")",
+        "\n", "\r\n", "\r\n\r\n", "\t", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}",
+        "e\u{301}", "a\u{308}\u{323}", "\u{301}", "\u{0338}", "o\u{328}\u{304}", "n\u{303}", "\u{1E9B}\u{0323}",
+        "é", "ü", "Å", "\u{212B}", "\u{2126}", "\u{0958}", "ß", "İ", "ǅ",
+        "😀", "👍🏽", "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇫🇷", "❤️", "\u{200D}", "\u{FE0F}",
+        "中文", "日本語", "患者", "한국어", "\u{1100}\u{1161}\u{11A8}", "ｶﾞ", "ｶ", "\u{FF9E}",
+        "ﬁ", "ﬂ", "ﬃ", "ﬅ", "１２３", "０", "ＡＢ", "½", "²", "™", "Ⅻ", "ℌ", "\u{00A0}", "…", "㎏", "㍻", "ǈ",
+        "𝔘", "𠀋", "𝟘", "\u{10FFFD}", "\u{FFFD}", "\u{FEFF}", "\u{1}", "\u{7F}", "\"", "\\", "/",
+    ]
+
+    /// A random text of about `pieceCount` pieces.
+    static func make<G: RandomNumberGenerator>(pieceCount: Int, using generator: inout G) -> String {
+        var text = ""
+        for _ in 0..<pieceCount { text += piece(using: &generator) }
+        return text
+    }
+
+    /// One random piece: usually from `pieces`, sometimes a random scalar (never a surrogate or NUL).
+    static func piece<G: RandomNumberGenerator>(using generator: inout G) -> String {
+        if Int.random(in: 0..<10, using: &generator) == 0 {
+            return String(Character(randomScalar(using: &generator)))
+        }
+        return pieces.randomElement(using: &generator)!
+    }
+
+    static func randomScalar<G: RandomNumberGenerator>(using generator: inout G) -> Unicode.Scalar {
+        while true {
+            let plane = Int.random(in: 0..<4, using: &generator)
+            let value: UInt32 = switch plane {
+            case 0: UInt32.random(in: 0x20...0x7E, using: &generator)
+            case 1: UInt32.random(in: 0xA0...0x7FF, using: &generator)
+            case 2: UInt32.random(in: 0x800...0xFFFF, using: &generator)
+            default: UInt32.random(in: 0x10000...0x10FFFF, using: &generator)
+            }
+            if let scalar = Unicode.Scalar(value) { return scalar }
+        }
+    }
+
+    /// UTF-8 offsets of every scalar boundary of `text`, from 0 to its byte count.
+    static func scalarBoundaries(_ text: String) -> [Int] {
+        var result = [0]
+        var offset = 0
+        for scalar in text.unicodeScalars {
+            offset += UTF8.width(scalar)
+            result.append(offset)
+        }
+        return result
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The bytes as text for a failure message (test data only, never clinical text).
+    var debugText: String { String(decoding: self, as: UTF8.self).debugDescription }
+}
