@@ -2,6 +2,7 @@ import ClinPipeCore
 import LexiconStage
 import NormalizeStage
 import SentencesStage
+import SectionsStage
 
 @_exported import ClinPipeCore
 
@@ -11,6 +12,7 @@ extension StageRegistry {
         var registry = StageRegistry()
         registry.register(NormalizeStage.self)
         registry.register(SentencesStage.self)
+        registry.register(SectionsStage.self)
         registry.register(LexiconStage.self)
         return registry
     }()
@@ -20,6 +22,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences",
+        "normalize", "sentences", "sections",
     ])
 }
