@@ -150,6 +150,9 @@ struct LineRepairer {
             ArraySlice(UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]))
         }
         var neighbourList: [(Int?, Int?)] = []
+        // Consecutive page breaks (`\f\f`, an empty page) share their neighbours: count each line once, so that a
+        // paragraph's last line before an empty page is not taken for a repeated footer.
+        var countedBefore: Set<Int> = [], countedAfter: Set<Int> = []
         for breakIndex in breaks {
             let (before, after) = neighbours(of: breakIndex)
             neighbourList.append((before, after))
@@ -159,8 +162,8 @@ struct LineRepairer {
                     lines[index].artifact = true
                 }
             }
-            if let after { headerCounts[text(after), default: 0] += 1 }
-            if let before { footerCounts[text(before), default: 0] += 1 }
+            if let after, countedAfter.insert(after).inserted { headerCounts[text(after), default: 0] += 1 }
+            if let before, countedBefore.insert(before).inserted { footerCounts[text(before), default: 0] += 1 }
         }
         guard breaks.count >= 2 else { return }
         for (before, after) in neighbourList {
@@ -259,11 +262,13 @@ struct LineRepairer {
                         decisionAhead: Bool) -> Joint
     {
         if a.heading || b.heading { return .paragraph }
+        // A date or level cut after its hyphen (`On (11-28-` / `16) the ...`) goes on, even where the next line
+        // looks like a numbered list item.
+        if a.hyphenAfterDigit && b.startsDigit { return .none }
         // An item line that follows is set apart as a paragraph, as the letters print it.
         if b.forcedStart || a.forcedEnd { return strong || (a.terminal && decisionAhead) ? .paragraph : .lineBreak }
         if b.decisionTail && a.endsWithColon && inItemLine { return .space }
         if a.terminal && decisionAhead { return a.itemSentence && inItemLine ? .space : .paragraph }
-        if a.hyphenAfterDigit && b.startsDigit { return .none }
         if let word = a.hyphenatedWord, b.startsLowercase {
             return rules.keptHyphenPrefixes.contains(word) ? .none : .noneDropHyphen
         }
