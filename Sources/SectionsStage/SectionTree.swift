@@ -13,7 +13,9 @@ struct SectionNode: Sendable {
 /// Nests headings into sections.
 ///
 /// A section runs from its heading to the next heading of the same or a higher level (a level number not larger)
-/// or to the end of the text. Mapped headings take their level from the table, unmapped ones `unmappedLevel`.
+/// or to the end of the text. Mapped headings take their level from the table. An unmapped heading takes
+/// `unmappedLevel`, except right after a subsection (a heading of level 2 or more), where it is taken for one more
+/// of the same kind and gets its level: `NECK:` `CN:` `MOTOR:` inside a physical examination stay inside it.
 /// A *closed* section (a template heading such as the IMR letter's) ends only at a closed heading of the same or a
 /// higher level; any other heading inside it becomes a subsection, one level below it, so that a capitalized
 /// `NOTE:` quoted in a rationale cannot cut the letter's issues section short. Each section's `parent` is the
@@ -28,8 +30,10 @@ struct SectionTree: Sendable {
             let body = trim(start..<max(start, end))
             nodes[index].range = start..<max(body.upperBound, nodes[index].heading.title.upperBound)
         }
+        var previousLevel = 1
         for heading in headings {
-            let ownLevel = heading.entry?.level ?? unmappedLevel
+            let ownLevel = heading.entry?.level ?? max(unmappedLevel, previousLevel)
+            previousLevel = ownLevel
             let closedHeading = heading.entry?.closed ?? false
             var level = ownLevel
             for index in open where nodes[index].heading.entry?.closed == true {
