@@ -74,6 +74,29 @@ import Testing
         print("invariants checked on \(letters.count) letters and \(notes) MTSamples notes")
     }
 
+    @Test("after normalize + sentences, each heading is a whole sentence and no sentence crosses an item line's edges")
+    func sentencesAgreeWithStructure() throws {
+        let harness = try Harness()
+        var headings = 0, lines = 0
+        for (name, text) in try Self.letters() {
+            let document = try harness.run(text, id: name)
+            let index = document.makeIndex()
+            for heading in document.annotations(ofType: "section.heading") {
+                headings += 1
+                #expect(index.annotations(ofType: "sentence", overlapping: heading.range).map(\.range) == [heading.range],
+                        "\(name): heading is not one sentence")
+            }
+            for line in document.annotations(ofType: "imr.item.line") {
+                lines += 1
+                for sentence in index.annotations(ofType: "sentence", overlapping: line.range) {
+                    #expect(line.range.lowerBound <= sentence.range.lowerBound && sentence.range.upperBound <= line.range.upperBound,
+                            "\(name): a sentence crosses an item line's edge")
+                }
+            }
+        }
+        print("sentences vs structure: \(headings) headings, \(lines) item lines")
+    }
+
     @Test("one stage instance on many threads gives the same output as on one")
     func concurrency() throws {
         let harness = try Harness()
