@@ -26,15 +26,24 @@ struct ItemBlock: Sendable {
 /// text is then tried against the `partial` forms (`X was the original request. The Claims Administrator authorized
 /// Y, leaving the original request IMR eligible. The original request, Z is`): a match makes one item whose request
 /// is `Z`. Field labels at line starts split the block into its fields.
+///
+/// A line that starts with a field label (`Decision rationale: ... was: Upheld`) or is longer than
+/// `maxItemLineBytes` (a rationale paragraph that happens to end so) is not an item line.
 struct ItemBlockFinder: Sendable {
     let rules: ItemRules
+    /// The longest item line accepted, in UTF-8 bytes (the development letters' longest is 558).
+    let maxItemLineBytes: Int
 
     func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>) throws -> [ItemBlock] {
         var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
         try rules.decision.forEachMatch(in: bytes, from: region.lowerBound) { match in
             guard match.range.upperBound <= region.upperBound else { return false }
-            if let item = match.range(rules.decisionItemGroup), let outcome = match.range(rules.decisionOutcomeGroup) {
-                lines.append((item.lowerBound..<outcome.upperBound, item, outcome))
+            if let item = match.range(rules.decisionItemGroup), let outcome = match.range(rules.decisionOutcomeGroup),
+               outcome.upperBound - item.lowerBound <= maxItemLineBytes
+            {
+                let line = item.lowerBound..<outcome.upperBound
+                if let fields = rules.fields, try fields.matches(UnsafeBufferPointer(rebasing: bytes[line])) { return true }
+                lines.append((line, item, outcome))
             }
             return true
         }

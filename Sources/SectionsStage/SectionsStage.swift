@@ -48,6 +48,9 @@ public struct SectionsStage: Stage {
         public var itemRules: [String] = []
         /// The section names in which item blocks are looked for.
         public var itemSections: [String] = ["imr_issues_decisions"]
+        /// The longest item line (`<item>: Upheld`) accepted, in UTF-8 bytes of the normalized layer; a longer line
+        /// ending so is a paragraph of text, not an item.
+        public var maxItemLineBytes = 1500
         /// More credential patterns (TSV, the columns of `reviewer-credentials.tsv`).
         public var credentialRules: [String] = []
         /// The section names in which the reviewer's credentials are looked for.
@@ -105,10 +108,11 @@ public struct SectionsStage: Stage {
         var finder: HeadingFinder?
         if let table, let shapes { finder = load { try HeadingFinder(tables: shapes, headingTable: table) } }
         if configuration.unmappedHeadingLevel < 1 { problems.append("sections: unmappedHeadingLevel must be at least 1") }
+        if configuration.maxItemLineBytes < 1 { problems.append("sections: maxItemLineBytes must be at least 1") }
         guard problems.isEmpty, let finder, let itemRules, let credentials else { throw RuleFileError(problems: problems) }
         self.configuration = configuration
         self.finder = finder
-        self.items = ItemBlockFinder(rules: itemRules)
+        self.items = ItemBlockFinder(rules: itemRules, maxItemLineBytes: configuration.maxItemLineBytes)
         self.credentials = credentials
         self.itemSections = Set(configuration.itemSections)
         self.credentialSections = Set(configuration.credentialSections)

@@ -178,7 +178,7 @@ import Testing
 
             Norco 10/325mg #60: Overturned
 
-            Decision rationale: Norco is medically necessary.
+            Decision rationale: Norco is medically necessary. The prior review of the same request was: Upheld
             """
         let document = try harness.run(text)
         // The all-capital item line is an item, not a heading; the quoted capitals are a subsection of the issues
@@ -197,6 +197,8 @@ import Testing
         #expect(items.map { document.string("outcome", of: $0) } == ["upheld", "overturned"])
         #expect(collapse(document.texts(ofType: "imr.item.rationale")[0]).hasSuffix("The request is not medically necessary."))
         #expect(document.annotations(ofType: "imr.item.claims_guideline").count == 1)
+        // A field that happens to end like a decision line is no item line.
+        #expect(collapse(document.texts(ofType: "imr.item.rationale")[1]).hasSuffix("The prior review of the same request was: Upheld"))
     }
 
     @Test("a letter without IMR sections gets no items and no credentials")
