@@ -68,7 +68,7 @@ import Testing
             }
         }
         print("two extractions: \(pypdf.count) letters, \(sentenceCount) sentences; identical sentences in \(exactLetters) letters; "
-            + "\(differingSentences) sentences differ only in hyphens or more; letters differing beyond hyphens: "
+            + "\(differingSentences) pypdf sentences have no identical pdftotext sentence; letters differing beyond hyphens: "
             + "\(sentenceMismatches.count) \(sentenceMismatches)")
         #expect(pypdf.count == 60)
         #expect(titleMismatches.isEmpty, "section titles differ: \(titleMismatches)")
