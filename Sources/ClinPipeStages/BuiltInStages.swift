@@ -2,6 +2,7 @@ import ClinPipeCore
 import DrugsStage
 import LexiconStage
 import NormalizeStage
+import SectionsStage
 import SentencesStage
 import SpineStage
 
@@ -13,6 +14,7 @@ extension StageRegistry {
         var registry = StageRegistry()
         registry.register(NormalizeStage.self)
         registry.register(SentencesStage.self)
+        registry.register(SectionsStage.self)
         registry.register(DrugsStage.self)
         registry.register(SpineStage.self)
         registry.register(LexiconStage.self)
@@ -24,6 +26,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences", "drugs", "spine",
+        "normalize", "sentences", "sections", "drugs", "spine",
     ])
 }

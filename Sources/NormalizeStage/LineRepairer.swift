@@ -12,7 +12,9 @@ import ClinPipeText
 /// - a word hyphenated across lines is rejoined (`treat-\nment` → `treatment`; `self-\ncare` keeps its hyphen).
 ///
 /// Headings (all-capital lines), lines that the rules say start or end a line (field labels such as `Decision
-/// rationale:`, list items, `<item>: Upheld`) and short lines followed by a capital keep their line breaks. Blank
+/// rationale:`, list items, `<item>: Upheld`) and short lines followed by a capital keep their line breaks. An IMR
+/// item line becomes one line of its own even when it has several sentences (the partial-authorization form, whose
+/// sentences the `item_sentence` rules know) or when the outcome stands alone on the next line (`decision_tail`). Blank
 /// lines with spaces in them are paragraph breaks when the text has any (the `pypdf` habit); otherwise empty lines
 /// away from page breaks are (the `pdftotext` habit).
 struct LineRepairer {
@@ -47,6 +49,8 @@ struct LineRepairer {
         let pypdfStyle = lines.contains { $0.whitespaceOnly }
         let width = wrapWidth(content.map { lines[$0].length })
         let lineFeatures = try content.map { try self.features(of: lines[$0], bytes) }
+        // ahead[k]: the lines from k on form (the rest of) an IMR item line.
+        let ahead = lineFeatures.indices.map { decisionAhead(lineFeatures, from: $0) }
 
         writer.replace(upTo: lines[first].contentStart, with: EmptyCollection(), from: bytes)
         for (k, index) in content.enumerated() {
@@ -62,7 +66,7 @@ struct LineRepairer {
                 }
                 if pageBreak && !pypdfStyle { strong = false }
                 joint = decide(lineFeatures[k], lineFeatures[k + 1], lineLength: line.length, width: width, strong: strong,
-                               decisionAhead: decisionAhead(lineFeatures, from: k + 1))
+                               inItemLine: ahead[k], decisionAhead: ahead[k + 1])
             }
             let dropHyphen = joint == .noneDropHyphen
             let contentEnd = dropHyphen ? line.contentEnd - 1 : line.contentEnd
@@ -146,12 +150,15 @@ struct LineRepairer {
             ArraySlice(UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]))
         }
         var neighbourList: [(Int?, Int?)] = []
-        // The start and the end of the text are page edges too.
+        // The start and the end of the text are page edges too. Consecutive page breaks (`\f\f`, an empty page)
+        // share their neighbours: count each line once, so that a paragraph's last line before an empty page is
+        // not taken for a repeated footer.
         let firstContent = lines.indices.first { !lines[$0].isBlank }
         let lastContent = lines.indices.last { !lines[$0].isBlank }
         neighbourList.append((nil, firstContent))
         for breakIndex in breaks { neighbourList.append(neighbours(of: breakIndex)) }
         neighbourList.append((lastContent, nil))
+        var countedBefore: Set<Int> = [], countedAfter: Set<Int> = []
         for (before, after) in neighbourList {
             for index in [before, after].compactMap({ $0 }) {
                 let line = lines[index]
@@ -159,8 +166,8 @@ struct LineRepairer {
                     lines[index].artifact = true
                 }
             }
-            if let after { headerCounts[text(after), default: 0] += 1 }
-            if let before { footerCounts[text(before), default: 0] += 1 }
+            if let after, countedAfter.insert(after).inserted { headerCounts[text(after), default: 0] += 1 }
+            if let before, countedBefore.insert(before).inserted { footerCounts[text(before), default: 0] += 1 }
         }
         // A running header or footer repeats on at least three pages (two breaks).
         guard breaks.count >= 2 else { return }
@@ -177,6 +184,12 @@ struct LineRepairer {
         var forcedStart = false
         var forcedEnd = false
         var decisionEnd = false
+        /// Ends with a sentence that belongs to a multi-sentence item line (`... was the original request.`).
+        var itemSentence = false
+        /// Is only an outcome (`Upheld`), completing the item line before it.
+        var decisionTail = false
+        /// Ends with `:`.
+        var endsWithColon = false
         /// Ends with `.`, `?`, `!`, `:` or `;` (optionally followed by a closing quote or parenthesis).
         var terminal = false
         /// Ends with `.`, `?` or `!` (a sentence end).
@@ -196,6 +209,9 @@ struct LineRepairer {
         f.forcedStart = try LineRules.matches(rules.start, content)
         f.forcedEnd = try LineRules.matches(rules.end, content)
         f.decisionEnd = try LineRules.matches(rules.decision, content)
+        f.itemSentence = try LineRules.matches(rules.itemSentence, content)
+        f.decisionTail = try LineRules.matches(rules.decisionTail, content)
+        f.endsWithColon = content[content.count - 1] == 0x3A
         f.heading = isHeading(content)
         let first = content[0]
         f.startsLowercase = first >= 0x61 && first <= 0x7A
@@ -228,22 +244,36 @@ struct LineRepairer {
         return letters >= 4 && letters >= others * 2 && ByteClass.isUpper(content[0])
     }
 
-    /// Whether the lines from `k` on form an IMR item line: they reach a decision end before any sentence ends.
+    /// Whether the lines from `k` on form an IMR item line: they reach a decision end (or an outcome alone on the
+    /// line after one ending with `:`) before any sentence ends, sentences of the partial-authorization form aside,
+    /// within ten lines (a partial-authorization item line wraps over up to seven lines in `pdftotext` output).
     private func decisionAhead(_ features: [Features], from k: Int) -> Bool {
         var i = k
-        while i < features.count && i < k + 6 {
+        while i < features.count && i < k + 10 {
             if features[i].decisionEnd { return true }
-            if features[i].sentenceEnd || features[i].heading || (i > k && features[i].forcedStart) { return false }
+            if features[i].decisionTail && i > k && features[i - 1].endsWithColon { return true }
+            if (features[i].sentenceEnd && !features[i].itemSentence) || features[i].heading || (i > k && features[i].forcedStart) {
+                return false
+            }
             i += 1
         }
         return false
     }
 
-    private func decide(_ a: Features, _ b: Features, lineLength: Int, width: Int, strong: Bool, decisionAhead: Bool) -> Joint {
+    /// - Parameters:
+    ///   - inItemLine: line `a` is part of an IMR item line (the lines from `a` on reach its decision).
+    ///   - decisionAhead: the lines from `b` on reach an item's decision.
+    private func decide(_ a: Features, _ b: Features, lineLength: Int, width: Int, strong: Bool, inItemLine: Bool,
+                        decisionAhead: Bool) -> Joint
+    {
         if a.heading || b.heading { return .paragraph }
-        if b.forcedStart || a.forcedEnd { return strong ? .paragraph : .lineBreak }
-        if a.terminal && decisionAhead { return .paragraph }
+        // A date or level cut after its hyphen (`On (11-28-` / `16) the ...`) goes on, even where the next line
+        // looks like a numbered list item.
         if a.hyphenAfterDigit && b.startsDigit { return .none }
+        // An item line that follows is set apart as a paragraph, as the letters print it.
+        if b.forcedStart || a.forcedEnd { return strong || (a.terminal && decisionAhead) ? .paragraph : .lineBreak }
+        if b.decisionTail && a.endsWithColon && inItemLine { return .space }
+        if a.terminal && decisionAhead { return a.itemSentence && inItemLine ? .space : .paragraph }
         if let word = a.hyphenatedWord, b.startsLowercase {
             return rules.keptHyphenPrefixes.contains(word) ? .none : .noneDropHyphen
         }

@@ -1,0 +1,144 @@
+import ClinPipeCore
+import ClinPipeText
+
+/// A heading found in the normalized layer.
+struct FoundHeading: Sendable {
+    /// The heading's words, without its colon (UTF-8 bytes of the layer).
+    var title: Range<Int>
+    /// The heading table's entry, or nil for an unmapped heading.
+    var entry: HeadingEntry?
+    /// The shape (row of `heading-shapes.tsv`) that found it.
+    var shape: String
+}
+
+/// Finds headings with the shapes of `Rules/heading-shapes.tsv` (where a heading may stand: alone on a line, at a
+/// line start, after a flattened line break, after a sentence end) and decides, with the heading table, which
+/// candidates are headings.
+///
+/// A candidate is a heading when its title is in the table (and, if written in mixed case, the shape allows mixed
+/// case), or when the shape accepts unmapped headings and the title is in capitals with at least `min_letters`
+/// letters. A candidate on a line an `exclude` row matches (an IMR decision line) is dropped, and so is one that
+/// overlaps an earlier heading. Each shape is one PCRE2 pass over the layer.
+struct HeadingFinder: Sendable {
+    struct Shape: Sendable {
+        var name: String
+        var pattern: PCRE2Pattern
+        var titleGroup: Int
+        var unmapped: Bool
+        var mixedCase: Bool
+        var minLetters: Int
+    }
+
+    let shapes: [Shape]
+    let exclusions: [PCRE2Pattern]
+    let table: HeadingTable
+
+    static let columns = ["shape", "pattern"]
+
+    init(tables: [RuleTable], headingTable: HeadingTable) throws {
+        var shapes: [Shape] = []
+        var exclusions: [PCRE2Pattern] = []
+        var problems: [String] = []
+        for table in tables {
+            for row in table.rows {
+                do {
+                    let pattern = try RuleSources.compile(row, in: table)
+                    if row["shape"] == "exclude" {
+                        exclusions.append(pattern)
+                        continue
+                    }
+                    guard let titleGroup = pattern.groupNumbers["title"] else {
+                        problems.append("\(table.name):\(row.line): the pattern has no group named 'title'")
+                        continue
+                    }
+                    var minLetters = 2
+                    if !row["min_letters"].isEmpty {
+                        guard let value = Int(row["min_letters"]), value >= 1 else {
+                            problems.append("\(table.name):\(row.line): min_letters must be a positive whole number")
+                            continue
+                        }
+                        minLetters = value
+                    }
+                    shapes.append(Shape(name: row["shape"], pattern: pattern, titleGroup: titleGroup,
+                                        unmapped: try RuleSources.flag(row, "unmapped", in: table, default: false),
+                                        mixedCase: try RuleSources.flag(row, "mixed_case", in: table, default: false),
+                                        minLetters: minLetters))
+                } catch let error as RuleFileError {
+                    problems += error.problems
+                }
+            }
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        self.shapes = shapes
+        self.exclusions = exclusions
+        self.table = headingTable
+    }
+
+    /// The headings of `bytes` (a whole layer), in text order, without overlaps.
+    /// - Parameter unmapped: accept unmapped headings where shapes allow them.
+    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool) throws -> [FoundHeading] {
+        var candidates: [(heading: FoundHeading, order: Int)] = []
+        for (order, shape) in shapes.enumerated() {
+            try shape.pattern.forEachMatch(in: bytes) { match in
+                guard let title = match.range(shape.titleGroup), !title.isEmpty else { return true }
+                if let heading = judge(title, in: bytes, shape: shape, acceptUnmapped: acceptUnmapped) {
+                    candidates.append((heading, order))
+                }
+                return true
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+        candidates.sort { $0.heading.title.lowerBound != $1.heading.title.lowerBound
+            ? $0.heading.title.lowerBound < $1.heading.title.lowerBound : $0.order < $1.order }
+        let excluded = try excludedRanges(in: bytes)
+        var result: [FoundHeading] = []
+        var excludedIndex = 0
+        for (heading, _) in candidates {
+            if let last = result.last, heading.title.lowerBound < last.title.upperBound { continue }
+            let start = heading.title.lowerBound
+            while excludedIndex < excluded.count && excluded[excludedIndex].upperBound <= start { excludedIndex += 1 }
+            if excludedIndex < excluded.count && excluded[excludedIndex].contains(start) { continue }
+            result.append(heading)
+        }
+        return result
+    }
+
+    /// Decides whether one candidate title is a heading.
+    private func judge(_ title: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, shape: Shape, acceptUnmapped: Bool) -> FoundHeading? {
+        var letters = 0
+        var hasLowercase = false
+        for i in title {
+            let byte = bytes[i]
+            if byte >= 0x61 && byte <= 0x7A { hasLowercase = true; letters += 1 } else if ByteClass.isUpper(byte) { letters += 1 }
+        }
+        let key = TextBytes.headingKey(UnsafeBufferPointer(rebasing: bytes[title]))
+        if let entry = table[key] {
+            if hasLowercase && !shape.mixedCase { return nil }
+            return FoundHeading(title: title, entry: entry, shape: shape.name)
+        }
+        guard acceptUnmapped, shape.unmapped, !hasLowercase, letters >= shape.minLetters else { return nil }
+        return FoundHeading(title: title, entry: nil, shape: shape.name)
+    }
+
+    /// The lines matched by `exclude` rows, sorted and merged.
+    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+        guard !exclusions.isEmpty else { return [] }
+        var ranges: [Range<Int>] = []
+        for pattern in exclusions {
+            try pattern.forEachMatch(in: bytes) { match in
+                ranges.append(match.range)
+                return true
+            }
+        }
+        ranges.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<Int>] = []
+        for range in ranges {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+}

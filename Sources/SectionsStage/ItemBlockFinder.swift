@@ -1,0 +1,128 @@
+import ClinPipeText
+
+/// One disputed item of an IMR letter, in layer coordinates (UTF-8 bytes).
+struct ItemBlock: Sendable {
+    /// From the item line to just before the next item line or the end of the issues section.
+    var block: Range<Int>
+    /// The item line `<item>: Upheld` (with its prefix line, when the letter split one off).
+    var line: Range<Int>
+    /// The request under review: the whole item text, or the final request of a partial-authorization item.
+    var request: Range<Int>
+    /// `upheld` or `overturned` (the outcome as written, in lower case).
+    var outcome: String
+    /// The partial-authorization form that matched (its rule name), if any.
+    var partialForm: String?
+    var original: Range<Int>?
+    var authorized: Range<Int>?
+    /// Fields of the block: (field name, the field's text after its label).
+    var fields: [(name: String, range: Range<Int>)]
+}
+
+/// Finds item blocks in the issues section of an IMR letter.
+///
+/// Every line of the region that the `decision` rule matches (`Acupuncture 6 sessions: Upheld`) starts a block; the
+/// block runs to just before the next one or the region's end. A whole line just before the item line that a
+/// `prefix` rule matches (`X was the original request.`, set apart by the letter) joins the item line. The item
+/// text is then tried against the `partial` forms (`X was the original request. The Claims Administrator authorized
+/// Y, leaving the original request IMR eligible. The original request, Z is`): a match makes one item whose request
+/// is `Z`. Field labels at line starts split the block into its fields.
+///
+/// A line that starts with a field label (`Decision rationale: ... was: Upheld`) or is longer than
+/// `maxItemLineBytes` (a rationale paragraph that happens to end so) is not an item line.
+struct ItemBlockFinder: Sendable {
+    let rules: ItemRules
+    /// The longest item line accepted, in UTF-8 bytes (the development letters' longest is 558).
+    let maxItemLineBytes: Int
+
+    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>) throws -> [ItemBlock] {
+        var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
+        try rules.decision.forEachMatch(in: bytes, from: region.lowerBound) { match in
+            guard match.range.upperBound <= region.upperBound else { return false }
+            if let item = match.range(rules.decisionItemGroup), let outcome = match.range(rules.decisionOutcomeGroup),
+               outcome.upperBound - item.lowerBound <= maxItemLineBytes
+            {
+                let line = item.lowerBound..<outcome.upperBound
+                if let fields = rules.fields, try fields.matches(UnsafeBufferPointer(rebasing: bytes[line])) { return true }
+                lines.append((line, item, outcome))
+            }
+            return true
+        }
+        var blocks: [ItemBlock] = []
+        var previousEnd = region.lowerBound
+        for (k, found) in lines.enumerated() {
+            var lineStart = found.line.lowerBound
+            if let prefix = try prefixLine(before: lineStart, notBefore: previousEnd, in: bytes) { lineStart = prefix.lowerBound }
+            let blockEnd = k + 1 < lines.count ? lines[k + 1].line.lowerBound : region.upperBound
+            let outcome = String(decoding: UnsafeBufferPointer(rebasing: bytes[found.outcome]), as: UTF8.self).lowercased()
+            var block = ItemBlock(block: lineStart..<found.line.upperBound, line: lineStart..<found.line.upperBound,
+                                  request: found.item, outcome: outcome, fields: [])
+            try parsePartial(lineStart..<found.item.upperBound, in: bytes, into: &block)
+            block.fields = try fields(in: bytes, from: found.line.upperBound, to: blockEnd)
+            let trimmedEnd = TextBytes.trimmed(bytes, found.line.upperBound..<blockEnd).upperBound
+            block.block = lineStart..<max(found.line.upperBound, trimmedEnd)
+            blocks.append(block)
+            previousEnd = found.line.upperBound
+        }
+        return blocks
+    }
+
+    /// A prefix line (the previous non-blank line, wholly matched by a `prefix` rule) that belongs to the item line
+    /// starting at `lineStart`, if any.
+    private func prefixLine(before lineStart: Int, notBefore limit: Int, in bytes: UnsafeBufferPointer<UInt8>) throws -> Range<Int>? {
+        guard !rules.prefixes.isEmpty else { return nil }
+        var end = TextBytes.lineStart(bytes, before: lineStart)
+        while end > limit && ByteClass.isSpace(bytes[end - 1]) { end -= 1 }
+        guard end > limit else { return nil }
+        let start = max(limit, TextBytes.lineStart(bytes, before: end))
+        let line = TextBytes.trimmed(bytes, start..<end)
+        guard !line.isEmpty else { return nil }
+        let slice = UnsafeBufferPointer(rebasing: bytes[line])
+        if let fields = rules.fields, try fields.matches(slice) { return nil }
+        for pattern in rules.prefixes where try pattern.matches(slice) { return line }
+        return nil
+    }
+
+    /// Matches the item text (prefix and item line, before the colon) against the partial-authorization forms.
+    private func parsePartial(_ text: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, into block: inout ItemBlock) throws {
+        let slice = UnsafeBufferPointer(rebasing: bytes[text])
+        for form in rules.partialForms {
+            guard let groups = try form.pattern.firstMatch(in: slice) else { continue }
+            func first(_ numbers: [Int]) -> Range<Int>? {
+                for number in numbers {
+                    if let range = groups[number], !range.isEmpty {
+                        return (range.lowerBound + text.lowerBound)..<(range.upperBound + text.lowerBound)
+                    }
+                }
+                return nil
+            }
+            guard let request = first(form.item) else { continue }
+            block.request = request
+            block.original = first(form.original)
+            block.authorized = first(form.authorized)
+            block.partialForm = form.name
+            return
+        }
+        block.request = text.lowerBound == block.request.lowerBound ? block.request : TextBytes.trimmed(bytes, text)
+    }
+
+    /// The fields of a block: each label at a line start opens a field that runs to the next label or the end.
+    private func fields(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws -> [(name: String, range: Range<Int>)] {
+        guard let pattern = rules.fields, start < end else { return [] }
+        var labels: [(name: String, labelEnd: Int, start: Int)] = []
+        try pattern.forEachMatch(in: bytes, from: start) { match in
+            guard match.range.upperBound <= end else { return false }
+            for (i, group) in rules.fieldGroups.enumerated() where match.range(group) != nil {
+                labels.append((rules.fieldNames[i], match.range.upperBound, match.range.lowerBound))
+                break
+            }
+            return true
+        }
+        var result: [(name: String, range: Range<Int>)] = []
+        for (k, label) in labels.enumerated() {
+            let fieldEnd = k + 1 < labels.count ? labels[k + 1].start : end
+            let text = TextBytes.trimmed(bytes, label.labelEnd..<fieldEnd)
+            if !text.isEmpty { result.append((label.name, text)) }
+        }
+        return result
+    }
+}

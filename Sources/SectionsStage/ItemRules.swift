@@ -1,0 +1,103 @@
+import ClinPipeText
+
+/// The compiled rules of `Rules/imr-items.tsv` (plus the user's files): the decision line, the line that may
+/// precede it, the partial-authorization forms, and the field labels of an IMR item block.
+struct ItemRules: Sendable {
+    struct PartialForm: Sendable {
+        var name: String
+        var pattern: PCRE2Pattern
+        /// Group numbers for each role, in order of preference (`authorized`, `authorized_2`, ...).
+        var item: [Int]
+        var original: [Int]
+        var authorized: [Int]
+    }
+
+    /// Item lines: groups `item` and `outcome`.
+    let decision: PCRE2Pattern
+    let decisionItemGroup: Int
+    let decisionOutcomeGroup: Int
+    let prefixes: [PCRE2Pattern]
+    let partialForms: [PartialForm]
+    /// All field labels as one alternation anchored at a line start; group `fieldGroups[i]` matched for field i.
+    let fields: PCRE2Pattern?
+    let fieldNames: [String]
+    let fieldGroups: [Int]
+
+    static let columns = ["kind", "name", "pattern"]
+
+    init(tables: [RuleTable]) throws {
+        var decision: (PCRE2Pattern, Int, Int)?
+        var prefixes: [PCRE2Pattern] = []
+        var partialForms: [PartialForm] = []
+        var fieldAlternatives: [String] = []
+        var fieldNames: [String] = []
+        var problems: [String] = []
+        for table in tables {
+            for row in table.rows {
+                do {
+                    switch row["kind"] {
+                    case "decision":
+                        let pattern = try RuleSources.compile(row, in: table)
+                        guard let item = pattern.groupNumbers["item"], let outcome = pattern.groupNumbers["outcome"] else {
+                            problems.append("\(table.name):\(row.line): a decision pattern needs the groups 'item' and 'outcome'")
+                            continue
+                        }
+                        decision = (pattern, item, outcome)  // a later file replaces the built-in decision line
+                    case "prefix":
+                        prefixes.append(try RuleSources.compile(row, in: table))
+                    case "partial":
+                        let pattern = try RuleSources.compile(row, in: table)
+                        func groups(_ role: String) -> [Int] {
+                            pattern.groupNumbers.filter { $0.key == role || $0.key.hasPrefix(role + "_") }
+                                .sorted { $0.key < $1.key }.map(\.value)
+                        }
+                        let item = groups("item")
+                        guard !item.isEmpty else {
+                            problems.append("\(table.name):\(row.line): a partial pattern needs the group 'item'")
+                            continue
+                        }
+                        partialForms.append(PartialForm(name: row["name"], pattern: pattern, item: item,
+                                                        original: groups("original"), authorized: groups("authorized")))
+                    case "field":
+                        let name = row["name"]
+                        guard !name.isEmpty, name.utf8.allSatisfy({ ByteClass.isDigit($0) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }) else {
+                            problems.append("\(table.name):\(row.line): a field needs a snake_case name (a-z, 0-9, _)")
+                            continue
+                        }
+                        _ = try RuleSources.compile(row, in: table)
+                        let caseless = table.columns.contains("flags") ? row["flags"].contains("i") : true
+                        fieldAlternatives.append((caseless ? "(?i:" : "(?-i:") + row["pattern"] + ")")
+                        fieldNames.append(name)
+                    default:
+                        problems.append("\(table.name):\(row.line): unknown kind '\(row["kind"])' (decision, prefix, partial, field)")
+                    }
+                } catch let error as RuleFileError {
+                    problems += error.problems
+                }
+            }
+        }
+        guard let decision else {
+            throw RuleFileError(problems: problems + ["imr item rules: no decision pattern"])
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        self.decision = decision.0
+        self.decisionItemGroup = decision.1
+        self.decisionOutcomeGroup = decision.2
+        self.prefixes = prefixes
+        self.partialForms = partialForms
+        self.fieldNames = fieldNames
+        if fieldAlternatives.isEmpty {
+            self.fields = nil
+            self.fieldGroups = []
+        } else {
+            // Each alternative in its own capturing group, so the match tells which field it is.
+            let body = fieldAlternatives.enumerated().map { "(?<f\($0.offset)>\($0.element))" }.joined(separator: "|")
+            let pattern = try PCRE2Pattern("(?m)^[ \\t]*(?:" + body + ")")
+            self.fields = pattern
+            self.fieldGroups = fieldNames.indices.map { pattern.groupNumbers["f\($0)"]! }
+        }
+    }
+
+    /// The annotation types the field rows produce (`imr.item.rationale`, ...).
+    var fieldTypes: [String] { fieldNames.map { "imr.item." + $0 } }
+}

@@ -1,0 +1,62 @@
+import ClinPipeText
+
+/// Small byte-level helpers over UTF-8 text. All offsets are UTF-8 bytes of the buffer they are given.
+enum TextBytes {
+    /// `range` without leading and trailing ASCII whitespace (and, with `commas`, without trailing commas: the
+    /// flattened line breaks of MTSamples, `...allergies.,MEDICATIONS:`).
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, commas: Bool = false) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper && ByteClass.isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower && (ByteClass.isSpace(bytes[upper - 1]) || (commas && bytes[upper - 1] == 0x2C)) { upper -= 1 }
+        return lower..<upper
+    }
+
+    /// The text of `range` with every run of whitespace replaced by one space and no space at either end.
+    static func collapsed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
+        var pendingSpace = false
+        for i in range {
+            let byte = bytes[i]
+            if ByteClass.isSpace(byte) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A heading table key: ASCII upper case, whitespace runs as one space, no trailing colon or spaces.
+    static func headingKey<S: Sequence>(_ text: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        var pendingSpace = false
+        for byte in text {
+            if ByteClass.isSpace(byte) {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(0x20) }
+                pendingSpace = false
+                out.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
+            }
+        }
+        while let last = out.last, last == 0x3A || last == 0x20 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The start of the line holding `position`.
+    static func lineStart(_ bytes: UnsafeBufferPointer<UInt8>, before position: Int) -> Int {
+        var i = position
+        while i > 0 && bytes[i - 1] != 0x0A { i -= 1 }
+        return i
+    }
+
+    /// The end of the line holding `position` (the offset of its line feed, or the buffer's end).
+    static func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, after position: Int) -> Int {
+        var i = position
+        while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+        return i
+    }
+}
