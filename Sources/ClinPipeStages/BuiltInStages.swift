@@ -2,6 +2,7 @@ import ClinPipeCore
 import DrugsStage
 import LexiconStage
 import NormalizeStage
+import OutcomeStage
 import SectionsStage
 import SentencesStage
 import SpineStage
@@ -17,6 +18,7 @@ extension StageRegistry {
         registry.register(SectionsStage.self)
         registry.register(DrugsStage.self)
         registry.register(SpineStage.self)
+        registry.register(OutcomeStage.self)
         registry.register(LexiconStage.self)
         return registry
     }()
@@ -26,6 +28,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences", "sections", "drugs", "spine",
+        "normalize", "sentences", "sections", "drugs", "spine", "outcome",
     ])
 }

@@ -273,6 +273,9 @@ struct LineRepairer {
         // An item line that follows is set apart as a paragraph, as the letters print it.
         if b.forcedStart || a.forcedEnd { return strong || (a.terminal && decisionAhead) ? .paragraph : .lineBreak }
         if b.decisionTail && a.endsWithColon && inItemLine { return .space }
+        // An item line wrapped after a colon (`..., DOS:` / `11/11/2016: Upheld`) goes on: only a sentence end
+        // before an item line sets the item apart.
+        if inItemLine && decisionAhead && !a.sentenceEnd { return .space }
         if a.terminal && decisionAhead { return a.itemSentence && inItemLine ? .space : .paragraph }
         if let word = a.hyphenatedWord, b.startsLowercase {
             return rules.keptHyphenPrefixes.contains(word) ? .none : .noneDropHyphen

@@ -65,6 +65,11 @@ import Testing
         return score
     }
 
+    /// Items that decisions.csv got wrong, by `case#index`, with the text the letter prints.
+    static let labelCorrections = [
+        "CM16-0243394#2": "Lidoderm patch, 12 hours on 12 hours off to affected area, #1 box with 1 refill, DOS: 11/11/2016",
+    ]
+
     @Test("the 60 development letters: sections and items against decisions.csv, in both extractions")
     func developmentLetters() throws {
         guard let root = TestPaths.sharedCorpora,
@@ -75,7 +80,12 @@ import Testing
         }
         var gold: [String: [String]] = [:]
         for row in CSVTable(text).dictionaries {
-            gold[row["case_number"] ?? "", default: []].append("\(collapse(row["item"] ?? "")) => \((row["outcome"] ?? "").lowercased())")
+            let case_ = row["case_number"] ?? ""
+            var item = collapse(row["item"] ?? "")
+            // Label errors in decisions.csv (parsed by a script): the letter's item line wraps after "DOS:", and the
+            // script kept only the date. The letter reads as below.
+            if let corrected = Self.labelCorrections[case_ + "#" + (row["item_index"] ?? "")] { item = corrected }
+            gold[case_, default: []].append("\(item) => \((row["outcome"] ?? "").lowercased())")
         }
         let harness = try Harness()
         for folder in ["imr-dev/text", "imr-dev/text-pdftotext"] {
