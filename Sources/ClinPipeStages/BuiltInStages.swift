@@ -1,4 +1,5 @@
 import ClinPipeCore
+import ContextStage
 import LexiconStage
 import NormalizeStage
 import SentencesStage
@@ -12,6 +13,7 @@ extension StageRegistry {
         registry.register(NormalizeStage.self)
         registry.register(SentencesStage.self)
         registry.register(LexiconStage.self)
+        registry.register(ContextStage.self)
         return registry
     }()
 }
@@ -20,6 +22,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences",
+        "normalize", "sentences", "context",
     ])
 }
