@@ -11,7 +11,7 @@ import ClinPipeText
 ///   the same category (medspaCy's rule: in "no evidence of CHF, no pneumonia" each "no" keeps its own part).
 ///   A terminator with direction `forward` ends only the forward scopes of triggers before it; `backward` only
 ///   the backward scopes of triggers after it.
-/// - A target is modified when it overlaps the scope and does not overlap the trigger itself.
+/// - A target is modified when it overlaps the scope and does not lie inside the trigger itself.
 public struct ContextResolver: Sendable {
     /// A trigger placed in a sentence: its range and the rule it fires.
     public struct Modifier: Sendable, Hashable {
@@ -77,7 +77,9 @@ public struct ContextResolver: Sendable {
     @inline(__always)
     public func modifies(_ modifier: Modifier, target: Range<Int>) -> Bool {
         guard rules[modifier.rule].category.isModifying else { return false }
-        if target.overlaps(modifier.range) { return false }
+        // A target inside the trigger is part of the trigger; one that only shares a word with it
+        // ("there are no documented" / "documented trigger points") is modified where it reaches the scope.
+        if target.lowerBound >= modifier.range.lowerBound && target.upperBound <= modifier.range.upperBound { return false }
         if target.isEmpty { return modifier.scope.contains(target.lowerBound) }
         return target.overlaps(modifier.scope)
     }
