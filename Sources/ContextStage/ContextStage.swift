@@ -46,6 +46,25 @@ public struct ContextStage: Stage {
         /// Add `context.modifier` annotations (the triggers that modified targets).
         public var modifiers = true
         public init() {}
+
+        /// Decodes a configuration in which every key is optional (missing keys keep their defaults), so that a
+        /// tool embedding the stage can decode a partial configuration as a pipeline file gives it.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+                try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+            }
+            let defaults = Configuration()
+            rules = try value(.rules, defaults.rules)
+            builtInRules = try value(.builtInRules, defaults.builtInRules)
+            findings = try value(.findings, defaults.findings)
+            findingLexicons = try value(.findingLexicons, defaults.findingLexicons)
+            builtInFindings = try value(.builtInFindings, defaults.builtInFindings)
+            excludeTypes = try value(.excludeTypes, defaults.excludeTypes)
+            includeTypes = try value(.includeTypes, defaults.includeTypes)
+            sentenceType = try value(.sentenceType, defaults.sentenceType)
+            modifiers = try value(.modifiers, defaults.modifiers)
+        }
     }
 
     public static let descriptor = StageDescriptor(
