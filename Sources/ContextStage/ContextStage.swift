@@ -142,7 +142,8 @@ public struct ContextStage: Stage {
 
     public func process(_ document: inout Document) throws {
         let layer = document.normalized
-        if findingsMatcher != nil { try addFindings(to: &document, layer: layer) }
+        let toLayer = SpanMapper.toLayer(layer.map), toOriginal = SpanMapper.toOriginal(layer.map)
+        if findingsMatcher != nil { try addFindings(to: &document, layer: layer, toOriginal: toOriginal) }
 
         // Sentences and targets, in layer coordinates, sorted by start.
         var sentences: [Range<Int>] = []
@@ -150,7 +151,7 @@ public struct ContextStage: Stage {
         var accepted: [String: Bool] = [:]
         for annotation in document.annotations {
             if annotation.type == configuration.sentenceType {
-                sentences.append(layer.toLayer(annotation.range))
+                sentences.append(toLayer.map(annotation.range))
                 continue
             }
             let isTarget: Bool
@@ -158,7 +159,7 @@ public struct ContextStage: Stage {
                 isTarget = targetFilter.accepts(annotation.type)
                 accepted[annotation.type] = isTarget
             }
-            if isTarget { targets.append((annotation.id, layer.toLayer(annotation.range))) }
+            if isTarget { targets.append((annotation.id, toLayer.map(annotation.range))) }
         }
         guard !targets.isEmpty else { return }
         targets.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.id < $1.id }
@@ -168,26 +169,43 @@ public struct ContextStage: Stage {
         var used: [(modifier: ContextResolver.Modifier, targets: [AnnotationID])] = []
         try layer.text.withUTF8Bytes { bytes in
             if sentences.isEmpty { sentences = Self.lines(in: bytes) }
-            let found = try triggers.matches(in: bytes)
-            var triggerIndex = 0, targetIndex = 0
+            // The targets of each sentence (by start), and the triggers of the sentences that have targets: runs of
+            // consecutive such sentences are matched in one pass each.
+            var targetSpans: [Range<Int>] = []
+            targetSpans.reserveCapacity(sentences.count)
+            var found: [TriggerMatch] = []
+            var targetIndex = 0
+            var run: Range<Int>?
             for sentence in sentences {
-                while triggerIndex < found.count && found[triggerIndex].range.lowerBound < sentence.lowerBound { triggerIndex += 1 }
-                var triggerEnd = triggerIndex
-                while triggerEnd < found.count && found[triggerEnd].range.upperBound <= sentence.upperBound { triggerEnd += 1 }
                 while targetIndex < targets.count && targets[targetIndex].range.lowerBound < sentence.lowerBound { targetIndex += 1 }
                 var targetEnd = targetIndex
                 while targetEnd < targets.count && targets[targetEnd].range.lowerBound < sentence.upperBound { targetEnd += 1 }
-                defer {
-                    triggerIndex = max(triggerIndex, triggerEnd)
-                    targetIndex = targetEnd
+                targetSpans.append(targetIndex..<targetEnd)
+                targetIndex = targetEnd
+                if targetEnd > targetSpans[targetSpans.count - 1].lowerBound {
+                    run = run.map { $0.lowerBound..<sentence.upperBound } ?? sentence
+                } else if let current = run {
+                    try triggers.appendMatches(in: bytes, range: current, to: &found)
+                    run = nil
                 }
-                guard triggerEnd > triggerIndex, targetEnd > targetIndex else { continue }
+            }
+            if let current = run { try triggers.appendMatches(in: bytes, range: current, to: &found) }
+
+            var triggerIndex = 0
+            for (sentenceIndex, sentence) in sentences.enumerated() {
+                let sentenceTargets = targetSpans[sentenceIndex]
+                guard !sentenceTargets.isEmpty else { continue }
+                while triggerIndex < found.count && found[triggerIndex].range.lowerBound < sentence.lowerBound { triggerIndex += 1 }
+                var triggerEnd = triggerIndex
+                while triggerEnd < found.count && found[triggerEnd].range.upperBound <= sentence.upperBound { triggerEnd += 1 }
+                defer { triggerIndex = triggerEnd }
+                guard triggerEnd > triggerIndex else { continue }
                 let modifiers = resolver.modifiers(for: found[triggerIndex..<triggerEnd], in: sentence, text: bytes)
                 for modifier in modifiers {
                     let rule = resolver.rules[modifier.rule]
                     guard rule.category.isModifying, !modifier.scope.isEmpty else { continue }
                     var modified: [AnnotationID] = []
-                    for index in targetIndex..<targetEnd where resolver.modifies(modifier, target: targets[index].range) {
+                    for index in sentenceTargets where resolver.modifies(modifier, target: targets[index].range) {
                         states[index].apply(rule, modifier: modifier.range, target: targets[index].range)
                         modified.append(targets[index].id)
                     }
@@ -216,14 +234,14 @@ public struct ContextStage: Stage {
                 "rule": .string(rule.source),
             ]
             if let value = rule.value { attributes["value"] = .string(value) }
-            try document.addAnnotation(type: Self.modifierType, layerRange: modifier.range, in: layer,
+            try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
                                        attributes: attributes, provenance: Provenance(stage: stageName, rule: rule.source))
         }
     }
 
     /// Adds the findings lexicon's matches, skipping spans that already carry an annotation of the same type
     /// (from an earlier lexicon stage over the same file).
-    private func addFindings(to document: inout Document, layer: TextLayer) throws {
+    private func addFindings(to document: inout Document, layer: TextLayer, toOriginal: SpanMapper) throws {
         guard let matcher = findingsMatcher, let lexicon = findingsLexicon else { return }
         var found: [(Range<Int>, Int)] = []
         layer.text.withUTF8Bytes { bytes in
@@ -241,7 +259,7 @@ public struct ContextStage: Stage {
                 let entry = lexicon.entries[index]
                 if emitted.contains(entry.type) { continue }
                 emitted.append(entry.type)
-                let original = layer.toOriginal(range)
+                let original = toOriginal.map(range)
                 if !existing.isEmpty && existing.contains("\(entry.type) \(original.lowerBound) \(original.upperBound)") { continue }
                 var attributes: Attributes = ["normalized": .string(entry.normalized)]
                 for (key, value) in entry.attributes { attributes[key] = value }

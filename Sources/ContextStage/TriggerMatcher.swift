@@ -77,24 +77,38 @@ public struct TriggerMatcher: Sendable {
     /// Every trigger in `text` (UTF-8 bytes), left to right, non-overlapping.
     /// - Throws: `PCRE2Error.limitExceeded` if a pattern hits its match limit.
     public func matches(in text: UnsafeBufferPointer<UInt8>) throws -> [TriggerMatch] {
-        var found: [TriggerMatch] = []
-        literals.forEachMatch(in: text) { range, group in
-            found.append(TriggerMatch(range: range, rules: groupRules[group]))
+        var result: [TriggerMatch] = []
+        try appendMatches(in: text, range: 0..<text.count, to: &result)
+        return result
+    }
+
+    /// Appends the triggers found in `text[range]` to `result`, with ranges in `text`'s offsets. Matching sees
+    /// only the range (a trigger never spans its edges), so `range` should start and end at sentence edges.
+    public func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>,
+                              to result: inout [TriggerMatch]) throws
+    {
+        let slice = UnsafeBufferPointer(rebasing: text[range])
+        let offset = range.lowerBound
+        let first = result.count
+        literals.forEachMatch(in: slice) { found, group in
+            result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
         }
-        guard let patterns else { return found }
+        guard let patterns else { return }
         var fromPatterns: [TriggerMatch] = []
-        try patterns.forEachMatch(in: text) { match in
-            let range = match.range
-            if !range.isEmpty {
+        try patterns.forEachMatch(in: slice) { match in
+            let found = match.range
+            if !found.isEmpty {
                 for (group, rule) in patternGroups where match.range(group) != nil {
-                    fromPatterns.append(TriggerMatch(range: range, rules: [rule]))
+                    fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
                     break
                 }
             }
             return true
         }
-        if fromPatterns.isEmpty { return found }
-        return Self.merge(found, fromPatterns)
+        if fromPatterns.isEmpty { return }
+        let merged = Self.merge(Array(result[first...]), fromPatterns)
+        result.removeSubrange(first...)
+        result.append(contentsOf: merged)
     }
 
     /// Merges two lists of matches, each sorted and non-overlapping, keeping the longer of overlapping matches
