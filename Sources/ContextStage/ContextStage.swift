@@ -83,6 +83,8 @@ public struct ContextStage: Stage {
     /// The findings lexicon matched before ConText (nil when `findings` is off).
     public let findingsLexicon: Lexicon?
     private let findingsMatcher: LexiconMatcher?
+    /// The annotation types of `findingsLexicon`.
+    private let findingTypes: Set<String>
     private let stageName: String
 
     public init(configuration: Configuration = Configuration(),
@@ -131,6 +133,7 @@ public struct ContextStage: Stage {
         self.targetFilter = TargetTypeFilter(include: configuration.includeTypes, exclude: configuration.excludeTypes)
         self.findingsLexicon = findings
         self.findingsMatcher = findings?.makeMatcher()
+        self.findingTypes = Set(findings?.types ?? [])
         self.stageName = stageName
     }
 
@@ -248,9 +251,8 @@ public struct ContextStage: Stage {
             matcher.forEachMatch(in: bytes) { range, group in found.append((range, group)) }
         }
         guard !found.isEmpty else { return }
-        let types = Set(lexicon.types)
         var existing: Set<String> = []
-        for annotation in document.annotations where types.contains(annotation.type) {
+        for annotation in document.annotations where findingTypes.contains(annotation.type) {
             existing.insert("\(annotation.type) \(annotation.range.lowerBound) \(annotation.range.upperBound)")
         }
         for (range, group) in found {
