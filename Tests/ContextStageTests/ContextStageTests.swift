@@ -151,6 +151,9 @@ import Testing
         #expect(try harness.flags("Findings are suggestive of [[radiculopathy]].") == ["U"])
         #expect(try harness.flags("Rule out [[disc herniation]].") == ["U"])
         #expect(try harness.flags("[[Radiculopathy]] versus [[facet syndrome]].") == ["U", "U"])
+        #expect(try harness.flags("Symptoms may be related to [[myofascial pain]].") == ["U"])
+        // A bare modal is not a hedge on what follows.
+        #expect(try harness.flags("The patient may continue [[Norco]] and could resume [[work]].") == ["-", "-"])
     }
 
     @Test func hypothetical() throws {
