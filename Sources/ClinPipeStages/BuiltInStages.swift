@@ -1,4 +1,5 @@
 import ClinPipeCore
+import ContextStage
 import DrugsStage
 import LexiconStage
 import NormalizeStage
@@ -18,6 +19,7 @@ extension StageRegistry {
         registry.register(SectionsStage.self)
         registry.register(DrugsStage.self)
         registry.register(SpineStage.self)
+        registry.register(ContextStage.self)
         registry.register(OutcomeStage.self)
         registry.register(LexiconStage.self)
         return registry
@@ -28,6 +30,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences", "sections", "drugs", "spine", "outcome",
+        "normalize", "sentences", "sections", "drugs", "spine", "context", "outcome",
     ])
 }

@@ -1,0 +1,131 @@
+import ClinPipeText
+
+/// One trigger found in a text: UTF-8 offsets into the matched text and the rules it fires (several rules may
+/// share a phrase, such as "negative" forward and backward).
+public struct TriggerMatch: Sendable, Hashable {
+    public var range: Range<Int>
+    /// Indices into the rule set's `rules`.
+    public var rules: [Int]
+}
+
+/// Finds every trigger of a rule set in one pass: literal phrases through one `LexiconMatcher` (whole words,
+/// longest match), patterns through one PCRE2 alternation compiled once. Where a literal and a pattern match
+/// overlap, the longer wins (the earlier on a tie), so pseudo-triggers block the triggers inside them.
+public struct TriggerMatcher: Sendable {
+    public let ruleSet: ContextRuleSet
+    private let literals: LexiconMatcher
+    /// For each literal term given to `literals`, its rule index.
+    private let literalRules: [Int]
+    /// Rule indices of each value group of `literals`, precomputed.
+    private let groupRules: [[Int]]
+    private let patterns: PCRE2Pattern?
+    /// (capture group number, rule index) of each pattern rule.
+    private let patternGroups: [(group: Int, rule: Int)]
+
+    /// Compiles the rules.
+    /// - Throws: `RuleFileError` naming the rule whose pattern does not compile.
+    public init(ruleSet: ContextRuleSet) throws {
+        self.ruleSet = ruleSet
+        var terms: [String] = []
+        var literalRules: [Int] = []
+        var alternatives: [String] = []
+        var patternRules: [Int] = []
+        var problems: [String] = []
+        for (index, rule) in ruleSet.rules.enumerated() {
+            switch rule.trigger {
+            case .literal(let phrase):
+                terms.append(phrase)
+                literalRules.append(index)
+            case .pattern(let pattern):
+                do {
+                    _ = try PCRE2Pattern(pattern, options: [.caseless], jit: false)
+                } catch {
+                    problems.append("\(rule.source): \(error)")
+                    continue
+                }
+                alternatives.append("(?<r\(index)>\(pattern))")
+                patternRules.append(index)
+            }
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        let matcher = LexiconMatcher(terms: terms)
+        self.literals = matcher
+        self.literalRules = literalRules
+        // The matcher gives each distinct spelling one value group, numbered from 0; precompute each group's rules
+        // so that matching allocates nothing per match.
+        var distinctKeys: Set<[UInt8]> = []
+        for term in terms {
+            let key = LexiconMatcher.normalizedKey(term, caseSensitive: false)
+            if !key.isEmpty { distinctKeys.insert(key) }
+        }
+        let groupRules = (0..<distinctKeys.count).map { group in
+            matcher.values(ofGroup: group).map { literalRules[$0] }
+        }
+        self.groupRules = groupRules
+        if alternatives.isEmpty {
+            self.patterns = nil
+            self.patternGroups = []
+        } else {
+            let combined = try PCRE2Pattern(alternatives.joined(separator: "|"), options: [.caseless])
+            self.patterns = combined
+            self.patternGroups = patternRules.compactMap { rule in
+                combined.groupNumbers["r\(rule)"].map { (group: $0, rule: rule) }
+            }
+        }
+    }
+
+    /// Every trigger in `text` (UTF-8 bytes), left to right, non-overlapping.
+    /// - Throws: `PCRE2Error.limitExceeded` if a pattern hits its match limit.
+    public func matches(in text: UnsafeBufferPointer<UInt8>) throws -> [TriggerMatch] {
+        var result: [TriggerMatch] = []
+        try appendMatches(in: text, range: 0..<text.count, to: &result)
+        return result
+    }
+
+    /// Appends the triggers found in `text[range]` to `result`, with ranges in `text`'s offsets. Matching sees
+    /// only the range (a trigger never spans its edges), so `range` should start and end at sentence edges.
+    public func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>,
+                              to result: inout [TriggerMatch]) throws
+    {
+        let slice = UnsafeBufferPointer(rebasing: text[range])
+        let offset = range.lowerBound
+        let first = result.count
+        literals.forEachMatch(in: slice) { found, group in
+            result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
+        }
+        guard let patterns else { return }
+        var fromPatterns: [TriggerMatch] = []
+        try patterns.forEachMatch(in: slice) { match in
+            let found = match.range
+            if !found.isEmpty {
+                for (group, rule) in patternGroups where match.range(group) != nil {
+                    fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
+                    break
+                }
+            }
+            return true
+        }
+        if fromPatterns.isEmpty { return }
+        let merged = Self.merge(Array(result[first...]), fromPatterns)
+        result.removeSubrange(first...)
+        result.append(contentsOf: merged)
+    }
+
+    /// Merges two lists of matches, each sorted and non-overlapping, keeping the longer of overlapping matches
+    /// (the earlier on a tie).
+    static func merge(_ first: [TriggerMatch], _ second: [TriggerMatch]) -> [TriggerMatch] {
+        var all = first + second
+        all.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
+            : $0.range.count > $1.range.count }
+        var kept: [TriggerMatch] = []
+        kept.reserveCapacity(all.count)
+        for candidate in all {
+            if let last = kept.last, last.range.overlaps(candidate.range) {
+                if candidate.range.count > last.range.count { kept[kept.count - 1] = candidate }
+                continue
+            }
+            kept.append(candidate)
+        }
+        return kept
+    }
+}
