@@ -30,10 +30,23 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// ISO 8601 at the date's granularity: `2011-08-18`, `2014-12`, `2014`.
     public var iso8601: String {
-        var text = Self.pad(year, 4)
-        if let month { text += "-" + Self.pad(month, 2) }
-        if let day { text += "-" + Self.pad(day, 2) }
-        return text
+        // Built from bytes: this runs once per date found, and string interpolation costs far more.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(10)
+        if (0...9999).contains(year) {
+            Self.appendDigits(year, width: 4, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(year).utf8)
+        }
+        if let month {
+            bytes.append(UInt8(ascii: "-"))
+            Self.appendDigits(month, width: 2, to: &bytes)
+        }
+        if let day {
+            bytes.append(UInt8(ascii: "-"))
+            Self.appendDigits(day, width: 2, to: &bytes)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { iso8601 }
@@ -109,8 +122,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return CalendarDate(year: year, month: month, day: day)!
     }
 
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// Appends `value` (0 ≤ value < 10^width) as exactly `width` decimal digits.
+    private static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: 0x30 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -29,6 +29,8 @@ struct DatePatternSet: Sendable {
         /// `file:line`, for provenance.
         var source: String
         var continuesYear: Bool
+        /// `(?:before_pattern)\z`: must match text ending where the match starts, or nil.
+        var before: PCRE2Pattern?
         var rowGroup = 0
         var monthGroup: Int?
         var monthNameGroup: Int?
@@ -37,7 +39,9 @@ struct DatePatternSet: Sendable {
     }
 
     static let fieldNames: Set<String> = ["month", "month_name", "day", "year", "sep"]
-    static let columns = ["id", "scope", "flags", "pattern"]
+    static let columns = ["id", "scope", "flags", "pattern", "before_pattern"]
+    /// How far (UTF-8 bytes) before a match its `before_pattern` may start.
+    static let beforeWindowBytes = 64
 
     private(set) var rules: [Rule] = []
     private let textPattern: PCRE2Pattern?
@@ -107,11 +111,25 @@ struct DatePatternSet: Sendable {
                     problems.append("\(location): an after_year pattern must start with \\G")
                     continue
                 }
+                var before: PCRE2Pattern?
+                if !row["before_pattern"].isEmpty {
+                    let beforeProblems = embeddabilityProblems(of: row["before_pattern"], allowedNames: [])
+                    if !beforeProblems.isEmpty {
+                        problems += beforeProblems.map { "\(location): before_pattern: \($0)" }
+                        continue
+                    }
+                    do {
+                        before = try PCRE2Pattern("(?:\(withLookbehindWordStart(row["before_pattern"])))\\z", options: caseless ? [.caseless] : [])
+                    } catch {
+                        problems.append("\(location): before_pattern: \(error)")
+                        continue
+                    }
+                }
                 let index = rules.count
                 let renamed = renamingGroups(of: pattern, names: Self.fieldNames, suffix: "_\(index)")
                 let wrapped = "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
                 if scope == "text" { textAlternatives.append(wrapped) } else { continuationAlternatives.append(wrapped) }
-                rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year"))
+                rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year", before: before))
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
@@ -140,15 +158,22 @@ struct DatePatternSet: Sendable {
 
     /// Every candidate date in `bytes` (valid UTF-8), in text order, without overlaps. Fields are checked for
     /// form only (a known month name, a year of 2 or 4 digits); calendar validity is the caller's job.
-    func candidates(in bytes: UnsafeBufferPointer<UInt8>) throws -> [DateCandidate] {
+    ///
+    /// With `wholeText` false, the patterns run only over `DateScanWindows` (each window's search sees the text
+    /// before it for lookbehinds, and ends at the window's end).
+    func candidates(in bytes: UnsafeBufferPointer<UInt8>, wholeText: Bool = false) throws -> [DateCandidate] {
         guard let textPattern else { return [] }
         var found: [DateCandidate] = []
-        try textPattern.forEachMatch(in: bytes) { match in
-            for index in textRules where match.range(rules[index].rowGroup) != nil {
-                if let candidate = candidate(from: match, rule: index, bytes: bytes) { found.append(candidate) }
-                break
+        let windows = wholeText ? [0..<bytes.count] : DateScanWindows.windows(in: bytes)
+        for window in windows {
+            let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.upperBound])
+            try textPattern.forEachMatch(in: subject, from: window.lowerBound) { match in
+                for index in textRules where match.range(rules[index].rowGroup) != nil {
+                    if let candidate = candidate(from: match, rule: index, bytes: bytes) { found.append(candidate) }
+                    break
+                }
+                return true
             }
-            return true
         }
         guard let continuationPattern, found.contains(where: { $0.yearDigits == 4 && $0.month == nil }) else {
             return found
@@ -196,6 +221,7 @@ struct DatePatternSet: Sendable {
         -> DateCandidate?
     {
         let rule = rules[index]
+        if let before = rule.before, !Self.precededBy(before, at: match.range.lowerBound, in: bytes) { return nil }
         guard let yearGroup = rule.yearGroup, let yearRange = match.range(yearGroup),
               yearRange.count == 2 || yearRange.count == 4, let year = Self.number(bytes, yearRange)
         else { return nil }
@@ -222,6 +248,16 @@ struct DatePatternSet: Sendable {
         }
         return DateCandidate(range: lower..<upper, year: year, yearDigits: yearRange.count, month: month, day: day,
                              rule: index)
+    }
+
+    /// Whether `pattern` (ending in `\z`) matches text that ends at `position`, starting at most
+    /// `beforeWindowBytes` earlier. Lookbehinds and `\b` still see the text before the window.
+    private static func precededBy(_ pattern: PCRE2Pattern, at position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = max(0, position - beforeWindowBytes)
+        while start < position, bytes[start] & 0xC0 == 0x80 { start += 1 }
+        let subject = UnsafeBufferPointer(rebasing: bytes[0..<position])
+        // A limit error here means "no cue": the candidate is dropped rather than failing the document.
+        return (try? pattern.firstMatch(in: subject, from: start)) != nil
     }
 
     /// The month of a month-name field: lower-cased, a final period dropped, looked up in the month names.

@@ -10,9 +10,10 @@ import ClinPipeText
 ///   every practical case ("date of injury of", "PR-2 dated", "DOS:").
 /// - `after`: `\G(?>filler)*+(?:(?<c0>cue)|…)`, tried where the date ends ("The 03/25/15 report").
 ///
-/// Windows are UTF-8 byte ranges of the scanned text, never longer than `windowBytes` and never reaching over a
-/// neighbouring date; lookbehinds and `\b` still see the text before a window (the subject is the whole text up
-/// to the window's end).
+/// Windows are UTF-8 byte ranges of the scanned text, never longer than `windowBytes`, never reaching over a
+/// neighbouring date, and a `before` window starts after the last sentence or clause end (`. ` or `;`) before
+/// the date: a cue and its filler never span one. Lookbehinds and `\b` still see the text before a window (the
+/// subject is the whole text up to the window's end).
 struct DateRoleClassifier: Sendable {
     private struct Cue: Sendable {
         var role: String
@@ -52,7 +53,9 @@ struct DateRoleClassifier: Sendable {
                 problems += error.problems
             }
         }
-        var beforeAlternatives: [String] = [], afterAlternatives: [String] = []
+        // Cues that begin with `\b` share one `(?<!\w)` in front of their alternation (see `wordStartCues`).
+        var beforeAlternatives: [String] = [], beforeWordStartAlternatives: [String] = []
+        var afterAlternatives: [String] = []
         var beforeRoles: [String] = [], afterRoles: [String] = []
         for source in cueSources {
             do {
@@ -66,13 +69,20 @@ struct DateRoleClassifier: Sendable {
                         problems += checked
                         continue
                     }
-                    let body = "(?\(caseless ? "i" : "-i"):\(row["pattern"]))"
+                    let pattern = row["pattern"]
+                    let startsAtWord = pattern.hasPrefix("\\b")
+                    let body = "(?\(caseless ? "i" : "-i"):\(startsAtWord ? String(pattern.dropFirst(2)) : pattern))"
                     switch row["position"] {
                     case "before":
-                        beforeAlternatives.append("(?<c\(beforeRoles.count)>\(body))")
+                        let alternative = "(?<c\(beforeRoles.count)>\(body))"
+                        if startsAtWord {
+                            beforeWordStartAlternatives.append(alternative)
+                        } else {
+                            beforeAlternatives.append(alternative)
+                        }
                         beforeRoles.append(row["role"])
                     case "after":
-                        afterAlternatives.append("(?<c\(afterRoles.count)>\(body))")
+                        afterAlternatives.append("(?<c\(afterRoles.count)>\(startsAtWord ? "\\b" : "")\(body))")
                         afterRoles.append(row["role"])
                     default:
                         problems.append("\(location): position must be 'before' or 'after'")
@@ -87,6 +97,9 @@ struct DateRoleClassifier: Sendable {
         func filler(_ alternatives: [String]) -> String {
             alternatives.isEmpty ? "" : "(?>\(alternatives.joined(separator: "|")))*+"
         }
+        if !beforeWordStartAlternatives.isEmpty {
+            beforeAlternatives.insert(Self.wordStartCues(beforeWordStartAlternatives), at: 0)
+        }
         let before = beforeAlternatives.isEmpty ? nil
             : try PCRE2Pattern("(?:\(beforeAlternatives.joined(separator: "|")))\(filler(beforeFillers))\\z")
         let after = afterAlternatives.isEmpty ? nil
@@ -96,6 +109,15 @@ struct DateRoleClassifier: Sendable {
         self.beforeCues = beforeRoles.indices.map { Cue(role: beforeRoles[$0], group: before?.groupNumbers["c\($0)"] ?? 0) }
         self.afterCues = afterRoles.indices.map { Cue(role: afterRoles[$0], group: after?.groupNumbers["c\($0)"] ?? 0) }
         self.windowBytes = windowBytes
+    }
+
+    /// The alternation of the cues that began with `\b`, written `(?<!\w)(?:cue|cue|…)`: the same matches for
+    /// cues that begin with a word character (all of them), but the searched window is scanned far faster.
+    /// PCRE2 cannot tell which characters may start a match past a `\b`, so it would try every alternative at
+    /// every position; past a lookbehind it can, and then one lookbehind test rejects a position inside a word
+    /// for all cues at once (measured: several times faster over a 120-byte window).
+    private static func wordStartCues(_ alternatives: [String]) -> String {
+        "(?<!\\w)(?:\(alternatives.joined(separator: "|")))"
     }
 
     private static func check(_ pattern: String, caseless: Bool, at location: String) -> [String] {
@@ -118,6 +140,18 @@ struct DateRoleClassifier: Sendable {
         if let before {
             var start = max(previousEnd, range.lowerBound - windowBytes)
             while start < range.lowerBound, bytes[start] & 0xC0 == 0x80 { start += 1 }
+            // A cue never reaches back over the end of a sentence or clause (`. ` or `;`): start after it.
+            var position = range.lowerBound - 1
+            while position > start {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: ";")
+                    || byte == UInt8(ascii: ".") && position + 1 < range.lowerBound && ByteClass.isSpace(bytes[position + 1])
+                {
+                    start = position + 1
+                    break
+                }
+                position -= 1
+            }
             let subject = UnsafeBufferPointer(rebasing: bytes[0..<range.lowerBound])
             var found: String?
             try before.forEachMatch(in: subject, from: start) { match in

@@ -52,6 +52,10 @@ public struct DatesStage: Stage {
         /// "Today" for the pivot when a document has neither a reference attribute nor a four-digit-year date
         /// (ISO `YYYY-MM-DD`); empty means the system date when the stage is built.
         public var today: String = ""
+        /// Run the date patterns over the whole text instead of only around digit runs that can belong to a date
+        /// (see `DateScanWindows`). Needed only for added patterns that match dates without a four-digit number
+        /// or a one- or two-digit number followed by a separator and a digit; several times slower.
+        public var scanWholeText: Bool = false
         /// Years outside this range are not dates.
         public var minimumYear: Int = 1900
         public var maximumYear: Int = 2099
@@ -141,7 +145,7 @@ public struct DatesStage: Stage {
         let layer = document.normalized
         let attributeValues = pivot.referenceAttributes.map { document.attributes[$0]?.stringValue }
         let found: [Found] = try layer.text.withUTF8Bytes { bytes in
-            let candidates = try patterns.candidates(in: bytes)
+            let candidates = try patterns.candidates(in: bytes, wholeText: configuration.scanWholeText)
             if candidates.isEmpty { return [] }
             let years = configuration.minimumYear...configuration.maximumYear
 

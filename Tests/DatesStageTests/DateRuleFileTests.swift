@@ -108,3 +108,31 @@ import Testing
         }
     }
 }
+
+/// Scanning only around digit runs that can belong to a date (the default) finds exactly what scanning the whole
+/// text finds.
+@Suite struct DateScanWindowTests {
+    @Test func windowsFindWhatTheWholeTextScanFinds() throws {
+        var configuration = DatesFixture.configuration()
+        configuration.scanWholeText = true
+        let whole = try DatesStage(configuration: configuration, environment: StageEnvironment(stageName: "dates"))
+        var texts = try TestPaths.seedTexts().map(\.text)
+        if let shared = TestPaths.sharedCorpora {
+            let folder = shared.appendingPathComponent("imr-dev/text")
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".txt") {
+                texts.append(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8))
+            }
+        } else {
+            print("imr-dev letters skipped: ../shared/corpora is absent")
+        }
+        texts.append("On December \n\n  28, 2016 and from 1/5/15–2/3/15; in 2012, 2013 and 2015; 09-16-\n\n2015.")
+        var total = 0
+        for text in texts {
+            let windowed = try DatesFixture.dates(text).map { "\($0.range) \($0.attributes)" }
+            let scanned = try DatesFixture.dates(text, stage: whole).map { "\($0.range) \($0.attributes)" }
+            #expect(windowed == scanned)
+            total += scanned.count
+        }
+        #expect(total > 300)
+    }
+}
