@@ -21,6 +21,7 @@ import Testing
         "Left gluteal trigger point injection x 1 DOS: [[03/25/2015]]: Upheld",
         "TPI 20553 X6 in the Right Lumbar Paraspinals DOS [[12/29/15]]:  Upheld",
         "The RFA is dated \n[[03/25/15]] and the patient's work status is not provided.",
+        "DOI: [[10/20/2016]] UR Denial Date: [[10/28/2016]] Application Received: [[11/28/2016]]",
         "Straight leg raise \n\nwas positive bilaterally. On [[09-23-2015]] the following requests were denied",
         // Parentheses, including a date broken by a hard line break after its separator.
         "Subjective complaints ([[09-16-\n\n2015]]) included pain in bilateral aspects of lumbar spine",

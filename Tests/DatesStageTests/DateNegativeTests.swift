@@ -19,12 +19,14 @@ import Testing
         "Lortab 7.5/500 mg 1 to 2 q.6 h. p.r.n.  #60 with 1 refill",
         // Blood pressure and other measurements.
         "temperature is 97.7, pulse 84, blood pressure 126/80, respiratory rate was 20.",
+        "Vitals: blood pressure 120/80, pulse 72; BP 120/80/60 on repeat.",
         "Pulmonary arterial pressures were noted to be 31/14/21 mmHg.",
         // Phone-like numbers, CPT codes, case numbers, counts.
         "for the sets of counseling #713-263-0829. Call 1-800-555-1212 for questions.",
         "TPI 20553 X6 in the Right Lumbar Paraspinals DOS [[12/29/15]]:  Upheld",
         "Case Number: CM16-0229336 Date Assigned: [[12/05/2016]]",
         "Physical Therapy 2x8 for the Lumbar Spine:  Upheld",
+        "the current request is for trigger point injections x6 in the right lumbar paraspinals, 1-2 p.o. q.4-6h.",
         "Physical Medicine Page(s): 98-99 of 127. Trigger point injections Page(s): 122 of 127.",
         // Guideline titles, editions and citations carry years that are not dates of the case.
         "Claims Administrator guideline: Decision based on MTUS Acupuncture Treatment 2007.",
