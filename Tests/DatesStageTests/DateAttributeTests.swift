@@ -81,6 +81,7 @@ import Testing
         ("DOI: [[10/20/2016]] UR Denial Date: 10/28/2016", "injury"),
         ("with a history of an occupational claim from \n[[10/25/2016]]. The mechanism of injury", "injury"),
         ("This claimant was injured in [[2016]] \nwith low back", "injury"),
+        ("He relates an initial injury that occurred on [[06/29/1994]], when apparently he was stepping", "injury"),
         // utilization_review
         ("The utilization review determination was rendered on \n\n[[11/19/2014]] recommending", "utilization_review"),
         ("On [[09-23-2015]] the following requests were denied by utilization \n\nreview:", "utilization_review"),
@@ -110,7 +111,9 @@ import Testing
         ("Per the primary physician's progress report (PR-2) on [[12-28-16]], exam noted", "report"),
         ("The doctor's first report of occupational injury or illness from [[11/18/ \n2016]] indicates", "report"),
         ("According to the [[12/9/16]] Doctor's First Report of Occupational Injury", "report"),
-        // no role
+        // no role (a verb is no cue)
+        ("The patient reports that on [[10/24/08]] she had a brain tumor removed", ""),
+        ("The patient and husband report that from [[March 2009]], she has been relatively independent", ""),
         ("Subjective complaints ([[09-16-\n\n2015]]) included pain in bilateral aspects", ""),
         ("the right paraspinals, which was submitted on [[2/12/2015]]. The UR physician noted", ""),
         ("the most recent documented set of TPIs in \n\n[[December 2014]].  Functional improvement", ""),
