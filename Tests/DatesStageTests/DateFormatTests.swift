@@ -26,6 +26,7 @@ import Testing
         // Parentheses, including a date broken by a hard line break after its separator.
         "Subjective complaints ([[09-16-\n\n2015]]) included pain in bilateral aspects of lumbar spine",
         "Work status ([[09-16-2015]]) is full time \n\nwith modifications.",
+        "Subjective complaints ([[09-16- 2015]]) included pain, as a line-joining normalizer may leave it.",
         "The original Utilization Review (UR) ([[10-28-2016]]) modified the requested treatment.",
         // Month names.
         "Date of injury is [[August 18, 2011]]. Request for authorization is [[July 17, 2015]]. According to a",
