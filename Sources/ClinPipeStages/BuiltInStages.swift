@@ -1,5 +1,6 @@
 import ClinPipeCore
 import ContextStage
+import DatesStage
 import DrugsStage
 import LexiconStage
 import NormalizeStage
@@ -17,6 +18,7 @@ extension StageRegistry {
         registry.register(NormalizeStage.self)
         registry.register(SentencesStage.self)
         registry.register(SectionsStage.self)
+        registry.register(DatesStage.self)
         registry.register(DrugsStage.self)
         registry.register(SpineStage.self)
         registry.register(ContextStage.self)
@@ -30,6 +32,6 @@ extension PipelineConfiguration {
     /// The pipeline `clinpipe run` uses without `--pipeline`: every built-in stage that applies to any document,
     /// in order. The generic `lexicon` stage needs lexicon files, so it is not in the default pipeline.
     public static let defaultPipeline = PipelineConfiguration(stageNames: [
-        "normalize", "sentences", "sections", "drugs", "spine", "context", "outcome",
+        "normalize", "sentences", "sections", "dates", "drugs", "spine", "context", "outcome",
     ])
 }

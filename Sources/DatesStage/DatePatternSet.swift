@@ -1,0 +1,288 @@
+import ClinPipeCore
+import ClinPipeText
+
+/// A date as found by a pattern, before validation: UTF-8 offsets into the matched text and the raw fields.
+struct DateCandidate: Sendable {
+    /// UTF-8 byte offsets into the text that was scanned (the normalized layer), half-open: from the first field's
+    /// start to the last field's end.
+    var range: Range<Int>
+    /// The year as written (`13` for `11/7/13`).
+    var year: Int
+    /// Digits of the written year: 2 or 4.
+    var yearDigits: Int
+    var month: Int?
+    var day: Int?
+    /// Index of the rule (row) that matched, in `DatePatternSet.rules`.
+    var rule: Int
+}
+
+/// The date patterns of `date_patterns.tsv` (and the user's files), compiled once into two PCRE2 programs with
+/// JIT: every `text` row as one alternation (one pass over the text finds every date), and every `after_year` row
+/// as a second alternation anchored (`\G`) at the end of a year.
+///
+/// Each row's named groups are renamed `name_<row>` and each row is wrapped in a group `r<row>`, so one match tells
+/// which row matched and where its fields are. The row order is the priority at a given start position.
+struct DatePatternSet: Sendable {
+    /// One row of a pattern file.
+    struct Rule: Sendable {
+        var id: String
+        /// `file:line`, for provenance.
+        var source: String
+        var continuesYear: Bool
+        /// `(?:before_pattern)\z`: must match text ending where the match starts, or nil.
+        var before: PCRE2Pattern?
+        var rowGroup = 0
+        var monthGroup: Int?
+        var monthNameGroup: Int?
+        var dayGroup: Int?
+        var yearGroup: Int?
+    }
+
+    static let fieldNames: Set<String> = ["month", "month_name", "day", "year", "sep"]
+    static let columns = ["id", "scope", "flags", "pattern", "before_pattern"]
+    /// How far (UTF-8 bytes) before a match its `before_pattern` may start.
+    static let beforeWindowBytes = 64
+
+    private(set) var rules: [Rule] = []
+    private let textPattern: PCRE2Pattern?
+    private let continuationPattern: PCRE2Pattern?
+    private let monthNames: [String: Int]
+    private let textRules: [Int]
+    private let continuationRules: [Int]
+
+    /// Compiles the pattern files.
+    /// - Throws: `RuleFileError` with every problem as `file:line: message`.
+    init(patternSources: [RuleSource], monthNameSources: [RuleSource]) throws {
+        var problems: [String] = []
+        var months: [String: Int] = [:]
+        for source in monthNameSources {
+            do {
+                let table = try RuleTable(name: source.name, text: source.text, required: ["name", "month"],
+                                          knownColumns: ["name", "month"])
+                for row in table.rows {
+                    guard let month = Int(row["month"]), (1...12).contains(month) else {
+                        problems.append("\(source.name):\(row.line): month must be 1-12")
+                        continue
+                    }
+                    months[Self.monthKey(row["name"])] = month
+                }
+            } catch let error as RuleFileError {
+                problems += error.problems
+            }
+        }
+
+        var rules: [Rule] = []
+        var textAlternatives: [String] = []
+        var continuationAlternatives: [String] = []
+        for source in patternSources {
+            let table: RuleTable
+            do {
+                table = try RuleTable(name: source.name, text: source.text, required: ["id", "pattern"],
+                                      knownColumns: Self.columns)
+            } catch let error as RuleFileError {
+                problems += error.problems
+                continue
+            }
+            for row in table.rows {
+                let location = "\(source.name):\(row.line)"
+                let scope = row["scope"].isEmpty ? "text" : row["scope"]
+                guard scope == "text" || scope == "after_year" else {
+                    problems.append("\(location): scope must be 'text' or 'after_year'")
+                    continue
+                }
+                let pattern = row["pattern"]
+                let embedProblems = embeddabilityProblems(of: pattern, allowedNames: Self.fieldNames)
+                if !embedProblems.isEmpty {
+                    problems += embedProblems.map { "\(location): \($0)" }
+                    continue
+                }
+                let caseless = table.columns.contains("flags") ? row["flags"].contains("i") : true
+                do {
+                    _ = try PCRE2Pattern(pattern, options: caseless ? [.caseless] : [], jit: false)
+                } catch {
+                    problems.append("\(location): \(error)")
+                    continue
+                }
+                if !pattern.contains("(?<year>") {
+                    problems.append("\(location): the pattern has no (?<year>…) group")
+                    continue
+                }
+                if scope == "after_year" && !pattern.hasPrefix("\\G") {
+                    problems.append("\(location): an after_year pattern must start with \\G")
+                    continue
+                }
+                var before: PCRE2Pattern?
+                if !row["before_pattern"].isEmpty {
+                    let beforeProblems = embeddabilityProblems(of: row["before_pattern"], allowedNames: [])
+                    if !beforeProblems.isEmpty {
+                        problems += beforeProblems.map { "\(location): before_pattern: \($0)" }
+                        continue
+                    }
+                    do {
+                        before = try PCRE2Pattern("(?:\(withLookbehindWordStart(row["before_pattern"])))\\z", options: caseless ? [.caseless] : [])
+                    } catch {
+                        problems.append("\(location): before_pattern: \(error)")
+                        continue
+                    }
+                }
+                let index = rules.count
+                let renamed = renamingGroups(of: pattern, names: Self.fieldNames, suffix: "_\(index)")
+                let wrapped = "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
+                if scope == "text" { textAlternatives.append(wrapped) } else { continuationAlternatives.append(wrapped) }
+                rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year", before: before))
+            }
+        }
+        if !problems.isEmpty { throw RuleFileError(problems: problems) }
+
+        func compile(_ alternatives: [String]) throws -> PCRE2Pattern? {
+            alternatives.isEmpty ? nil : try PCRE2Pattern(alternatives.joined(separator: "|"))
+        }
+        let textPattern = try compile(textAlternatives)
+        let continuationPattern = try compile(continuationAlternatives)
+        for index in rules.indices {
+            let pattern = rules[index].continuesYear ? continuationPattern : textPattern
+            guard let groups = pattern?.groupNumbers else { continue }
+            rules[index].rowGroup = groups["r\(index)"] ?? 0
+            rules[index].monthGroup = groups["month_\(index)"]
+            rules[index].monthNameGroup = groups["month_name_\(index)"]
+            rules[index].dayGroup = groups["day_\(index)"]
+            rules[index].yearGroup = groups["year_\(index)"]
+        }
+        self.rules = rules
+        self.textPattern = textPattern
+        self.continuationPattern = continuationPattern
+        self.monthNames = months
+        self.textRules = rules.indices.filter { !rules[$0].continuesYear }
+        self.continuationRules = rules.indices.filter { rules[$0].continuesYear }
+    }
+
+    /// Every candidate date in `bytes` (valid UTF-8), in text order, without overlaps. Fields are checked for
+    /// form only (a known month name, a year of 2 or 4 digits); calendar validity is the caller's job.
+    ///
+    /// With `wholeText` false, the patterns run only over `DateScanWindows` (each window's search sees the text
+    /// before it for lookbehinds, and ends at the window's end).
+    func candidates(in bytes: UnsafeBufferPointer<UInt8>, wholeText: Bool = false) throws -> [DateCandidate] {
+        guard let textPattern else { return [] }
+        var found: [DateCandidate] = []
+        let windows = wholeText ? [0..<bytes.count] : DateScanWindows.windows(in: bytes)
+        for window in windows {
+            let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.upperBound])
+            try textPattern.forEachMatch(in: subject, from: window.lowerBound) { match in
+                for index in textRules where match.range(rules[index].rowGroup) != nil {
+                    if let candidate = candidate(from: match, rule: index, bytes: bytes) { found.append(candidate) }
+                    break
+                }
+                return true
+            }
+        }
+        guard let continuationPattern, found.contains(where: { $0.yearDigits == 4 && $0.month == nil }) else {
+            return found
+        }
+        // Continue lists and ranges of bare years ("from 2012 to 2014", "in 2012, 2013 and 2015").
+        var continued: [DateCandidate] = []
+        for candidate in found where candidate.month == nil {
+            var end = candidate.range.upperBound
+            while let next = try continuation(after: end, in: bytes, pattern: continuationPattern) {
+                continued.append(next)
+                end = next.range.upperBound
+            }
+        }
+        if continued.isEmpty { return found }
+        // Merge: earlier start first, the longer span on a tie; drop anything overlapping a kept date.
+        let all = (found + continued).sorted {
+            $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
+                : $0.range.upperBound > $1.range.upperBound
+        }
+        var merged: [DateCandidate] = []
+        for candidate in all {
+            if let last = merged.last, candidate.range.lowerBound < last.range.upperBound { continue }
+            merged.append(candidate)
+        }
+        return merged
+    }
+
+    private func continuation(after end: Int, in bytes: UnsafeBufferPointer<UInt8>, pattern: PCRE2Pattern) throws
+        -> DateCandidate?
+    {
+        var result: DateCandidate?
+        try pattern.forEachMatch(in: bytes, from: end) { match in
+            // \G anchors every row at `end`: the first match is the only one that can start there.
+            guard match.range.lowerBound == end else { return false }
+            for index in continuationRules where match.range(rules[index].rowGroup) != nil {
+                result = candidate(from: match, rule: index, bytes: bytes)
+                break
+            }
+            return false
+        }
+        return result
+    }
+
+    private func candidate(from match: PCRE2Match, rule index: Int, bytes: UnsafeBufferPointer<UInt8>)
+        -> DateCandidate?
+    {
+        let rule = rules[index]
+        if let before = rule.before, !Self.precededBy(before, at: match.range.lowerBound, in: bytes) { return nil }
+        guard let yearGroup = rule.yearGroup, let yearRange = match.range(yearGroup),
+              yearRange.count == 2 || yearRange.count == 4, let year = Self.number(bytes, yearRange)
+        else { return nil }
+        var lower = yearRange.lowerBound, upper = yearRange.upperBound
+        func cover(_ range: Range<Int>) {
+            lower = min(lower, range.lowerBound)
+            upper = max(upper, range.upperBound)
+        }
+        var month: Int?
+        if let group = rule.monthGroup, let range = match.range(group) {
+            guard let value = Self.number(bytes, range) else { return nil }
+            month = value
+            cover(range)
+        } else if let group = rule.monthNameGroup, let range = match.range(group) {
+            guard let value = monthNumber(bytes, range) else { return nil }
+            month = value
+            cover(range)
+        }
+        var day: Int?
+        if let group = rule.dayGroup, let range = match.range(group) {
+            guard month != nil, let value = Self.number(bytes, range) else { return nil }
+            day = value
+            cover(range)
+        }
+        return DateCandidate(range: lower..<upper, year: year, yearDigits: yearRange.count, month: month, day: day,
+                             rule: index)
+    }
+
+    /// Whether `pattern` (ending in `\z`) matches text that ends at `position`, starting at most
+    /// `beforeWindowBytes` earlier. Lookbehinds and `\b` still see the text before the window.
+    private static func precededBy(_ pattern: PCRE2Pattern, at position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = max(0, position - beforeWindowBytes)
+        while start < position, bytes[start] & 0xC0 == 0x80 { start += 1 }
+        let subject = UnsafeBufferPointer(rebasing: bytes[0..<position])
+        // A limit error here means "no cue": the candidate is dropped rather than failing the document.
+        return (try? pattern.firstMatch(in: subject, from: start)) != nil
+    }
+
+    /// The month of a month-name field: lower-cased, a final period dropped, looked up in the month names.
+    private func monthNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        var key = [UInt8]()
+        key.reserveCapacity(range.count)
+        for position in range { key.append(ByteClass.lower(bytes[position])) }
+        return monthNames[Self.monthKey(String(decoding: key, as: UTF8.self))]
+    }
+
+    static func monthKey(_ name: String) -> String {
+        var key = Substring(name.lowercased())
+        while key.last == "." || key.last == " " { key = key.dropLast() }
+        return String(key)
+    }
+
+    /// The decimal value of an all-digit range, or nil.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty, range.count <= 9 else { return nil }
+        var value = 0
+        for position in range {
+            let byte = bytes[position]
+            guard ByteClass.isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+}
