@@ -73,11 +73,12 @@ public struct SpanEvaluation: Sendable {
 
     /// A table: per type, gold and predicted counts, then P/R/F1 exact and overlap.
     public func report() -> String {
-        var lines = [String(format: "%-18@ %6@ %6@ | %-22@ | %-22@", "type" as NSString, "gold" as NSString, "pred" as NSString,
-                            "exact P / R / F1" as NSString, "overlap P / R / F1" as NSString)]
+        func pad(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
+        func number(_ value: Int) -> String { let text = String(value); return String(repeating: " ", count: max(0, 6 - text.count)) + text }
+        func triple(_ score: PRF) -> String { String(format: "%.3f / %.3f / %.3f", score.precision, score.recall, score.f1) }
+        var lines = [pad("type", 18) + "   gold   pred | exact P / R / F1      | overlap P / R / F1"]
         func row(_ name: String, _ e: PRF, _ o: PRF) -> String {
-            String(format: "%-18@ %6d %6d | %.3f / %.3f / %.3f  | %.3f / %.3f / %.3f", name as NSString, e.gold, e.predicted,
-                   e.precision, e.recall, e.f1, o.precision, o.recall, o.f1)
+            pad(name, 18) + " " + number(e.gold) + " " + number(e.predicted) + " | " + triple(e) + " | " + triple(o)
         }
         var totalExact = PRF(), totalOverlap = PRF()
         for type in exact.keys.sorted() {

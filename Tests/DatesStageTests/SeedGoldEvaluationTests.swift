@@ -5,19 +5,19 @@ import Foundation
 import Testing
 
 /// Precision, recall and F1 (exact span) of the stage on the five seed letters against the hand-made gold
-/// standoff files in `Corpora/gold/parts/date/` (brat: `T<n>\tdate <begin> <end>\t<text>`, code point offsets).
+/// standoff files in `Corpora/gold/` (the `date` rows) (brat: `T<n>\tdate <begin> <end>\t<text>`, code point offsets).
 @Suite struct SeedGoldEvaluationTests {
     struct Span: Hashable { var begin: Int, end: Int }
 
     /// Gold spans of one letter, checked against its text (the covered text with whitespace runs as one space).
     static func goldSpans(stem: String, text: String) throws -> Set<Span> {
-        let url = TestPaths.corpora.appendingPathComponent("gold/parts/date/\(stem).ann")
+        let url = TestPaths.corpora.appendingPathComponent("gold/\(stem).ann")
         let scalars = Array(text.unicodeScalars)
         var spans: Set<Span> = []
         for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where line.hasPrefix("T") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             let head = fields[1].split(separator: " ")
-            #expect(head[0] == "date")
+            guard head[0] == "date" else { continue }
             let span = Span(begin: Int(head[1])!, end: Int(head[2])!)
             let covered = String(String.UnicodeScalarView(scalars[span.begin..<span.end]))
             #expect(covered.split(whereSeparator: \.isWhitespace).joined(separator: " ") == String(fields[2]),

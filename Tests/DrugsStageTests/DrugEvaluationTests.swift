@@ -21,7 +21,7 @@ struct DrugEvaluationTests {
 
     @Test("the five sample letters: gold written by reading them")
     func seedLetters() throws {
-        let goldFolder = TestPaths.corpora.appendingPathComponent("gold/parts/drug")
+        let goldFolder = TestPaths.corpora.appendingPathComponent("gold")
         var exact = Score()
         var overlap = Score()
         for (name, text) in try TestPaths.seedTexts() {

@@ -4,13 +4,13 @@ import Foundation
 import SpineStage
 import Testing
 
-/// The stage against the hand-made gold for the five sample letters (`Corpora/gold/parts/spine/*.ann`).
+/// The stage against the hand-made gold for the five sample letters (the `spine.*` rows of `Corpora/gold/*.ann`).
 ///
 /// The gold was written by reading each letter, not by running the stage (see the folder's README). Offsets are
 /// Unicode code points into the original file, half-open; the covered text in the file has each line break or tab
 /// written as a space.
 @Suite struct SeedGoldTests {
-    static let goldFolder = TestPaths.corpora.appendingPathComponent("gold/parts/spine")
+    static let goldFolder = TestPaths.corpora.appendingPathComponent("gold")
 
     /// One span of one type, in code points.
     struct Span: Hashable { var type: String; var begin: Int; var end: Int }
@@ -25,7 +25,7 @@ import Testing
                   let end = Int(middle[2])
             else { throw GoldError.badLine(stem + ".ann: " + line) }
             return (Span(type: String(middle[0]), begin: begin, end: end), String(fields[2]))
-        }
+        }.filter { $0.span.type.hasPrefix("spine.") }
     }
 
     enum GoldError: Error { case badLine(String) }
