@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "ClinPipeCLI",
             dependencies: [
-                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation", "ClinPipeSQLite",
+                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation", "ClinPipeSQLite", "ContextStage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,7 +10,7 @@ struct ItemDetails: Sendable {
 
     init() throws {
         quantity = try PCRE2Pattern(
-            #"(?<![\w/])(?:\d+\s*[xX]\s*\d+|[xX]\s*\d+|#\s*\d+|(?:qty|quantity)\s*:?\s*\d+|\d+\s+(?:sessions?|visits?|treatments?|units?|tablets?|capsules?|patch(?:es)?|injections?|days?|weeks?|months?|hours?))(?![\w/])"#,
+            #"(?<![\w/])(?:\d{1,2}\s*[xX]\s*\d+|[xX]\s*\d+|#\s*\d+|(?:qty|quantity)\s*:?\s*\d+|\d+\s+(?:sessions?|visits?|treatments?|units?|tablets?|capsules?|patch(?:es)?|injections?|days?|weeks?|months?|hours?))(?![\w/])"#,
             options: [.caseless])
         cpt = try PCRE2Pattern(#"(?:\bCPT(?:\s*code)?s?\s*:?\s*#?\s*|\()(?<code>\d{5}|[A-Z]\d{4})\b|\b(?<bare>\d{5})\b(?![/-]\d)"#)
         serviceDate = try PCRE2Pattern(
