@@ -145,8 +145,7 @@ public struct ContextStage: Stage {
 
     public func process(_ document: inout Document) throws {
         let layer = document.normalized
-        let toLayer = SpanMapper.toLayer(layer.map), toOriginal = SpanMapper.toOriginal(layer.map)
-        if findingsMatcher != nil { try addFindings(to: &document, layer: layer, toOriginal: toOriginal) }
+        if findingsMatcher != nil { try addFindings(to: &document, layer: layer) }
 
         // Sentences and targets, in layer coordinates, sorted by start.
         var sentences: [Range<Int>] = []
@@ -154,7 +153,7 @@ public struct ContextStage: Stage {
         var accepted: [String: Bool] = [:]
         for annotation in document.annotations {
             if annotation.type == configuration.sentenceType {
-                sentences.append(toLayer.map(annotation.range))
+                sentences.append(layer.toLayer(annotation.range))
                 continue
             }
             let isTarget: Bool
@@ -162,7 +161,7 @@ public struct ContextStage: Stage {
                 isTarget = targetFilter.accepts(annotation.type)
                 accepted[annotation.type] = isTarget
             }
-            if isTarget { targets.append((annotation.id, toLayer.map(annotation.range))) }
+            if isTarget { targets.append((annotation.id, layer.toLayer(annotation.range))) }
         }
         guard !targets.isEmpty else { return }
         targets.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.id < $1.id }
@@ -237,14 +236,14 @@ public struct ContextStage: Stage {
                 "rule": .string(rule.source),
             ]
             if let value = rule.value { attributes["value"] = .string(value) }
-            try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
+            try document.addAnnotation(type: Self.modifierType, range: layer.toOriginal(modifier.range),
                                        attributes: attributes, provenance: Provenance(stage: stageName, rule: rule.source))
         }
     }
 
     /// Adds the findings lexicon's matches, skipping spans that already carry an annotation of the same type
     /// (from an earlier lexicon stage over the same file).
-    private func addFindings(to document: inout Document, layer: TextLayer, toOriginal: SpanMapper) throws {
+    private func addFindings(to document: inout Document, layer: TextLayer) throws {
         guard let matcher = findingsMatcher, let lexicon = findingsLexicon else { return }
         var found: [(Range<Int>, Int)] = []
         layer.text.withUTF8Bytes { bytes in
@@ -261,7 +260,7 @@ public struct ContextStage: Stage {
                 let entry = lexicon.entries[index]
                 if emitted.contains(entry.type) { continue }
                 emitted.append(entry.type)
-                let original = toOriginal.map(range)
+                let original = layer.toOriginal(range)
                 if !existing.isEmpty && existing.contains("\(entry.type) \(original.lowerBound) \(original.upperBound)") { continue }
                 var attributes: Attributes = ["normalized": .string(entry.normalized)]
                 for (key, value) in entry.attributes { attributes[key] = value }
