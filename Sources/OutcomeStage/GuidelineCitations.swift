@@ -11,6 +11,10 @@ import ClinPipeText
 /// and `pages` from `Page(s): 98-99 of 127` (`98-99`). Sources named in the rationale (`ODG states`) are added with
 /// `cited_in: rationale` when the guideline lines did not already cite them.
 struct GuidelineCitations: Sendable {
+    /// Characters trimmed from captured values (built once: CharacterSet unions are costly on Linux).
+    private static let edgeCharacters = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:"))
+    private static let partEdges = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+
     private let sources: PatternTable
     private let splitter: PCRE2Pattern
     private let pages: PCRE2Pattern
@@ -31,7 +35,7 @@ struct GuidelineCitations: Sendable {
     func citations(inGuidelineLine text: String) throws -> [Attributes] {
         var result: [Attributes] = []
         for part in try split(text) {
-            let trimmed = part.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+            let trimmed = part.trimmingCharacters(in: Self.partEdges)
             guard !trimmed.isEmpty else { continue }
             guard let source = try trimmed.withUTF8Bytes({ try sources.firstMatch(in: $0) })?.label else { continue }
             var citation: Attributes = ["source": .string(source)]
@@ -80,12 +84,15 @@ struct GuidelineCitations: Sendable {
             guard let match = try pattern.firstMatch(in: bytes), let number = pattern.groupNumbers[group],
                   let range = match[number] else { return nil }
             let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                .trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ",.;:")))
+                .trimmingCharacters(in: Self.edgeCharacters)
             return value.isEmpty ? nil : value
         }
     }
 
     private func odgSectionName(in text: String) throws -> String? {
+        // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
+        let lowered = text.lowercased()
+        guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
         guard let first = try capture(odgSection, "section", in: text) ?? capture(odgSection, "section2", in: text) else { return nil }
         // Drop a guideline name that precedes the section ("Official Disability Guidelines (ODG) Low back").
         var section = first
@@ -100,7 +107,7 @@ struct GuidelineCitations: Sendable {
         guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
         let before = text[..<pagesRange.lowerBound]
         guard let guidelinesRange = before.range(of: "Guidelines", options: [.caseInsensitive, .backwards]) else { return nil }
-        let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ",.;:")))
+        let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: Self.edgeCharacters)
         return section.isEmpty ? nil : section
     }
 }
