@@ -15,7 +15,7 @@ public struct ClinPipeCommand: ParsableCommand {
             configured stages and writes one record per input document. Offsets are Unicode code points unless \
             --offsets says otherwise.
             """,
-        subcommands: [RunCommand.self, StagesCommand.self, ConfigCommand.self, LayerCommand.self, CorpusCommand.self, EvaluateSynthCommand.self],
+        subcommands: [RunCommand.self, StagesCommand.self, ConfigCommand.self, LayerCommand.self, CorpusCommand.self, EvaluateSynthCommand.self, BenchCommand.self],
         defaultSubcommand: nil
     )
 
