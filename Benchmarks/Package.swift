@@ -28,6 +28,8 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "ClinPipeStages", package: clinPipe),
                 .product(name: "ClinPipeSynth", package: clinPipe),
+                .product(name: "ClinPipeRunner", package: clinPipe),
+                .product(name: "ClinPipeIO", package: clinPipe),
             ],
             path: "Benchmarks/ClinPipeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
