@@ -26,6 +26,12 @@ public struct BenchMeasurement: Sendable {
     /// Peak resident memory during this run, in bytes (VmHWM, reset before the run when the kernel allows).
     public var peakResidentBytes: Int?
     public var encoded: Bool
+    /// Processor seconds (user and system) the whole process used during the run (`getrusage`).
+    public var cpuSeconds: Double
+
+    /// Megabytes of text per processor second: the run's cost, less sensitive than MB/s to other work on the
+    /// machine (waiting for a processor costs wall time, not processor time).
+    public var megabytesPerCPUSecond: Double { cpuSeconds > 0 ? Double(textBytes) / 1e6 / cpuSeconds : 0 }
 
     public var documentsPerSecond: Double { seconds > 0 ? Double(documents) / seconds : 0 }
     /// Megabytes (10^6 bytes) of text per second.
@@ -51,13 +57,23 @@ public struct BenchMeasurement: Sendable {
         let runner = Runner(pipeline: pipeline, encoder: encoder,
                             options: RunOptions(jobs: jobs, offsets: .codepoint, timeStages: true))
         let peakReset = ProcessMemory.resetPeak()
+        let cpuBefore = processorSeconds()
         let summary = try runner.run(source: source, sink: sink)
+        let cpu = processorSeconds() - cpuBefore
         let peak = ProcessMemory.peakResidentBytes()
         return BenchMeasurement(
             jobs: jobs, documents: summary.records, errors: summary.errors, textBytes: summary.textBytes,
             seconds: summary.seconds,
             stages: zip(pipeline.steps, summary.stageNanoseconds).map { Stage(name: $0.0.name, nanoseconds: $0.1) },
-            peakResidentBytes: peakReset ? peak : peak, encoded: encode)
+            peakResidentBytes: peakReset ? peak : peak, encoded: encode, cpuSeconds: cpu)
+    }
+
+    /// User plus system processor seconds of this process so far.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 

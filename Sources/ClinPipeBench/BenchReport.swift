@@ -41,6 +41,7 @@ public struct BenchReport: Sendable {
                 + String(format: "%.1f MB in %.2f s: %.0f documents/s, %.2f MB/s", Double(m.textBytes) / 1e6, m.seconds,
                          m.documentsPerSecond, m.megabytesPerSecond)
                 + (m.encoded ? " (JSONL output encoded, written to /dev/null)" : " (output not encoded)"))
+            lines.append(String(format: "  processor time: %.2f s, %.2f MB per processor-second", m.cpuSeconds, m.megabytesPerCPUSecond))
             if let peak = m.peakResidentBytes {
                 lines.append(String(format: "  peak resident memory: %.1f MB", Double(peak) / 1e6))
             }
@@ -85,6 +86,8 @@ public struct BenchReport: Sendable {
                     ("megabytes_per_second", .number(m.megabytesPerSecond)),
                     ("peak_resident_bytes", m.peakResidentBytes.map { .number(Double($0)) } ?? .null),
                     ("output_encoded", .bool(m.encoded)),
+                    ("cpu_seconds", .number(m.cpuSeconds)),
+                    ("megabytes_per_cpu_second", .number(m.megabytesPerCPUSecond)),
                     ("stages", .array(m.stages.map { .object([("name", .string($0.name)), ("nanoseconds", .number(Double($0.nanoseconds)))]) })),
                     ("other_nanoseconds", .number(Double(m.otherNanoseconds))),
                 ])

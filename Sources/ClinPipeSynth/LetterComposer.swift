@@ -285,32 +285,19 @@ extension LetterGenerator {
             let chosenIDs = random.sample(item.guidelineIDs, count: random.chance(0.7) ? 1 : 2)
             let guidelines = chosenIDs.map { random.pick(vocabulary.guideline($0, template: template)) }
             var claims = Fragment()
-            claims.record(.sentence, fields: [("kind", .string("guideline"))]) { out in
-                out.append("Claims Administrator guideline: ")
-                if random.chance(0.35) {
-                    out.append(vocabulary.frameText("claims.none", template: template, random: &random))
-                } else {
-                    let other = random.pick(vocabulary.guideline(random.pick(item.guidelineIDs), template: template))
-                    out.append(other.citation)
-                }
+            if random.chance(0.35) {
+                Self.appendSentences("Claims Administrator guideline: "
+                    + vocabulary.frameText("claims.none", template: template, random: &random), into: &claims)
+            } else {
+                let other = random.pick(vocabulary.guideline(random.pick(item.guidelineIDs), template: template))
+                Self.appendSentences("Claims Administrator guideline: " + other.citation, into: &claims)
             }
             blocks.append(.paragraph(claims, leadingSpace: false, trailingSpace: true))
             if doubled && random.chance(0.3) { blocks.append(.emptyLine); blocks.append(.emptyLine) }
             blocks.append(.separator)
             var maximus = Fragment()
             let citation = guidelines.map(\.citation).joined(separator: " ")
-            var rest = "MAXIMUS guideline: " + citation
-            // Record each sentence of the citation line (an ODG citation has two).
-            var firstSentence = true
-            while !rest.isEmpty {
-                var cut = rest.endIndex
-                if let range = rest.range(of: ". ") { cut = rest.index(after: range.lowerBound) }
-                let piece = String(rest[..<cut])
-                if !firstSentence { maximus.append(" ") }
-                maximus.record(.sentence, fields: [("kind", .string("guideline"))]) { $0.append(piece) }
-                firstSentence = false
-                rest = String(rest[cut...]).trimmingCharacters(in: .whitespaces)
-            }
+            Self.appendSentences("MAXIMUS guideline: " + citation, into: &maximus)
             blocks.append(.paragraph(maximus, leadingSpace: false, trailingSpace: true))
             blocks.append(.separator)
 
@@ -376,6 +363,22 @@ extension LetterGenerator {
         builder.licensure = licensure
         builder.specialties = writtenSpecialties
         return builder.build()
+    }
+
+    /// Appends a guideline line, recording each of its sentences (an ODG citation has two: "The Expert Reviewer
+    /// based their decision on ... Guidelines. Decision based on ...").
+    static func appendSentences(_ line: String, into out: inout Fragment) {
+        var rest = Substring(line)
+        var first = true
+        while !rest.isEmpty {
+            var cut = rest.endIndex
+            if let range = rest.range(of: ". ") { cut = rest.index(after: range.lowerBound) }
+            if !first { out.append(" ") }
+            let piece = String(rest[..<cut])
+            out.record(.sentence, fields: [("kind", .string("guideline"))]) { $0.append(piece) }
+            first = false
+            rest = rest[cut...].drop { $0 == " " }
+        }
     }
 
     /// The fragment with its first letter lowercased, unless it begins with a drug name or an acronym.
