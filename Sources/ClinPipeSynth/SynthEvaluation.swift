@@ -3,7 +3,7 @@ import Foundation
 
 /// Compares what a pipeline found in generated letters with their answer keys.
 ///
-/// Types are matched by name: the key's `date`, `drug`, `spine.level`, `spine.dermatome` and `sentence` spans
+/// Types are matched by name: the key's `date`, `drug`, `spine.level`, `spine.dermatome`, `finding` and `sentence` spans
 /// against annotations of the same type; key sections against `section`, key item blocks against `imr.item`;
 /// key findings against any annotation overlapping them that carries a boolean `negated` attribute (ConText's
 /// targets); key items against `imr.decision` annotations overlapping their block (attribute `outcome`,
@@ -57,7 +57,7 @@ public struct SynthEvaluation: Sendable {
     /// The span types compared, in report order: (key kind, pipeline type).
     public static let spanTypes: [(KeySpan.Kind, String)] = [
         (.date, "date"), (.drug, "drug"), (.spineLevel, "spine.level"), (.spineDermatome, "spine.dermatome"),
-        (.sentence, "sentence"),
+        (.finding, "finding"), (.sentence, "sentence"),
     ]
 
     private let produced: Set<String>
