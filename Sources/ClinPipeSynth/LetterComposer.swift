@@ -59,8 +59,8 @@ extension LetterGenerator {
                 let form = random.below(2)
                 decided = form == 0 ? first : variant(total - allowed)
                 items.append(DecidedItem(decided: decided, original: original, authorized: authorized, outcome: outcome,
-                                         category: item.category, topic: item.topic, guidelineIDs: item.guidelines,
-                                         partialForm: form))
+                                         category: item.category, topic: item.topic,
+                                         guidelineIDs: guidelineIDs(item, decided), partialForm: form))
             } else {
                 for piece in item.template.pieces {
                     switch piece {
@@ -71,10 +71,17 @@ extension LetterGenerator {
                 }
                 items.append(DecidedItem(decided: Self.capitalized(decided), original: nil, authorized: nil,
                                          outcome: outcome, category: item.category, topic: item.topic,
-                                         guidelineIDs: item.guidelines, partialForm: -1))
+                                         guidelineIDs: guidelineIDs(item, decided), partialForm: -1))
             }
         }
         return items
+    }
+
+    /// The guideline ids an item cites: its own, or for `drug-class` those of the class of the drug it names.
+    func guidelineIDs(_ item: SynthVocabulary.Item, _ written: Fragment) -> [String] {
+        guard item.guidelines == ["drug-class"] else { return item.guidelines }
+        let drugClass = written.spans.first { $0.kind == .drug }?["class"]?.string ?? "other"
+        return vocabulary.drugGuidelines[drugClass] ?? vocabulary.drugGuidelines["other"] ?? []
     }
 
     static func capitalized(_ fragment: Fragment) -> Fragment {
@@ -313,9 +320,9 @@ extension LetterGenerator {
                 if !firstInRationale { out.append(" ") }
                 firstInRationale = false
             }
-            for _ in 0..<random.int(in: 1...2) {
+            for template in random.sample(vocabulary.rationaleSentences["guideline"]!, count: random.int(in: 1...2)) {
                 separate(&rationale)
-                sentence(random.pick(vocabulary.rationaleSentences["guideline"]!), into: &rationale)
+                sentence(template, into: &rationale)
             }
             let overturned = item.outcome == "Overturned"
             for _ in 0..<random.int(in: 1...3) {

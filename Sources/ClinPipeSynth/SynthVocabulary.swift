@@ -85,6 +85,8 @@ struct SynthVocabulary: Sendable {
     let items: [Item]
     let guidelines: [String: [Guideline]]
     let frame: [String: [(template: String, text: String)]]
+    /// Guideline ids for a medication item, by drug class (`other` for the rest).
+    let drugGuidelines: [String: [String]]
     let summarySentences: [String: [SentenceTemplate]]
     let rationaleSentences: [String: [SentenceTemplate]]
 
@@ -136,6 +138,11 @@ struct SynthVocabulary: Sendable {
                 citation: row["citation"]))
         }
         self.guidelines = guidelines
+        var drugGuidelines: [String: [String]] = [:]
+        for row in try table("drug-guidelines.tsv", ["class", "guideline"]).rows {
+            drugGuidelines[row["class"]] = list(row["guideline"])
+        }
+        self.drugGuidelines = drugGuidelines
         var frame: [String: [(String, String)]] = [:]
         for row in try table("letter-frame.tsv", ["key", "template", "text"]).rows {
             frame[row["key"], default: []].append((row["template"], row["text"]))
@@ -165,7 +172,11 @@ struct SynthVocabulary: Sendable {
         for kind in ["guideline", "upheld", "overturned"] where rationale[kind] == nil {
             problems.append("rationale-sentences.tsv lacks kind '\(kind)'")
         }
-        for item in items { for id in item.guidelines where guidelines[id] == nil {
+        if drugGuidelines["other"] == nil { problems.append("drug-guidelines.tsv lacks class 'other'") }
+        for ids in drugGuidelines.values { for id in ids where guidelines[id] == nil {
+            problems.append("drug-guidelines.tsv names unknown guideline '\(id)'")
+        } }
+        for item in items { for id in item.guidelines where id != "drug-class" && guidelines[id] == nil {
             problems.append("items.tsv names unknown guideline '\(id)'")
         } }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
