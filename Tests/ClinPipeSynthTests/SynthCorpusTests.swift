@@ -1,4 +1,6 @@
+import ClinPipeBench
 import ClinPipeCore
+import ClinPipeIO
 import ClinPipeStages
 import Foundation
 import Testing
@@ -76,6 +78,50 @@ struct SynthCorpusTests {
         }
     }
 
+    /// Not circular: what the offsets slice out, with the inserted line breaks taken away, is what the vocabulary
+    /// and the date formats say was written, and it means what the key says.
+    @Test func keySpansCoverWhatWasWritten() throws {
+        let names = Set(SynthVocabulary.embedded.drugs.map { $0.name.lowercased() })
+        let months = SynthDate.monthNames.map { String($0.prefix(3)) }
+        for letter in Self.letters {
+            let scalars = Array(letter.text.unicodeScalars)
+            func written(_ span: KeySpan) -> String {
+                String(String.UnicodeScalarView(scalars[span.range].filter { $0 != "\n" }))
+            }
+            for span in letter.key.spans(.drug) {
+                #expect(names.contains(written(span).lowercased()), "\(letter.id): drug span '\(written(span))'")
+            }
+            for span in letter.key.spans(.date) {
+                let text = written(span)
+                let value = try #require(span["value"]?.string)
+                let parts = value.split(separator: "-").map { Int($0)! }
+                let numbers = text.split { !$0.isNumber }.map { Int($0)! }
+                if let month = months.firstIndex(where: { text.hasPrefix($0) }) {
+                    #expect(parts[1] == month + 1 && parts[0] == numbers.last!, "\(letter.id): '\(text)' is not \(value)")
+                    if parts.count == 3 { #expect(numbers.first == parts[2]) }
+                } else {
+                    #expect(numbers.count == 3 && numbers[0] == parts[1] && numbers[1] == parts[2]
+                        && (numbers[2] == parts[0] || numbers[2] == parts[0] % 100), "\(letter.id): '\(text)' is not \(value)")
+                }
+            }
+            for span in letter.key.spans(.spineLevel) {
+                let text = written(span)
+                let segments = try #require(span["segments"]?.strings)
+                #expect(text.range(of: #"^[CTL]\d[-/–][CTLS]?\d((, | and )[CTL]\d[-/–][CTLS]?\d)*$"#,
+                                   options: .regularExpression) != nil, "\(letter.id): level '\(text)'")
+                #expect(segments.allSatisfy { text.contains($0.prefix(2)) })
+            }
+            for span in letter.key.spans(.spineDermatome) {
+                let roots = try #require(span["roots"]?.strings)
+                #expect(roots.allSatisfy { written(span).contains($0) })
+            }
+            for span in letter.key.spans(.finding) {
+                let text = written(span).lowercased()
+                #expect(SynthVocabulary.embedded.findings.contains { $0.text.lowercased() == text })
+            }
+        }
+    }
+
     @Test func theCorpusVariesAsPromised() {
         let keys = (0..<200).map { SynthCorpus(seed: 5).letter(at: $0) }
         #expect(Set(keys.map(\.key.template)) == ["2014", "2016"])
@@ -128,6 +174,28 @@ struct SynthCorpusTests {
                 #expect(covered[index], "\(letter.id): level-like token at \(index) is not in the key")
             }
         }
+    }
+}
+
+/// `clinpipe bench`'s measuring code on a small generated corpus.
+struct BenchMeasurementTests {
+    @Test func measuresEveryDocumentAndEveryStage() throws {
+        let pipeline = try Pipeline(configuration: .defaultPipeline, registry: .builtIn)
+        let letters = (0..<20).map { SynthCorpus(seed: 3).letter(at: $0) }
+        let measurement = try BenchMeasurement.run(pipeline: pipeline, makeSource: {
+            ArraySource(documents: letters.map { InputDocument(id: $0.id, text: $0.text) })
+        }, jobs: 2)
+        #expect(measurement.documents == 20 && measurement.errors == 0)
+        #expect(measurement.textBytes == letters.reduce(0) { $0 + $1.text.utf8.count })
+        #expect(measurement.stages.map(\.name) == pipeline.steps.map(\.name))
+        #expect(measurement.stages.allSatisfy { $0.nanoseconds > 0 })
+        #if os(Linux)
+        #expect((measurement.peakResidentBytes ?? 0) > 1_000_000)
+        #endif
+        let report = BenchReport(machine: .current(), inputs: ["test"], pipeline: pipeline.steps.map(\.name),
+                                 startupMilliseconds: nil, pipelineBuildMilliseconds: 1, measurements: [measurement])
+        #expect(report.text().contains("jobs 2: 20 documents"))
+        #expect(report.json()["runs"] != nil)
     }
 }
 
