@@ -40,6 +40,30 @@ let stageTargetDefinitions: [Target] = stageTargets.flatMap { stage -> [Target] 
     ]
 }
 
+// MARK: - Synthetic corpus and benchmarking (issue 7)
+
+/// The corpus generator (vocabulary as data files embedded by the rule compiler) and the measuring code behind
+/// `clinpipe bench`. The throughput benchmarks themselves live in the separate package `Benchmarks/`.
+let benchTargetDefinitions: [Target] = [
+    .target(
+        name: "ClinPipeSynth",
+        dependencies: ["ClinPipeCore", "ClinPipeText"],
+        exclude: ["Rules"],
+        plugins: [.plugin(name: "RuleCompilerPlugin")]
+    ),
+    .target(name: "ClinPipeBench", dependencies: ["ClinPipeCore", "ClinPipeIO", "ClinPipeRunner"]),
+    .testTarget(
+        name: "ClinPipeSynthTests",
+        dependencies: ["ClinPipeSynth", "ClinPipeBench", "ClinPipeStages", "ClinPipeIO", "ClinPipeRunner",
+                       "ClinPipeTestSupport"]
+    ),
+]
+
+let benchProducts: [Product] = [
+    .library(name: "ClinPipeSynth", targets: ["ClinPipeSynth"]),
+    .library(name: "ClinPipeBench", targets: ["ClinPipeBench"]),
+]
+
 let package = Package(
     name: "ClinPipe",
     platforms: [.macOS(.v15)],
@@ -55,7 +79,7 @@ let package = Package(
         .library(name: "ClinPipeCLI", targets: ["ClinPipeCLI"]),
         .plugin(name: "RuleCompilerPlugin", targets: ["RuleCompilerPlugin"]),
         .plugin(name: "ValidateRules", targets: ["ValidateRules"]),
-    ] + stageProducts,
+    ] + stageProducts + benchProducts,
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -84,7 +108,8 @@ let package = Package(
         .target(
             name: "ClinPipeCLI",
             dependencies: [
-                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation", "ClinPipeSQLite", "ContextStage",
+                "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation",
+                "ClinPipeSQLite", "ContextStage", "ClinPipeSynth", "ClinPipeBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -115,5 +140,5 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["ClinPipeCLI", "ClinPipeRunner", "ClinPipeStages", "ClinPipeIO", "ClinPipeEvaluation", "ClinPipeTestSupport"]
         ),
-    ] + stageTargetDefinitions
+    ] + stageTargetDefinitions + benchTargetDefinitions
 )

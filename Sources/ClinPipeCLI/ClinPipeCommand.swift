@@ -15,7 +15,10 @@ public struct ClinPipeCommand: ParsableCommand {
             configured stages and writes one record per input document. Offsets are Unicode code points unless \
             --offsets says otherwise.
             """,
-        subcommands: [RunCommand.self, StagesCommand.self, ConfigCommand.self, LayerCommand.self, EvaluateCommand.self, EvaluateContextCommand.self],
+        subcommands: [
+            RunCommand.self, StagesCommand.self, ConfigCommand.self, LayerCommand.self, EvaluateCommand.self,
+            EvaluateContextCommand.self, EvaluateSynthCommand.self, CorpusCommand.self, BenchCommand.self,
+        ],
         defaultSubcommand: nil
     )
 
