@@ -53,7 +53,7 @@ public struct BenchMeasurement: Sendable {
     {
         let source = try makeSource()
         let sink = try OutputSink(path: "/dev/null")
-        let encoder: any RecordEncoder = encode ? OutputFormat.jsonl.makeEncoder(offsets: .codepoint) : NullEncoder()
+        let encoder: any RecordEncoder = encode ? JSONLEncoder(unit: .codepoint) : NullEncoder()
         let runner = Runner(pipeline: pipeline, encoder: encoder,
                             options: RunOptions(jobs: jobs, offsets: .codepoint, timeStages: true))
         let peakReset = ProcessMemory.resetPeak()
