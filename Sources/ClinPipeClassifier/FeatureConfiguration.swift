@@ -47,9 +47,20 @@ public struct FeatureConfiguration: Codable, Sendable, Hashable {
     /// Counts of words and bigrams, no normalization: the natural input of multinomial naive Bayes.
     public static var naiveBayesDefault: FeatureConfiguration { FeatureConfiguration() }
 
-    /// Sublinear TF-IDF of words and bigrams seen in at least 2 texts, L2-normalized: a good input for logistic
-    /// regression.
+    /// Presence (binary) of words and bigrams seen in at least 2 texts, not normalized: a good input for
+    /// logistic regression on short texts and few examples. Measured with λ = 0.01 (5-fold, grouped): IMR
+    /// rationales with the decision masked, accuracy 0.912 (sublinear TF-IDF with L2 normalization: 0.860);
+    /// MTSamples Orthopedic against Cardiovascular / Pulmonary, 0.978 (TF-IDF: 0.981) with a far lower log loss.
     public static var logisticRegressionDefault: FeatureConfiguration {
+        var configuration = FeatureConfiguration()
+        configuration.minimumDocumentFrequency = 2
+        configuration.weighting = .binary
+        return configuration
+    }
+
+    /// Sublinear TF-IDF of words and bigrams seen in at least 2 texts, L2-normalized: the classic input for
+    /// linear models on long documents and larger corpora (use a smaller λ, such as 0.001, with it).
+    public static var tfidfDefault: FeatureConfiguration {
         var configuration = FeatureConfiguration()
         configuration.minimumDocumentFrequency = 2
         configuration.weighting = .tfidf

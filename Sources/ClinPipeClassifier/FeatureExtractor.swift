@@ -23,7 +23,7 @@ public struct FeatureExtractor: Sendable {
     public let trainingDocumentCount: Int
 
     let tokenizer: Tokenizer
-    private let columns: [UInt64: Int32]
+    private let columns: KeyTable
 
     /// The number of columns.
     public var featureCount: Int { configuration.space == .vocabulary ? vocabulary.count : buckets.count }
@@ -98,11 +98,10 @@ public struct FeatureExtractor: Sendable {
     {
         var problems = configuration.problems
         let tokenizer = Tokenizer(configuration: configuration.tokenizer)
-        var columns: [UInt64: Int32] = [:]
+        var columns = KeyTable(minimumCapacity: configuration.space == .vocabulary ? vocabulary.count : buckets.count)
         switch configuration.space {
         case .vocabulary:
             if !buckets.isEmpty { problems.append("a vocabulary feature space has no buckets") }
-            columns.reserveCapacity(vocabulary.count)
             for (column, ngram) in vocabulary.enumerated() {
                 let parts = ngram.split(separator: " ", omittingEmptySubsequences: false)
                 guard (1...max(configuration.maximumNGram, 1)).contains(parts.count), !parts.contains(where: \.isEmpty) else {
@@ -111,7 +110,7 @@ public struct FeatureExtractor: Sendable {
                 }
                 var key = FeatureHash.token(Array(parts[0].utf8))
                 for part in parts.dropFirst() { key = FeatureHash.combine(key, FeatureHash.token(Array(part.utf8))) }
-                if columns.updateValue(Int32(column), forKey: key) != nil {
+                if !columns.insert(key, column: Int32(column)) {
                     problems.append("vocabulary entry \(column) repeats an earlier entry (or collides with one)")
                 }
             }
@@ -120,7 +119,7 @@ public struct FeatureExtractor: Sendable {
             let limit = UInt64(1) << UInt64(min(max(configuration.hashBits, 0), 30))
             for (column, bucket) in buckets.enumerated() {
                 if bucket >= limit { problems.append("bucket \(bucket) is outside 2^\(configuration.hashBits)") }
-                if columns.updateValue(Int32(column), forKey: bucket) != nil { problems.append("bucket \(bucket) repeats") }
+                if !columns.insert(bucket, column: Int32(column)) { problems.append("bucket \(bucket) repeats") }
             }
         }
         let count = configuration.space == .vocabulary ? vocabulary.count : buckets.count
@@ -161,7 +160,8 @@ public struct FeatureExtractor: Sendable {
             var key: UInt64 = 0
             for length in 1...maximumN where start + length <= keys.count {
                 key = length == 1 ? keys[start] : FeatureHash.combine(key, keys[start + length - 1])
-                if let column = columns[hashed ? key & mask : key] { hits.append(column) }
+                let column = columns.column(of: hashed ? key & mask : key)
+                if column >= 0 { hits.append(column) }
             }
         }
         guard !hits.isEmpty else { return SparseVector() }

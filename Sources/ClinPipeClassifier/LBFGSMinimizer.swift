@@ -99,9 +99,13 @@ struct LBFGSMinimizer {
     }
 
     static func dot(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for index in a.indices { sum += a[index] * b[index] }
-        return sum
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                var sum = 0.0
+                for index in 0..<a.count { sum += a[index] * b[index] }
+                return sum
+            }
+        }
     }
 
     static func norm(_ a: [Double]) -> Double { dot(a, a).squareRoot() }
@@ -113,6 +117,10 @@ struct LBFGSMinimizer {
     }
 
     static func addScaled(_ target: inout [Double], _ source: [Double], _ factor: Double) {
-        for index in target.indices { target[index] += factor * source[index] }
+        target.withUnsafeMutableBufferPointer { target in
+            source.withUnsafeBufferPointer { source in
+                for index in 0..<target.count { target[index] += factor * source[index] }
+            }
+        }
     }
 }

@@ -22,61 +22,74 @@ enum LogisticRegressionFitter {
         let totalWeight = data.weights.reduce(0, +)
         let lambda = options.l2
         let objective: ([Double], inout [Double]) -> Double = { parameters, gradient in
-            for index in gradient.indices { gradient[index] = 0 }
             var loss = 0.0
             var scores = [Double](repeating: 0, count: rows)
-            var probabilities = [Double](repeating: 0, count: rows)
+            var residuals = [Double](repeating: 0, count: rows)
             parameters.withUnsafeBufferPointer { p in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    for row in 0..<data.rowCount {
-                        let weight = data.weights[row]
-                        if weight == 0 { continue }
-                        let begin = data.rowStart[row], end = data.rowStart[row + 1]
-                        let target = data.classes[row]
-                        for m in 0..<rows {
-                            var score = p[m * stride + featureCount]
-                            let base = m * stride
-                            for entry in begin..<end { score += data.values[entry] * p[base + Int(data.columns[entry])] }
-                            scores[m] = score
-                        }
-                        let scale = weight / totalWeight
-                        if rows == 1 {
-                            // Binary: p(second label) = σ(s); loss = softplus(s) − t·s.
-                            let s = scores[0]
-                            let t = target == 1 ? 1.0 : 0.0
-                            let softplus = s > 0 ? s + log1p(exp(-s)) : log1p(exp(s))
-                            loss += scale * (softplus - t * s)
-                            let sigma = s >= 0 ? 1 / (1 + exp(-s)) : exp(s) / (1 + exp(s))
-                            probabilities[0] = sigma - t
-                        } else {
-                            var maximum = scores[0]
-                            for m in 1..<rows { maximum = max(maximum, scores[m]) }
-                            var sum = 0.0
-                            for m in 0..<rows { probabilities[m] = exp(scores[m] - maximum); sum += probabilities[m] }
-                            loss += scale * (maximum + log(sum) - scores[target])
-                            for m in 0..<rows { probabilities[m] = probabilities[m] / sum - (m == target ? 1 : 0) }
-                        }
-                        for m in 0..<rows {
-                            let residual = scale * probabilities[m]
-                            if residual == 0 { continue }
-                            let base = m * stride
-                            for entry in begin..<end { g[base + Int(data.columns[entry])] += residual * data.values[entry] }
-                            g[base + featureCount] += residual
-                        }
+            gradient.withUnsafeMutableBufferPointer { g in
+            data.rowStart.withUnsafeBufferPointer { rowStart in
+            data.columns.withUnsafeBufferPointer { columns in
+            data.values.withUnsafeBufferPointer { values in
+            data.classes.withUnsafeBufferPointer { classes in
+            data.weights.withUnsafeBufferPointer { weights in
+                for index in 0..<g.count { g[index] = 0 }
+                for row in 0..<classes.count {
+                    let weight = weights[row]
+                    if weight == 0 { continue }
+                    let begin = rowStart[row], end = rowStart[row + 1]
+                    let target = classes[row]
+                    for m in 0..<rows {
+                        let base = m * stride
+                        var score = p[base + featureCount]
+                        for entry in begin..<end { score += values[entry] * p[base + Int(columns[entry])] }
+                        scores[m] = score
                     }
-                    if lambda > 0 {
-                        var penalty = 0.0
+                    let scale = weight / totalWeight
+                    if rows == 1 {
+                        // Binary: p(second label) = σ(s); loss = softplus(s) − t·s.
+                        let s = scores[0]
+                        let t = target == 1 ? 1.0 : 0.0
+                        let softplus = s > 0 ? s + log1p(exp(-s)) : log1p(exp(s))
+                        loss += scale * (softplus - t * s)
+                        let sigma = s >= 0 ? 1 / (1 + exp(-s)) : exp(s) / (1 + exp(s))
+                        residuals[0] = sigma - t
+                    } else {
+                        var maximum = scores[0]
+                        for m in 1..<rows { maximum = max(maximum, scores[m]) }
+                        var sum = 0.0
                         for m in 0..<rows {
-                            let base = m * stride
-                            for feature in 0..<featureCount {
-                                let w = p[base + feature]
-                                penalty += w * w
-                                g[base + feature] += lambda * w
-                            }
+                            residuals[m] = exp(scores[m] - maximum)
+                            sum += residuals[m]
                         }
-                        loss += 0.5 * lambda * penalty
+                        loss += scale * (maximum + log(sum) - scores[target])
+                        for m in 0..<rows { residuals[m] = residuals[m] / sum - (m == target ? 1 : 0) }
+                    }
+                    for m in 0..<rows {
+                        let residual = scale * residuals[m]
+                        if residual == 0 { continue }
+                        let base = m * stride
+                        for entry in begin..<end { g[base + Int(columns[entry])] += residual * values[entry] }
+                        g[base + featureCount] += residual
                     }
                 }
+                if lambda > 0 {
+                    var penalty = 0.0
+                    for m in 0..<rows {
+                        let base = m * stride
+                        for feature in 0..<featureCount {
+                            let w = p[base + feature]
+                            penalty += w * w
+                            g[base + feature] += lambda * w
+                        }
+                    }
+                    loss += 0.5 * lambda * penalty
+                }
+            }
+            }
+            }
+            }
+            }
+            }
             }
             return loss
         }

@@ -97,7 +97,7 @@ public struct LogisticRegressionOptions: Codable, Sendable, Hashable {
 
     /// λ in the objective (1/W) Σ c_i · loss_i + (λ/2) ‖w‖², where c_i is the example's class weight and W = Σ c_i
     /// (the biases are not penalized). About 1/(C·n) for scikit-learn's C with n examples.
-    public var l2 = 1e-3
+    public var l2 = 1e-2
     public var optimizer: Optimizer = .lbfgs
     /// Stop after this many iterations (the model records whether it converged).
     public var maximumIterations = 1000
@@ -110,7 +110,7 @@ public struct LogisticRegressionOptions: Codable, Sendable, Hashable {
 
     public init() {}
 
-    public init(l2: Double = 1e-3, optimizer: Optimizer = .lbfgs, maximumIterations: Int = 1000) {
+    public init(l2: Double = 1e-2, optimizer: Optimizer = .lbfgs, maximumIterations: Int = 1000) {
         self.l2 = l2
         self.optimizer = optimizer
         self.maximumIterations = maximumIterations

@@ -21,6 +21,7 @@ import Testing
         var stops = TrainerConfiguration(algorithm: .naiveBayes)
         stops.features.tokenizer.stopWords = ClassifierRules.englishStopWords
         var idf = TrainerConfiguration(algorithm: .logisticRegression)
+        idf.features = .tfidfDefault
         idf.features.minimumDocumentFrequency = 1
         return [TrainerConfiguration(algorithm: .naiveBayes), idf, hashed, stops]
     }()
@@ -47,11 +48,16 @@ import Testing
         #expect(loaded.training.notes == ["labels": "test"])
         for text in examples.map(\.text) + ["an unseen text about injections", ""] {
             #expect(loaded.predict(text) == model.predict(text))
+            #expect(text.utf8CString.withUnsafeBufferPointer { pointer in
+                pointer.withMemoryRebound(to: UInt8.self) { loaded.predict(bytes: UnsafeBufferPointer(rebasing: $0.dropLast())) }
+            } == model.predict(text))
         }
     }
 
     @Test func modelJSONNamesItsParts() throws {
-        let model = try TextClassifierTrainer(algorithm: .logisticRegression).train(examples)
+        var configuration = TrainerConfiguration(algorithm: .logisticRegression)
+        configuration.features = .tfidfDefault
+        let model = try TextClassifierTrainer(configuration: configuration).train(examples)
         let object = try #require(try JSONSerialization.jsonObject(with: model.jsonData()) as? [String: Any])
         #expect(object["formatVersion"] as? Int == TextClassifier.currentFormatVersion)
         #expect(object["algorithm"] as? String == "logistic_regression")

@@ -53,9 +53,14 @@ enum RealData {
         return parts.dropFirst().map { part in
             var rationale = Substring(part)
             if let decision = rationale.range(of: #":\s*(Upheld|Overturned)\b"#, options: .regularExpression) {
-                let before = rationale[..<decision.lowerBound]
-                let paragraphBreak = before.range(of: #"\n[ \t]*\n"#, options: [.regularExpression, .backwards])
-                rationale = rationale[..<(paragraphBreak?.lowerBound ?? decision.lowerBound)]
+                // Cut at the last blank line before the decision line (the start of the next item's header).
+                var cut = decision.lowerBound
+                var searchStart = rationale.startIndex
+                while let blank = rationale.range(of: #"\n[ \t]*\n"#, options: .regularExpression, range: searchStart..<decision.lowerBound) {
+                    cut = blank.lowerBound
+                    searchStart = rationale.index(after: blank.lowerBound)
+                }
+                rationale = rationale[..<cut]
             }
             return rationale.trimmingCharacters(in: .whitespacesAndNewlines)
         }
