@@ -5,9 +5,11 @@ public enum ClassifierRules {
     /// `decision-phrases.txt`: literal decision-revealing phrases.
     public static var decisionPhrases: [String] { lines(of: EmbeddedRules.text("decision-phrases.txt")) }
 
-    /// `decision-patterns.tsv`: decision-revealing patterns (columns `id`, `pattern`, `note`).
+    /// `decision-patterns.tsv`: decision-revealing mask rules (columns `id`, `pattern`, `prefix_pattern`,
+    /// `prefix_required`, `note`; read them with `MaskRule.rules(from:)`).
     public static func decisionPatterns() throws -> RuleTable {
-        try RuleTable(name: "decision-patterns.tsv", text: EmbeddedRules.text("decision-patterns.tsv"), required: ["id", "pattern"])
+        try RuleTable(name: "decision-patterns.tsv", text: EmbeddedRules.text("decision-patterns.tsv"), required: ["id", "pattern"],
+                      knownColumns: ["id", "pattern", "prefix_pattern", "prefix_required", "note"])
     }
 
     /// `stopwords-en.txt`: English function words without negations, for `TokenizerConfiguration.stopWords`.

@@ -41,8 +41,67 @@ public struct Tokenizer: Sendable {
     }
 
     /// Appends the stable key (`FeatureHash.token`) of each token of `bytes` to `keys`, in order.
+    ///
+    /// The prediction path: the same tokens as `tokens(in:)`, hashed while they are normalized, without copying
+    /// them anywhere.
     public func appendTokenKeys(in bytes: UnsafeBufferPointer<UInt8>, to keys: inout [UInt64]) {
-        forEachToken(in: bytes) { _, key in keys.append(key) }
+        let minimum = configuration.minimumLength, maximum = configuration.maximumLength
+        let digits = configuration.digits
+        let filterStops = !stopKeys.isEmpty
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            // Skip separators; ASCII first, without a call.
+            let first = bytes[index]
+            var length = first < 0x80 ? (ByteClass.isWord(first) ? 1 : 0) : Self.wordCharacterLength(bytes, at: index, continuing: false)
+            guard length > 0 else {
+                index += Self.characterLength(first)
+                continue
+            }
+            var hash = FeatureHash.offsetBasis
+            var normalizedLength = 0
+            var previousWasDigit = false
+            while true {
+                if length == 1 {
+                    var byte = bytes[index]
+                    var emit = true
+                    if ByteClass.isDigit(byte) {
+                        switch digits {
+                        case .keep: break
+                        case .zero: byte = 0x30
+                        case .collapse:
+                            byte = 0x30
+                            emit = !previousWasDigit
+                        }
+                        previousWasDigit = true
+                    } else {
+                        byte = ByteClass.lower(byte)
+                        previousWasDigit = false
+                    }
+                    if emit {
+                        hash ^= UInt64(byte)
+                        hash &*= FeatureHash.prime
+                        normalizedLength += 1
+                    }
+                } else {
+                    for offset in 0..<length {
+                        hash ^= UInt64(bytes[index + offset])
+                        hash &*= FeatureHash.prime
+                    }
+                    normalizedLength += length
+                    previousWasDigit = false
+                }
+                index += length
+                guard index < count else { break }
+                let next = bytes[index]
+                length = next < 0x80 ? (ByteClass.isWord(next) ? 1 : 0) : Self.wordCharacterLength(bytes, at: index, continuing: true)
+                if length == 0 { break }
+            }
+            guard normalizedLength >= minimum, normalizedLength <= maximum else { continue }
+            let key = SplitMix64.mix(hash)
+            if filterStops && stopKeys.contains(key) { continue }
+            keys.append(key)
+        }
     }
 
     func forEachToken(inText text: String, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {

@@ -31,6 +31,9 @@ import Testing
         ("its usage is not supported. As such", "its usage xxdecisionxx. As such"),
         ("the request is reasonable and necessary", "the request xxdecisionxx"),
         ("additional electrical stimulation would not be warranted until", "additional electrical stimulation xxdecisionxx until"),
+        ("11/11/2016 is determined to not be medically necessary.", "11/11/2016 xxdecisionxx."),
+        ("the request was noncertified and is indicated", "the request xxdecisionxx and xxdecisionxx"),
+        ("EMG may be indicated but NCS is not.", "EMG xxdecisionxx but NCS is not."),
     ])
     func masksDecisionWording(text: String, expected: String) throws {
         #expect(try masker.mask(text) == expected)
@@ -53,9 +56,12 @@ import Testing
         let text = "Request is not medically necessary; upheld."
         let ranges = try text.withUTF8Bytes { try masker.maskedRanges(in: $0) }
         #expect(ranges == [8..<34, 36..<42])
-        let custom = try DecisionMasker.builtIn(placeholder: "MASK", extraPhrases: ["p.r.n. only"], extraPatterns: [#"\bfavou?rable\b"#])
+        let custom = try DecisionMasker.builtIn(
+            placeholder: "MASK", extraRules: [MaskRule(id: "favorable", pattern: #"\bfavou?rable\b"#, prefixPattern: #"\b(?:not\s+|un)?"#)],
+            extraPhrases: ["p.r.n. only"])
         #expect(try custom.mask("Request is not medically necessary; upheld.") == "Request MASK; MASK.")
         #expect(try custom.mask("Take p.r.n.  only; a favorable review") == "Take MASK; a MASK review")
+        #expect(try custom.mask("a review not\nfavourable to") == "a review MASK to")
         // A word character next to a match is separated from the placeholder.
         #expect(try masker.mask("x-Upheld-y") == "x-xxdecisionxx-y")
         #expect(try DecisionMasker(phrases: ["abc"], patterns: []).mask("zabc abc") == "zabc xxdecisionxx")
@@ -65,6 +71,8 @@ import Testing
         #expect(throws: ClassifierError.self) { try DecisionMasker(phrases: [], patterns: ["(unclosed"]) }
         #expect(throws: ClassifierError.self) { try DecisionMasker(phrases: [], patterns: []) }
         #expect(throws: ClassifierError.self) { try DecisionMasker(phrases: ["x"], patterns: [], placeholder: "") }
+        #expect(throws: ClassifierError.self) { try DecisionMasker(rules: [MaskRule(id: "r", pattern: "x", prefixRequired: true)]) }
+        #expect(throws: ClassifierError.self) { try DecisionMasker(rules: [MaskRule(id: "r", pattern: "x", prefixPattern: "(")]) }
     }
 
     /// On every rationale of the seed letters (and of the development letters when ../shared is there), the

@@ -85,6 +85,26 @@ import Testing
         #expect(tiny.vector(for: "low back pain").values.reduce(0, +) == 5)
     }
 
+    /// Long texts over a large vocabulary (the radix sort's several passes): columns strictly ascending, and the
+    /// counts add up to the number of n-grams in the vocabulary.
+    @Test func longTextsGiveSortedDistinctColumns() throws {
+        let letters = try RealData.seedLetters().map(\.text)
+        for space in FeatureConfiguration.Space.allCases {
+            var configuration = FeatureConfiguration()
+            configuration.space = space
+            configuration.hashBits = 16
+            let extractor = try FeatureExtractor.fit(configuration, texts: letters)
+            #expect(extractor.featureCount > 1_000)
+            for letter in letters {
+                let vector = extractor.vector(for: letter)
+                #expect(zip(vector.indices, vector.indices.dropFirst()).allSatisfy { $0 < $1 })
+                let tokens = Tokenizer().tokens(in: letter)
+                // Every n-gram of a training text is in the feature space.
+                #expect(Int(vector.values.reduce(0, +)) == tokens.count + max(tokens.count - 1, 0))
+            }
+        }
+    }
+
     @Test func rejectsInvalidConfigurations() {
         var configuration = FeatureConfiguration()
         configuration.maximumNGram = 4

@@ -1,4 +1,6 @@
 import ClinPipeClassifier
+import ClinPipeTestSupport
+import ClinPipeText
 import Testing
 
 @Suite struct TokenizerTests {
@@ -48,6 +50,25 @@ import Testing
             }
         }
         #expect(keys == tokenizer.tokens(in: text).map { FeatureHash.token($0) })
+    }
+
+    /// The prediction path (keys hashed while normalizing) and the string path agree on any text and configuration.
+    @Test(arguments: TokenizerConfiguration.Digits.allCases)
+    func keysAgreeWithStringsOnRandomText(digits: TokenizerConfiguration.Digits) {
+        var generator = SeededGenerator(seed: 2024)
+        let configurations = [
+            TokenizerConfiguration(digits: digits),
+            TokenizerConfiguration(digits: digits, minimumLength: 2, maximumLength: 6, stopWords: ["the", "pain", "x", "L4"]),
+        ]
+        for _ in 0..<200 {
+            let text = RandomText.make(&generator, pieces: 30) + "12345 007 a1b22c333"
+            for configuration in configurations {
+                let tokenizer = Tokenizer(configuration: configuration)
+                var keys: [UInt64] = []
+                text.withUTF8Bytes { tokenizer.appendTokenKeys(in: $0, to: &keys) }
+                #expect(keys == tokenizer.tokens(in: text).map { FeatureHash.token($0) })
+            }
+        }
     }
 
     @Test func featureHashesAreStableAcrossRuns() {
