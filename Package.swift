@@ -142,3 +142,26 @@ let package = Package(
         ),
     ] + stageTargetDefinitions + benchTargetDefinitions
 )
+
+// MARK: - ClinPipeClassifier (text classifier library for the `outcome` stage: features, naive Bayes, logistic
+// regression, evaluation, grouped cross-validation, decision-phrase masking)
+
+let classifierProducts: [Product] = [
+    .library(name: "ClinPipeClassifier", targets: ["ClinPipeClassifier"]),
+]
+
+let classifierTargets: [Target] = [
+    .target(
+        name: "ClinPipeClassifier",
+        dependencies: ["ClinPipeCore", "ClinPipeText"],
+        exclude: ["Rules"],
+        plugins: [.plugin(name: "RuleCompilerPlugin")]
+    ),
+    .testTarget(
+        name: "ClinPipeClassifierTests",
+        dependencies: ["ClinPipeClassifier", "ClinPipeIO", "ClinPipeTestSupport"]
+    ),
+]
+
+package.products += classifierProducts
+package.targets += classifierTargets
