@@ -27,7 +27,7 @@ let stageTargetDefinitions: [Target] = stageTargets.flatMap { stage -> [Target] 
     [
         .target(
             name: stage.name,
-            dependencies: ["ClinPipeCore", "ClinPipeText"],
+            dependencies: ["ClinPipeCore", "ClinPipeText"] + (stage.name == "OutcomeStage" ? ["ClinPipeClassifier"] : []),
             exclude: stage.rules ? ["Rules"] : [],
             plugins: stage.rules ? [.plugin(name: "RuleCompilerPlugin")] : []
         ),
@@ -109,7 +109,7 @@ let package = Package(
             name: "ClinPipeCLI",
             dependencies: [
                 "ClinPipeCore", "ClinPipeText", "ClinPipeIO", "ClinPipeRunner", "ClinPipeStages", "ClinPipeEvaluation",
-                "ClinPipeSQLite", "ContextStage", "ClinPipeSynth", "ClinPipeBench",
+                "ClinPipeSQLite", "ContextStage", "OutcomeStage", "ClinPipeClassifier", "ClinPipeSynth", "ClinPipeBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -17,7 +17,7 @@ public struct ClinPipeCommand: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, StagesCommand.self, ConfigCommand.self, LayerCommand.self, EvaluateCommand.self,
-            EvaluateContextCommand.self, EvaluateSynthCommand.self, CorpusCommand.self, BenchCommand.self,
+            EvaluateContextCommand.self, EvaluateSynthCommand.self, TrainCommand.self, CorpusCommand.self, BenchCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -4,10 +4,19 @@ import ClinPipeEvaluation
 import ClinPipeIO
 import Foundation
 
-/// `clinpipe evaluate --gold DIR INPUT...`
+/// `clinpipe evaluate`: span evaluation against gold files (the default) and the outcome classifier.
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
+        abstract: "Evaluate the pipeline against gold annotations, or the outcome classifier by cross-validation.",
+        subcommands: [EvaluateGold.self, EvaluateOutcome.self],
+        defaultSubcommand: EvaluateGold.self)
+}
+
+/// `clinpipe evaluate [gold] --gold DIR INPUT...`
+struct EvaluateGold: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gold",
         abstract: "Compare the pipeline's annotations with gold standoff files: precision, recall and F1 per type.",
         discussion: """
             Gold files are brat .ann files (T<n><TAB>type begin end<TAB>text, Unicode code point offsets), one per \

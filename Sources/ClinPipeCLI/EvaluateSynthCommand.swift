@@ -41,7 +41,7 @@ struct EvaluateSynthCommand: ParsableCommand {
         do { source = try SourceOptions().openSource(input) } catch { fail("\(error)") }
         var evaluation = SynthEvaluation(producedTypes: Set(pipeline.steps.flatMap { $0.stage.produces }))
         var failures = 0
-        while let record = try source.next() {
+        while let record = try source.next()?.resolved() {
             guard case .success(let input) = record.content else { failures += 1; continue }
             var document = try input.makeDocument(unit: .codepoint)
             do { try pipeline.process(&document) } catch { failures += 1; continue }

@@ -22,7 +22,7 @@ struct LayerCommand: ParsableCommand {
         do { pipeline = try options.makePipeline(registry: ClinPipeCommand.registry) } catch { fail("invalid pipeline: \(error)") }
         let source: DocumentSource
         do { source = ConcatenatedSource(try inputs.map { try SourceOptions().openSource($0) }) } catch { fail("\(error)") }
-        while let record = try source.next() {
+        while let record = try source.next()?.resolved() {
             print("### \(record.id)")
             switch record.content {
             case .failure(let error): print("(error: \(error.message))")

@@ -25,7 +25,7 @@ public enum GoldEvaluation {
         let wanted = types ?? Set(gold.values.flatMap { $0.map(\.type) })
         var evaluation = SpanEvaluation()
         var unmatched: [String] = []
-        while let record = try source.next() {
+        while let record = try source.next()?.resolved() {
             let key = record.id.split(separator: "/").last.map(String.init) ?? record.id
             guard let goldSpans = gold[key] else {
                 unmatched.append(record.id)

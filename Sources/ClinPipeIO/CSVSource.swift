@@ -53,25 +53,26 @@ public final class CSVSource: DocumentSource {
     }
 }
 
-/// Splits CSV bytes into records, streaming.
-final class CSVRecordReader {
-    struct Record {
-        var fields: [String]
+/// Splits CSV bytes into records (RFC 4180), streaming.
+public final class CSVRecordReader {
+    public struct Record: Sendable {
+        public var fields: [String]
         /// Line where the record starts (1-based).
-        var line: Int
-        var problem: String?
+        public var line: Int
+        /// Why the record could not be read (an unterminated quote, invalid UTF-8), if so.
+        public var problem: String?
     }
 
     private let lines: LineReader
     private var lineNumber = 0
 
-    init(path: String) throws {
+    public init(path: String) throws {
         lines = try LineReader(path: path)
         // A CRLF inside a quoted field is text; the reader drops the record's own trailing CR below.
         lines.keepsCarriageReturn = true
     }
 
-    func nextRecord() throws -> Record? {
+    public func nextRecord() throws -> Record? {
         guard var line = try lines.nextLine() else { return nil }
         lineNumber += 1
         // A UTF-8 byte order mark (spreadsheet exports) is not part of the first column's name.

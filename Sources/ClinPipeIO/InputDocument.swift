@@ -59,16 +59,45 @@ public struct RecordError: Error, Sendable, CustomStringConvertible, Equatable {
 }
 
 /// One record read from a source: a document, or the reason it could not be read, with the id to report.
+///
+/// A source may defer the expensive part of reading a record (parsing a JSON line) to the thread that processes
+/// it: such a record is resolved by `resolved()`, which the runner calls outside the source's lock so that
+/// parsing scales with the workers. `id` and `content` resolve on access too (each access parses again: call
+/// `resolved()` once when you need both).
 public struct SourceRecord: Sendable {
-    public var id: String
-    public var content: Result<InputDocument, RecordError>
+    private let storedID: String
+    private let storedContent: Result<InputDocument, RecordError>?
+    private let deferred: (@Sendable () -> SourceRecord)?
 
     public init(id: String, content: Result<InputDocument, RecordError>) {
-        self.id = id
-        self.content = content
+        self.storedID = id
+        self.storedContent = content
+        self.deferred = nil
+    }
+
+    private init(placeholderID: String, deferred: @escaping @Sendable () -> SourceRecord) {
+        self.storedID = placeholderID
+        self.storedContent = nil
+        self.deferred = deferred
+    }
+
+    /// A record whose reading finishes on a worker thread; `placeholderID` names it until then.
+    public static func deferred(placeholderID: String, _ work: @escaping @Sendable () -> SourceRecord) -> SourceRecord {
+        SourceRecord(placeholderID: placeholderID, deferred: work)
     }
 
     public static func failure(id: String, _ message: String) -> SourceRecord {
         SourceRecord(id: id, content: .failure(RecordError(message)))
+    }
+
+    /// The record with any deferred reading done.
+    public func resolved() -> SourceRecord { deferred?() ?? self }
+
+    /// The id to report: the document's id, or for a record that could not be read, its place in the source.
+    public var id: String { deferred.map { $0().storedID } ?? storedID }
+
+    public var content: Result<InputDocument, RecordError> {
+        if let deferred { return deferred().content }
+        return storedContent ?? .failure(RecordError("record has no content"))
     }
 }

@@ -12,7 +12,6 @@ public final class JSONLSource: DocumentSource {
     private let reader: LineReader
     private let name: String
     private var lineNumber = 0
-    private let decoder = JSONDecoder()
     private let maximumBytes: Int
 
     public init(reader: LineReader, name: String, maximumDocumentBytes: Int = TextDecoding.defaultMaximumBytes) {
@@ -25,6 +24,14 @@ public final class JSONLSource: DocumentSource {
         guard let line = try reader.nextLine() else { return nil }
         lineNumber += 1
         let fallbackID = "\(name):\(lineNumber)"
+        let bytes = Array(line)
+        let maximumBytes = self.maximumBytes
+        // Parsing runs on the worker that processes the record, not under the source's lock.
+        return .deferred(placeholderID: fallbackID) { Self.parse(bytes, fallbackID: fallbackID, maximumBytes: maximumBytes) }
+    }
+
+    /// One line as a record.
+    static func parse(_ line: [UInt8], fallbackID: String, maximumBytes: Int) -> SourceRecord {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             return .failure(id: fallbackID, "blank line")
         }
@@ -36,7 +43,7 @@ public final class JSONLSource: DocumentSource {
         }
         let record: Record
         do {
-            record = try decoder.decode(Record.self, from: Data(line))
+            record = try JSONDecoder().decode(Record.self, from: Data(line))
         } catch let error as RecordError {
             return .failure(id: fallbackID, error.message)
         } catch {

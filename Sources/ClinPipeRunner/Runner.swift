@@ -61,6 +61,7 @@ public final class Runner: @unchecked Sendable {
 
     /// Processes one record into its result (no I/O). Safe from any thread.
     public func process(_ record: SourceRecord, nanoseconds: inout [UInt64]) -> DocumentResult {
+        let record = record.resolved()
         switch record.content {
         case .failure(let error):
             return .error(id: record.id, message: error.message)

@@ -1,3 +1,4 @@
+import ClinPipeClassifier
 import ClinPipeCore
 import ClinPipeText
 import Foundation
@@ -22,9 +23,17 @@ import Foundation
 ///   `finding` annotations (from `context`) inside the rationale as evidence;
 /// - `item_id`, `rationale_id`: ids of the `imr.item` and `imr.item.rationale` annotations.
 ///
+/// With a model trained by `clinpipe train outcome` (configuration `model`): `predicted_outcome` and
+/// `confidence` (the probability of the predicted label) from the masked rationale; with `summaryModel`:
+/// `predicted_outcome_from_summary` and `confidence_from_summary` from the clinical case summary.
+///
 /// Letter-level attributes on the document: `decision_count`, `upheld_count`, `overturned_count`.
 public struct OutcomeStage: Stage {
     public struct Configuration: StageConfiguration {
+        /// A model (JSON) trained on masked rationales; empty for none.
+        public var model: String = ""
+        /// A model (JSON) trained on clinical case summaries; empty for none.
+        public var summaryModel: String = ""
         public init() {}
     }
 
@@ -39,6 +48,9 @@ public struct OutcomeStage: Stage {
     private let citations: GuidelineCitations
     private let rationale: RationaleReading
     private let stageName: String
+    private let rationaleModel: TextClassifier?
+    private let summaryModel: TextClassifier?
+    private let masker: DecisionMasker?
 
     public init(configuration: Configuration = Configuration(), environment: StageEnvironment = StageEnvironment(stageName: "outcome")) throws {
         details = try ItemDetails()
@@ -46,6 +58,16 @@ public struct OutcomeStage: Stage {
         citations = try GuidelineCitations()
         rationale = try RationaleReading()
         stageName = environment.stageName
+        func load(_ path: String) throws -> TextClassifier? {
+            guard !path.isEmpty else { return nil }
+            let url = environment.resolve(path)
+            do { return try TextClassifier.load(from: url) } catch {
+                throw ClassifierError.invalidModel(["cannot load outcome model \(url.path): \(error)"])
+            }
+        }
+        rationaleModel = try load(configuration.model)
+        summaryModel = try load(configuration.summaryModel)
+        masker = rationaleModel == nil && summaryModel == nil ? nil : try DecisionMasker.builtIn()
     }
 
     public func process(_ document: inout Document) throws {
@@ -128,9 +150,30 @@ public struct OutcomeStage: Stage {
             try document.addAnnotation(type: "imr.decision", range: item.range, attributes: attributes,
                                        provenance: Provenance(stage: stageName))
         }
+        if let masker, rationaleModel != nil || summaryModel != nil {
+            try addPredictions(to: &document, masker: masker)
+        }
         document.attributes["decision_count"] = .int(items.count)
         document.attributes["upheld_count"] = .int(upheld)
         document.attributes["overturned_count"] = .int(overturned)
+    }
+
+    /// Adds the classifiers' predictions to each `imr.decision`.
+    private func addPredictions(to document: inout Document, masker: DecisionMasker) throws {
+        let texts = try OutcomeTexts.items(of: document, masker: masker)
+        let decisions = document.annotations.filter { $0.type == "imr.decision" }
+        for (decision, item) in zip(decisions, texts) {
+            if let rationaleModel, !item.rationale.isEmpty {
+                let prediction = rationaleModel.predict(item.rationale)
+                document.setAttribute("predicted_outcome", .string(prediction.label), of: decision.id)
+                document.setAttribute("confidence", .double(prediction.confidence), of: decision.id)
+            }
+            if let summaryModel, !item.summary.isEmpty {
+                let prediction = summaryModel.predict(item.summary)
+                document.setAttribute("predicted_outcome_from_summary", .string(prediction.label), of: decision.id)
+                document.setAttribute("confidence_from_summary", .double(prediction.confidence), of: decision.id)
+            }
+        }
     }
 
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an

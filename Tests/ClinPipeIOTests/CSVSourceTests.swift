@@ -11,9 +11,8 @@ struct CSVSourceTests {
         let path = try folder.write("notes.csv", csv)
         return try drain(try CSVSource(path: path, options: options)).map { record in
             // Error ids fall back to "path:line": keep only "notes.csv:line" for the comparisons below.
-            var record = record
-            if record.id.hasPrefix(folder.url.path + "/") { record.id = String(record.id.dropFirst(folder.url.path.count + 1)) }
-            return record
+            guard record.id.hasPrefix(folder.url.path + "/") else { return record }
+            return SourceRecord(id: String(record.id.dropFirst(folder.url.path.count + 1)), content: record.content)
         }
     }
 

@@ -1,3 +1,4 @@
+import ClinPipeClassifier
 import ClinPipeCore
 import ClinPipeTestSupport
 import ContextStage
@@ -153,6 +154,41 @@ enum OutcomeTesting {
         #expect(decisions[1].attributes["outcome"] == "overturned")
         #expect(decisions[1].attributes["consistent"] == false)
         #expect(decisions[1].attributes["reasons"]?.listValue?.contains("conservative_care_not_tried") == true)
+    }
+
+    @Test func aConfiguredModelAddsPredictionsWithConfidence() throws {
+        let examples = (0..<20).map { index in
+            index.isMultiple(of: 2)
+                ? LabeledText(text: "There is no documentation of functional improvement and no trigger points \(index).", label: "upheld", group: "u\(index)")
+                : LabeledText(text: "The records document functional improvement and pain relief with the treatment \(index).", label: "overturned", group: "o\(index)")
+        }
+        var trainer = TrainerConfiguration(algorithm: .naiveBayes)
+        trainer.balanceClasses = true
+        let model = try TextClassifierTrainer(configuration: trainer).train(examples)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("outcome-model-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(to: url)
+        var configuration = OutcomeStage.Configuration()
+        configuration.model = url.path
+        configuration.summaryModel = url.path
+        let stage = try OutcomeStage(configuration: configuration, environment: StageEnvironment(stageName: "outcome"))
+        let text = try TestPaths.seedTexts().first { $0.name.hasPrefix("002") }!.text
+        var document = Document(id: "002", text: text)
+        for earlier in OutcomeTesting.stages.dropLast() { try earlier.process(&document) }
+        try stage.process(&document)
+        let decisions = OutcomeTesting.decisions(document)
+        #expect(decisions.count == 2)
+        for decision in decisions {
+            #expect(["upheld", "overturned"].contains(decision.attributes["predicted_outcome"]?.stringValue ?? ""))
+            let confidence = try #require({ () -> Double? in
+                if case .double(let value)? = decision.attributes["confidence"] { return value } else { return nil }
+            }())
+            #expect(confidence >= 0.5 && confidence <= 1)
+            #expect(decision.attributes["predicted_outcome_from_summary"] != nil)
+        }
+        var missing = OutcomeStage.Configuration()
+        missing.model = "/nonexistent/model.json"
+        #expect(throws: (any Error).self) { try OutcomeStage(configuration: missing, environment: StageEnvironment(stageName: "outcome")) }
     }
 
     @Test func theDevelopmentLettersAgainstDecisionsCSV() throws {
