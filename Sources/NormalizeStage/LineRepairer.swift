@@ -199,6 +199,7 @@ struct LineRepairer {
         /// Ends with a hyphen right after a digit (a date or level cut at the line end: `10-30-`, `L4-`).
         var hyphenAfterDigit = false
         var startsDigit = false
+        var startsUppercase = false
         var startsLowercase = false
         var startsUppercaseOrDigit = false
     }
@@ -217,6 +218,7 @@ struct LineRepairer {
         f.startsLowercase = first >= 0x61 && first <= 0x7A
         f.startsUppercaseOrDigit = ByteClass.isUpper(first) || ByteClass.isDigit(first)
         f.startsDigit = ByteClass.isDigit(first)
+        f.startsUppercase = ByteClass.isUpper(first)
         var last = content.count - 1
         if last > 0, content[last] == 0x22 || content[last] == 0x27 || content[last] == 0x29 { last -= 1 }
         let end = content[last]
@@ -280,6 +282,8 @@ struct LineRepairer {
         if let word = a.hyphenatedWord, b.startsLowercase {
             return rules.keptHyphenPrefixes.contains(word) ? .none : .noneDropHyphen
         }
+        // A compound name broken after its hyphen (`Depo-` / `Medrol`) keeps the hyphen and loses the break.
+        if a.hyphenatedWord != nil && b.startsUppercase && !strong { return .none }
         if strong {
             return (b.startsLowercase && !a.sentenceEnd) ? .space : .paragraph
         }

@@ -66,6 +66,8 @@ import Testing
     @Test func hyphenationAcrossLines() throws {
         #expect(try layer("The patient continued treat-\nment with physical therapy and self-\ncare at home on 10-30-\n2016.").text
             == "The patient continued treatment with physical therapy and self-care at home on 10-30-2016.")
+        #expect(try layer("She received an injection of 80 mg of Depo-\nMedrol in the right shoulder joint on that day.").text
+            == "She received an injection of 80 mg of Depo-Medrol in the right shoulder joint on that day.")
     }
 
     @Test func pageNumbersAndRunningHeadersNextToPageBreaksAreDropped() throws {
