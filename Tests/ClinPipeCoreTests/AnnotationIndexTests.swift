@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import ClinPipeCore
 import Testing
 
@@ -37,7 +38,7 @@ struct AnnotationIndexTests {
     @Test("inside, overlapping and covering agree with brute force", arguments: [false, true])
     func bruteForce(allowEmptyAnnotations: Bool) {
         for seed in testSeeds(150) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let length = Int.random(in: 1...200, using: &generator)
             let annotations = Self.randomAnnotations(count: Int.random(in: 0...80, using: &generator), length: length,
                                                      allowEmpty: allowEmptyAnnotations, using: &generator)

@@ -9,7 +9,7 @@ struct DocumentTests {
     @Test("addAnnotation accepts exactly the ranges inside the text on scalar boundaries")
     func acceptsOnlyScalarBoundaries() throws {
         for seed in testSeeds(100) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...25, using: &generator), using: &generator)
             let boundaries = Set(RandomText.scalarBoundaries(text))
             let count = text.utf8.count

@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import ClinPipeCore
 
 /// A reference model of a text edited by a list of replacements: the two byte arrays, the edits, and for every

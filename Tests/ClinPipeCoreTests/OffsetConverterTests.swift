@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import ClinPipeCore
 import Testing
 
@@ -17,7 +18,7 @@ struct OffsetConverterTests {
     @Test("UTF-8 offsets convert to code points and UTF-16 and back, on random text", arguments: OffsetUnit.allCases)
     func randomRoundTrip(unit: OffsetUnit) {
         for seed in testSeeds(200) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...60, using: &generator), using: &generator)
             let boundaries = RandomText.scalarBoundaries(text)
             // Unsorted, with repeats, including both ends.

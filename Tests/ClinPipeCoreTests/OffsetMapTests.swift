@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import ClinPipeCore
 import Testing
 
@@ -74,7 +75,7 @@ struct OffsetMapTests {
     @Test("random edits: spans map exactly to the hull of their unchanged bytes and overlapped edits")
     func exactImages() throws {
         for seed in testSeeds(300) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...40, using: &generator), using: &generator)
             let model = EditModel.random(from: text, maxEdits: 8, using: &generator)
             let map = try model.makeMap()
@@ -106,7 +107,7 @@ struct OffsetMapTests {
     @Test("random edits: mapping is monotone and stays in bounds, for every position")
     func monotoneAndBounded() throws {
         for seed in testSeeds(300) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...40, using: &generator), using: &generator)
             let model = EditModel.random(from: text, maxEdits: 8, using: &generator)
             let map = try model.makeMap()
@@ -145,7 +146,7 @@ struct OffsetMapTests {
     @Test("random edits: identity regions map exactly, both ways, and cover the same bytes")
     func identityRegions() throws {
         for seed in testSeeds(300) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...40, using: &generator), using: &generator)
             let model = EditModel.random(from: text, maxEdits: 8, using: &generator)
             let map = try model.makeMap()
@@ -178,7 +179,7 @@ struct OffsetMapTests {
     @Test("random edits: a round trip is stable and keeps all but inserted or deleted text at the edges")
     func roundTrip() throws {
         for seed in testSeeds(300) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...40, using: &generator), using: &generator)
             let model = EditModel.random(from: text, maxEdits: 8, using: &generator)
             let map = try model.makeMap()
@@ -212,7 +213,7 @@ struct OffsetMapTests {
     @Test("random edits: a composed map contains the two-step mapping and is exact on bytes both maps keep")
     func composition() throws {
         for seed in testSeeds(300) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 0...30, using: &generator), using: &generator)
             let first = EditModel.random(from: text, maxEdits: 6, using: &generator)
             let middle = String(decoding: first.layer, as: UTF8.self)
@@ -256,7 +257,7 @@ struct OffsetMapTests {
 
     @Test("composing with an identity map changes nothing")
     func composeIdentity() throws {
-        var generator = SplitMix64(seed: 99)
+        var generator = SeededGenerator(seed: 99)
         let text = RandomText.make(pieceCount: 30, using: &generator)
         let model = EditModel.random(from: text, maxEdits: 5, using: &generator)
         let map = try model.makeMap()

@@ -78,7 +78,7 @@ struct JSONLSourceTests {
     @Test("input annotations convert from the run's unit to UTF-8 and back to the same offsets", arguments: OffsetUnit.allCases)
     func inputAnnotations(unit: OffsetUnit) throws {
         for seed in testSeeds(100) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = "x" + RandomText.make(pieceCount: Int.random(in: 1...30, using: &generator), using: &generator)
             let scalars = Array(text.unicodeScalars)
             // Offsets in `unit` at random scalar boundaries.

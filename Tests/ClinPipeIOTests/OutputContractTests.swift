@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import ClinPipeCore
 import ClinPipeIO
 import Foundation
@@ -47,7 +48,7 @@ struct OutputContractTests {
     func contract(unit: OffsetUnit) throws {
         var checked = 0
         for seed in testSeeds(200) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let text = RandomText.make(pieceCount: Int.random(in: 1...50, using: &generator), using: &generator)
             let boundaries = RandomText.scalarBoundaries(text)
             var document = Document(id: "doc-\(seed)", text: text)
@@ -77,7 +78,7 @@ struct OutputContractTests {
     func csvContract() throws {
         for unit in OffsetUnit.allCases {
             for seed in testSeeds(50) {
-                var generator = SplitMix64(seed: seed)
+                var generator = SeededGenerator(seed: seed)
                 let text = RandomText.make(pieceCount: Int.random(in: 1...30, using: &generator), using: &generator)
                 let boundaries = RandomText.scalarBoundaries(text)
                 var document = Document(id: "d", text: text)

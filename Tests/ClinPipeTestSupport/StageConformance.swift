@@ -54,34 +54,3 @@ private final class ConcurrentResults: @unchecked Sendable {
     func set(_ index: Int, _ value: [Annotation]) { lock.withLock { values[index] = value } }
     func get(_ index: Int) -> [Annotation]? { lock.withLock { values[index] } }
 }
-
-/// Random Unicode text for property tests, from a seeded generator so that failures reproduce.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-public enum RandomText {
-    /// Pieces mixing clinical ASCII with the characters that break naive offset code: combining marks, emoji with
-    /// ZWJ, CJK, ligatures and fullwidth forms that NFKC rewrites, typographic dashes and quotes, no-break spaces,
-    /// soft hyphens, CRLF and form feeds, doubled blank lines.
-    public static let pieces = [
-        "Pain at L4–5 ", "L5-S1 ", "Norco 10/325mg #60 ", "no trigger points", ". ", "\n", "\r\n", "\n\n", " \n\n",
-        "e\u{301}", "ﬁbromyalgia ", "１２/３/２０１４ ", "👩‍⚕️ ", "脊椎 ", "“quoted” ", "non\u{00A0}breaking ",
-        "soft\u{00AD}hyphen ", "\u{000C}", "Dr. Smith ", "x", "CLINICAL CASE SUMMARY\n", "Decision rationale: ", "   ",
-        "treat-\nment ", "ß", "İ", "Å", "\u{FEFF}", "Upheld\n",
-    ]
-
-    public static func make(_ generator: inout SeededGenerator, pieces count: Int) -> String {
-        var text = ""
-        for _ in 0..<count { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
-        return text
-    }
-}

@@ -176,7 +176,7 @@ struct LexiconMatcherTests {
     @Test("20,000 random terms against a brute-force reference on random text", arguments: [false, true])
     func randomTermsAgainstReference(caseSensitive: Bool) {
         for seed in testSeeds(2) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let vocabulary = (0..<2_500).map { _ in Self.randomWord(using: &generator) }
             let separators = [" ", " ", " ", "  ", "\n", "\r\n", "\t ", ", ", ". ", "(", ")", " - ", "", "_", "é"]
             let terms: [String] = (0..<20_000).map { _ in

@@ -38,7 +38,7 @@ struct PCRE2PatternTests {
     static func subjects() throws -> [String] {
         var texts = try TestPaths.seedTexts().map(\.text)
         #expect(texts.count >= 5, "Corpora/imr-seeds should hold the five sample letters")
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for _ in 0..<20 { texts.append(RandomText.make(pieceCount: 200, using: &generator)) }
         texts.append("")
         texts.append("Café naïve CAFÉ ÉCOLE 中文 ﬁne １２ mg Aspirin 81 mg 😀 L4–L5 l5-s1 (a(b)c)")

@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import ClinPipeCore
 import ClinPipeText
 import Foundation
@@ -54,7 +55,7 @@ struct UnicodeNormalizerTests {
     @Test("random text: the map of each form is exact where text is unchanged", arguments: UnicodeNormalizer.Form.allCases)
     func randomText(form: UnicodeNormalizer.Form) throws {
         for seed in testSeeds(150) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let curated = seed % 2 == 0
             let input = curated ? Self.curatedText(Int.random(in: 0...60, using: &generator), using: &generator)
                 : RandomText.make(pieceCount: Int.random(in: 0...60, using: &generator), using: &generator)
@@ -140,7 +141,7 @@ struct UnicodeNormalizerTests {
     @Test("NFC then NFKC, composed, equals NFKC directly on the bytes it keeps")
     func composedForms() throws {
         for seed in testSeeds(60) {
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             let input = Self.curatedText(40, using: &generator)
             let (nfc, m1) = try UnicodeNormalizer.normalize(input, form: .nfc)
             let (nfkc, m2) = try UnicodeNormalizer.normalize(nfc, form: .nfkc)
@@ -184,7 +185,7 @@ struct SentenceBoundariesTests {
     @Test("boundaries are ascending scalar boundaries from 0 to the end, on random text, from many threads")
     func randomText() throws {
         let texts: [String] = testSeeds(40).map { seed in
-            var generator = SplitMix64(seed: seed)
+            var generator = SeededGenerator(seed: seed)
             return RandomText.make(pieceCount: Int.random(in: 1...80, using: &generator), using: &generator)
         }
         let expected = try texts.map { try SentenceBoundaries.boundaries(in: $0) }

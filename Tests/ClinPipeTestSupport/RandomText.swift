@@ -1,12 +1,10 @@
 import Foundation
 
 /// A small, fast, seedable generator (SplitMix64), so that every random test reproduces from its seed.
-struct SplitMix64: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,18 +13,33 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// The seeds a property test runs over: `0..<count`, or only `CLINPIPE_SEED` when that environment variable is
-/// set (to reproduce one failure: every failure message names its seed).
-func testSeeds(_ count: Int) -> [UInt64] {
+/// The seeds a property test runs over: `count` fixed seeds, or only `CLINPIPE_SEED` when that environment variable
+/// is set (to reproduce one failure: every failure message names its seed).
+public func testSeeds(_ count: Int) -> [UInt64] {
     if let value = ProcessInfo.processInfo.environment["CLINPIPE_SEED"], let seed = UInt64(value) { return [seed] }
     return (0..<UInt64(count)).map { $0 &* 0x1000_0001 &+ 17 }
 }
 
-/// Random text built from pieces that stress offset handling: ASCII words, CRLF and other line breaks, combining
-/// marks, emoji (with skin tones, ZWJ sequences, flags), CJK and Hangul, ligatures and other compatibility
-/// characters that NFKC rewrites, fullwidth digits, 4-byte scalars, control characters, and random scalars.
-enum RandomText {
-    static let pieces: [String] = [
+/// Random Unicode text for property tests, from a seeded generator so that failures reproduce.
+public enum RandomText {
+    /// Pieces mixing clinical ASCII with the characters that break naive offset code: combining marks, emoji with
+    /// ZWJ, CJK, ligatures and fullwidth forms that NFKC rewrites, typographic dashes and quotes, no-break spaces,
+    /// soft hyphens, CRLF and form feeds, doubled blank lines.
+    public static let pieces = [
+        "Pain at L4–5 ", "L5-S1 ", "Norco 10/325mg #60 ", "no trigger points", ". ", "\n", "\r\n", "\n\n", " \n\n",
+        "e\u{301}", "ﬁbromyalgia ", "１２/３/２０１４ ", "👩‍⚕️ ", "脊椎 ", "“quoted” ", "non\u{00A0}breaking ",
+        "soft\u{00AD}hyphen ", "\u{000C}", "Dr. Smith ", "x", "CLINICAL CASE SUMMARY\n", "Decision rationale: ", "   ",
+        "treat-\nment ", "ß", "İ", "Å", "\u{FEFF}", "Upheld\n",
+    ]
+
+    public static func make(_ generator: inout SeededGenerator, pieces count: Int) -> String {
+        var text = ""
+        for _ in 0..<count { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+        return text
+    }
+
+    /// Pieces for the offset property tests (Unicode edge cases first, clinical words second).
+    public static let stressPieces: [String] = [
         "pain", "L4-5", "Lumbar", "MRI", "the", "no", "denied", "a", "x", " ", " ", "  ", ".", ",", ";", "(", ")",
         "\n", "\r\n", "\r\n\r\n", "\t", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}",
         "e\u{301}", "a\u{308}\u{323}", "\u{301}", "\u{0338}", "o\u{328}\u{304}", "n\u{303}", "\u{1E9B}\u{0323}",
@@ -37,22 +50,22 @@ enum RandomText {
         "𝔘", "𠀋", "𝟘", "\u{10FFFD}", "\u{FFFD}", "\u{FEFF}", "\u{1}", "\u{7F}", "\"", "\\", "/",
     ]
 
-    /// A random text of about `pieceCount` pieces.
-    static func make<G: RandomNumberGenerator>(pieceCount: Int, using generator: inout G) -> String {
+    /// A random text of `pieceCount` pieces from `stressPieces` and random scalars.
+    public static func make<G: RandomNumberGenerator>(pieceCount: Int, using generator: inout G) -> String {
         var text = ""
         for _ in 0..<pieceCount { text += piece(using: &generator) }
         return text
     }
 
     /// One random piece: usually from `pieces`, sometimes a random scalar (never a surrogate or NUL).
-    static func piece<G: RandomNumberGenerator>(using generator: inout G) -> String {
+    public static func piece<G: RandomNumberGenerator>(using generator: inout G) -> String {
         if Int.random(in: 0..<10, using: &generator) == 0 {
             return String(Character(randomScalar(using: &generator)))
         }
-        return pieces.randomElement(using: &generator)!
+        return stressPieces.randomElement(using: &generator)!
     }
 
-    static func randomScalar<G: RandomNumberGenerator>(using generator: inout G) -> Unicode.Scalar {
+    public static func randomScalar<G: RandomNumberGenerator>(using generator: inout G) -> Unicode.Scalar {
         while true {
             let plane = Int.random(in: 0..<4, using: &generator)
             let value: UInt32 = switch plane {
@@ -66,7 +79,7 @@ enum RandomText {
     }
 
     /// UTF-8 offsets of every scalar boundary of `text`, from 0 to its byte count.
-    static func scalarBoundaries(_ text: String) -> [Int] {
+    public static func scalarBoundaries(_ text: String) -> [Int] {
         var result = [0]
         var offset = 0
         for scalar in text.unicodeScalars {
@@ -79,5 +92,5 @@ enum RandomText {
 
 extension Array where Element == UInt8 {
     /// The bytes as text for a failure message (test data only, never clinical text).
-    var debugText: String { String(decoding: self, as: UTF8.self).debugDescription }
+    public var debugText: String { String(decoding: self, as: UTF8.self).debugDescription }
 }
