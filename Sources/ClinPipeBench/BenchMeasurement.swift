@@ -11,7 +11,7 @@ import Foundation
 public struct BenchMeasurement: Sendable {
     public struct Stage: Sendable {
         public var name: String
-        /// Nanoseconds in this stage, summed over all workers.
+        /// Processor nanoseconds spent in this stage (each worker thread's CPU clock), summed over all workers.
         public var nanoseconds: UInt64
     }
 
@@ -38,10 +38,10 @@ public struct BenchMeasurement: Sendable {
     public var megabytesPerSecond: Double { seconds > 0 ? Double(textBytes) / 1e6 / seconds : 0 }
     /// Nanoseconds in all stages together.
     public var stageTotal: UInt64 { stages.reduce(0) { $0 + $1.nanoseconds } }
-    /// Worker time not spent in a stage (reading, decoding, encoding, waiting for the ordered output).
+    /// Processor time of the run not spent in a stage: reading, decoding, encoding, locking, the main thread.
     public var otherNanoseconds: UInt64 {
-        let workerTime = UInt64(seconds * 1e9) * UInt64(jobs)
-        return workerTime > stageTotal ? workerTime - stageTotal : 0
+        let processorTime = UInt64(cpuSeconds * 1e9)
+        return processorTime > stageTotal ? processorTime - stageTotal : 0
     }
 
     /// Runs `pipeline` over a fresh source with `jobs` workers.

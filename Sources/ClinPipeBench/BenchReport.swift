@@ -45,14 +45,14 @@ public struct BenchReport: Sendable {
             if let peak = m.peakResidentBytes {
                 lines.append(String(format: "  peak resident memory: %.1f MB", Double(peak) / 1e6))
             }
-            let workerTotal = Double(m.stageTotal + m.otherNanoseconds)
+            let processorTotal = Double(m.stageTotal + m.otherNanoseconds)
             for stage in m.stages {
-                let share = workerTotal > 0 ? Double(stage.nanoseconds) / workerTotal * 100 : 0
+                let share = processorTotal > 0 ? Double(stage.nanoseconds) / processorTotal * 100 : 0
                 let rate = stage.nanoseconds > 0 ? Double(m.textBytes) / 1e6 / (Double(stage.nanoseconds) / 1e9) : 0
-                lines.append("  " + pad(stage.name, 14) + String(format: "%5.1f %% of worker time, %8.1f MB/s per core", share, rate))
+                lines.append("  " + pad(stage.name, 14) + String(format: "%5.1f %% of processor time, %8.1f MB per processor-second", share, rate))
             }
-            let other = workerTotal > 0 ? Double(m.otherNanoseconds) / workerTotal * 100 : 0
-            lines.append("  " + pad("(other)", 14) + String(format: "%5.1f %% reading, decoding, encoding, waiting", other))
+            let other = processorTotal > 0 ? Double(m.otherNanoseconds) / processorTotal * 100 : 0
+            lines.append("  " + pad("(other)", 14) + String(format: "%5.1f %% reading, decoding, encoding", other))
         }
         if measurements.count > 1, let one = measurements.first(where: { $0.jobs == 1 }) {
             for m in measurements where m.jobs != 1 && one.megabytesPerSecond > 0 {

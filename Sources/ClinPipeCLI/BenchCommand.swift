@@ -13,8 +13,9 @@ struct BenchCommand: ParsableCommand {
             Runs the configured pipeline over INPUT as 'clinpipe run' would (streaming, bounded memory), with \
             output encoded as JSONL and written to /dev/null (--no-encode to leave encoding out), once per value \
             of --jobs ('--jobs 1,2' compares one and two workers). Reports documents/s and MB/s of input text, \
-            each stage's share of worker time and its MB/s per core, peak resident memory (VmHWM) per run, the \
-            pipeline build time, and the machine with its load average (warning when other work is running). \
+            each stage's share of processor time and its MB per processor-second (from the workers' thread \
+            CPU clocks, so other work on the machine does not inflate them), peak resident memory (VmHWM) per \
+            run, the pipeline build time, and the machine with its load average (warning when other work is running). \
             Generate a corpus with 'clinpipe corpus synth'. Prints no document text.
             """)
 
