@@ -58,16 +58,25 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let groupNumbers: [String: Int]
     /// True when the pattern runs as JIT code.
     public let isJIT: Bool
+    /// The declared condition every match meets, used to skip text (see `MatchAnchor`); nil scans everywhere.
+    public let anchor: MatchAnchor?
 
     let code: OpaquePointer
 
     /// Compiles `pattern` (UTF mode always on).
-    /// - Parameter jit: compile to machine code (default). Matches are the same either way.
+    /// - Parameters:
+    ///   - jit: compile to machine code (default). Matches are the same either way.
+    ///   - anchor: a condition every match meets (see `MatchAnchor`); matching then runs only near anchor bytes.
+    ///     Matches are the same as without it as long as the condition holds.
     /// - Throws: `PCRE2Error.compile` with the error message and the offset in the pattern.
-    public init(_ pattern: String, options: Options = [], limits: Limits = .default, jit: Bool = true) throws {
+    public init(_ pattern: String, options: Options = [], limits: Limits = .default, jit: Bool = true,
+                anchor: MatchAnchor? = nil) throws
+    {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
-        let flags = options.rawValue | UInt32(PCRE2_UTF)
+        var flags = options.rawValue | UInt32(PCRE2_UTF)
+        if anchor != nil { flags |= UInt32(PCRE2_USE_OFFSET_LIMIT) }
+        self.anchor = anchor
         let compiled: OpaquePointer? = pattern.withUTF8Bytes { bytes in
             let base = bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject
             return pcre2_compile_8(base, bytes.count, flags, &errorCode, &errorOffset, nil)
@@ -125,6 +134,10 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                              _ body: (PCRE2Match) throws -> Bool) throws
     {
+        if let anchor {
+            try forEachMatch(in: subject, from: start, anchor: anchor, body)
+            return
+        }
         let scratch = PCRE2ThreadScratch.current(for: limits)
         let matchData = scratch.enter()
         defer { scratch.leave() }
@@ -151,6 +164,52 @@ public final class PCRE2Pattern: @unchecked Sendable {
         }
     }
 
+    /// `forEachMatch` for a pattern with an anchor: the same matches, found by matching only from shortly before
+    /// each run of anchor bytes, with PCRE2's offset limit so that no attempt starts after the run.
+    ///
+    /// Why it is exact: a match starting at `p` contains an anchor byte in `p...p+lead`, so when the next anchor
+    /// byte at or after `offset` is at `a`, no match starts in `offset..<a-lead`; and a window's last allowed start
+    /// is the last anchor byte of the run (anchor bytes closer than `lead` to each other form one run).
+    private func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int, anchor: MatchAnchor,
+                              _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        guard let base = subject.baseAddress else { return }
+        let scratch = PCRE2ThreadScratch.current(for: limits)
+        let matchData = scratch.enter()
+        defer { scratch.leave() }
+        let length = subject.count
+        let ovector = pcre2_get_ovector_pointer_8(matchData)!
+        var offset = start
+        while offset < length {
+            guard let first = anchor.nextAnchor(in: base, from: offset, to: length) else { return }
+            // Extend the run while the next anchor byte is within `lead` of the last one.
+            var last = first
+            while let next = anchor.nextAnchor(in: base, from: last + 1, to: min(length, last + anchor.lead + 1)) {
+                last = next
+            }
+            var windowStart = max(offset, first - anchor.lead)
+            while windowStart > offset && base[windowStart] & 0xC0 == 0x80 { windowStart -= 1 }
+            if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
+            pcre2_set_offset_limit_8(scratch.matchContext, last)
+            let rc = pcre2_match_8(code, base, length, windowStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
+            pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset)
+            if rc == PCRE2_ERROR_NOMATCH {
+                offset = last + 1
+                continue
+            }
+            if rc < 0 { throw PCRE2Error.fromMatch(rc) }
+            let begin = ovector[0], end = ovector[1]
+            let match = PCRE2Match(ovector: ovector, pairCount: captureCount + 1, groupNumbers: groupNumbers)
+            guard try body(match) else { return }
+            if end > begin {
+                offset = end
+            } else {
+                offset = end + 1
+                while offset < length && base[offset] & 0xC0 == 0x80 { offset += 1 }
+            }
+        }
+    }
+
     /// The first match at or after `start`, as captured ranges, or nil.
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws -> [Range<Int>?]? {
         var found: [Range<Int>?]?
@@ -162,7 +221,14 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `subject`.
-    public func matches(_ subject: UnsafeBufferPointer<UInt8>) throws -> Bool { try firstMatch(in: subject) != nil }
+    public func matches(_ subject: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        var found = false
+        try forEachMatch(in: subject) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
 
     /// All matches in `text` as captured ranges (UTF-8 offsets); group 0 is the whole match. For tests and tools;
     /// hot paths use `forEachMatch`, which allocates nothing per match.
