@@ -5,7 +5,8 @@ import ClinPipeText
 ///
 /// Four kinds of file, each a TSV with a header row (see the comments at the top of each built-in file in
 /// `Sources/SpineStage/Rules/`):
-/// - `mentions.tsv` (`id`, `flags`, `pattern`): candidate chains of levels;
+/// - `mentions.tsv` (`id`, `flags`, `pattern`, optional `anchor`): candidate chains of levels; `anchor` (see
+///   `MatchAnchor`, e.g. `[1-9] 11`) declares where every match has a digit, so that matching skips the rest;
 /// - `cues.tsv` (`id`, `role`, `kind`, `applies`, `pattern`): head nouns and preceding cues that decide between a
 ///   level and a dermatome, myotome or root;
 /// - `not-levels.tsv` (`id`, `levels`, `position`, `window`, `pattern`): contexts where `S1`, `T2`, `C4`, ... are
@@ -73,7 +74,7 @@ struct SpineRules: Sendable {
 
         var columns: [String] {
             switch self {
-            case .mentions: ["id", "flags", "pattern"]
+            case .mentions: ["id", "flags", "pattern", "anchor"]
             case .cues: ["id", "role", "kind", "applies", "pattern"]
             case .notLevels: ["id", "levels", "position", "window", "pattern"]
             case .sides: ["id", "side", "position", "pattern"]
@@ -101,7 +102,8 @@ struct SpineRules: Sendable {
             let caseless = hasFlags ? row["flags"].contains("i") : true
             let pattern: PCRE2Pattern
             do {
-                pattern = try PCRE2Pattern(row["pattern"], options: caseless ? [.caseless] : [])
+                let anchor = row["anchor"].isEmpty ? nil : try MatchAnchor(parsing: row["anchor"])
+                pattern = try PCRE2Pattern(row["pattern"], options: caseless ? [.caseless] : [], anchor: anchor)
             } catch {
                 problems.append("\(source): \(error)")
                 continue
