@@ -41,6 +41,17 @@ public final class JSONLSource: DocumentSource {
         if String(validating: line, as: UTF8.self) == nil {
             return .failure(id: fallbackID, "invalid UTF-8 at byte offset \(TextDecoding.firstInvalidOffset(line)) of the line")
         }
+        // The common shape ({"id", "text"} only) without Foundation; anything else takes the general path below.
+        if let fields = line.withUnsafeBufferPointer({ FastJSONRecord.parse($0) }) {
+            let id = fields.id ?? fallbackID
+            guard let text = fields.text else {
+                return .failure(id: id, fields.id == nil ? "no \"id\" and no \"text\" field" : "no \"text\" string field")
+            }
+            if let problem = TextDecoding.problem(with: text, maximumBytes: maximumBytes) {
+                return SourceRecord(id: id, content: .failure(problem))
+            }
+            return SourceRecord(id: id, content: .success(InputDocument(id: id, text: text, attributes: Attributes(), annotations: [])))
+        }
         let record: Record
         do {
             record = try JSONDecoder().decode(Record.self, from: Data(line))
@@ -54,9 +65,8 @@ public final class JSONLSource: DocumentSource {
             return .failure(id: id, record.id == nil ? "no \"id\" and no \"text\" field" : "no \"text\" string field")
         }
         if let problem = record.problem { return .failure(id: id, problem) }
-        switch TextDecoding.decode(text.utf8, maximumBytes: maximumBytes) {
-        case .failure(let error): return SourceRecord(id: id, content: .failure(error))
-        case .success: break
+        if let problem = TextDecoding.problem(with: text, maximumBytes: maximumBytes) {
+            return SourceRecord(id: id, content: .failure(problem))
         }
         return SourceRecord(id: id, content: .success(InputDocument(
             id: id, text: text, attributes: record.attributes, annotations: record.annotations)))

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Turns raw bytes into document text, or says clearly why they are not a text document.
 public enum TextDecoding {
     /// Documents larger than this are refused by default (bytes).
@@ -22,6 +25,25 @@ public enum TextDecoding {
             return .success(text)
         }
         return .failure(RecordError("invalid UTF-8 at byte offset \(firstInvalidOffset(bytes))"))
+    }
+
+    /// Why an already decoded text cannot be a document (the checks of `decode` that remain once the text is a
+    /// valid `String`): empty, over `maximumBytes`, a NUL byte, or only whitespace. Nil when it is fine.
+    public static func problem(with text: String, maximumBytes: Int = defaultMaximumBytes) -> RecordError? {
+        var text = text
+        return text.withUTF8 { bytes -> RecordError? in
+            if bytes.isEmpty { return RecordError("empty document") }
+            if bytes.count > maximumBytes {
+                return RecordError("document of \(bytes.count) bytes exceeds the limit of \(maximumBytes) bytes")
+            }
+            if let base = bytes.baseAddress, let nul = memchr(base, 0, bytes.count) {
+                return RecordError("binary content: NUL byte at offset \(UnsafeRawPointer(nul) - UnsafeRawPointer(base))")
+            }
+            if bytes.allSatisfy({ $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }) {
+                return RecordError("document contains only whitespace")
+            }
+            return nil
+        }
     }
 
     /// The offset of the first byte that starts an invalid UTF-8 sequence.

@@ -1,0 +1,199 @@
+/// A fast reader for the common shape of a JSONL input line: an object whose fields are only `"id"` (a string or
+/// a plain integer) and `"text"` (a string), each at most once, in any order.
+///
+/// Anything else (other fields, duplicate keys, numbers with fractions or exponents, lone surrogate escapes, raw
+/// control characters, trailing content) returns nil, and the caller decodes the line with the general
+/// `JSONDecoder` path, so that results and error messages never depend on which path ran. The input must be valid
+/// UTF-8 (the caller validates the line first).
+enum FastJSONRecord {
+    struct Fields {
+        var id: String?
+        var text: String?
+    }
+
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Fields? {
+        guard let base = line.baseAddress else { return nil }
+        var scanner = Scanner(base: base, count: line.count)
+        var fields = Fields()
+        var sawID = false, sawText = false
+        scanner.skipSpace()
+        guard scanner.take(UInt8(ascii: "{")) else { return nil }
+        scanner.skipSpace()
+        if scanner.take(UInt8(ascii: "}")) { return trailingSpaceOnly(&scanner) ? fields : nil }
+        while true {
+            scanner.skipSpace()
+            guard let key = scanner.keyName() else { return nil }
+            scanner.skipSpace()
+            guard scanner.take(UInt8(ascii: ":")) else { return nil }
+            scanner.skipSpace()
+            switch key {
+            case .id:
+                guard !sawID else { return nil }
+                sawID = true
+                if scanner.peek == UInt8(ascii: "\"") {
+                    guard let value = scanner.string() else { return nil }
+                    fields.id = value
+                } else {
+                    guard let value = scanner.plainInteger() else { return nil }
+                    fields.id = value
+                }
+            case .text:
+                guard !sawText else { return nil }
+                sawText = true
+                guard scanner.peek == UInt8(ascii: "\""), let value = scanner.string() else { return nil }
+                fields.text = value
+            }
+            scanner.skipSpace()
+            if scanner.take(UInt8(ascii: ",")) { continue }
+            guard scanner.take(UInt8(ascii: "}")) else { return nil }
+            return trailingSpaceOnly(&scanner) ? fields : nil
+        }
+    }
+
+    private static func trailingSpaceOnly(_ scanner: inout Scanner) -> Bool {
+        scanner.skipSpace()
+        return scanner.atEnd
+    }
+
+    private enum Key { case id, text }
+
+    private struct Scanner {
+        let base: UnsafePointer<UInt8>
+        let count: Int
+        var position = 0
+
+        init(base: UnsafePointer<UInt8>, count: Int) {
+            self.base = base
+            self.count = count
+        }
+
+        var atEnd: Bool { position >= count }
+        var peek: UInt8? { position < count ? base[position] : nil }
+
+        mutating func skipSpace() {
+            while position < count {
+                switch base[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard position < count, base[position] == byte else { return false }
+            position += 1
+            return true
+        }
+
+        /// `"id"` or `"text"` written without escapes; nil for any other key.
+        mutating func keyName() -> Key? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = position
+            while position < count && base[position] != UInt8(ascii: "\"") && base[position] != UInt8(ascii: "\\") { position += 1 }
+            guard position < count, base[position] == UInt8(ascii: "\"") else { return nil }
+            let length = position - start
+            position += 1
+            if length == 2 && base[start] == UInt8(ascii: "i") && base[start + 1] == UInt8(ascii: "d") { return .id }
+            if length == 4 && base[start] == UInt8(ascii: "t") && base[start + 1] == UInt8(ascii: "e")
+                && base[start + 2] == UInt8(ascii: "x") && base[start + 3] == UInt8(ascii: "t") { return .text }
+            return nil
+        }
+
+        /// A JSON integer without sign issues, fraction or exponent (`0`, `-12`, `345`), as its decimal text.
+        mutating func plainInteger() -> String? {
+            let start = position
+            _ = take(UInt8(ascii: "-"))
+            let digitsStart = position
+            while position < count && base[position] >= 0x30 && base[position] <= 0x39 { position += 1 }
+            let digits = position - digitsStart
+            guard digits > 0, digits <= 18, digits == 1 || base[digitsStart] != UInt8(ascii: "0") else { return nil }
+            if position < count, base[position] == UInt8(ascii: ".") || base[position] | 0x20 == UInt8(ascii: "e") { return nil }
+            guard let value = Int(String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self))
+            else { return nil }
+            return String(value)
+        }
+
+        /// A JSON string (the scanner is on its opening quote), unescaped; nil on anything irregular.
+        mutating func string() -> String? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            // Plain strings (no escapes) are copied at once.
+            var index = position
+            while index < count {
+                let byte = base[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                index += 1
+            }
+            guard index < count else { return nil }
+            if base[index] == UInt8(ascii: "\"") {
+                let value = String(decoding: UnsafeBufferPointer(start: base + position, count: index - position), as: UTF8.self)
+                position = index + 1
+                return value
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(index - position + 64)
+            var runStart = position
+            position = index
+            while position < count {
+                let byte = base[position]
+                if byte == UInt8(ascii: "\"") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
+                    position += 1
+                    return String(decoding: bytes, as: UTF8.self)
+                }
+                if byte < 0x20 { return nil }
+                if byte != UInt8(ascii: "\\") {
+                    position += 1
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
+                position += 1
+                guard position < count else { return nil }
+                let escape = base[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escape)
+                case UInt8(ascii: "b"): bytes.append(0x08)
+                case UInt8(ascii: "f"): bytes.append(0x0C)
+                case UInt8(ascii: "n"): bytes.append(0x0A)
+                case UInt8(ascii: "r"): bytes.append(0x0D)
+                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard let unit = hex4() else { return nil }
+                    var scalarValue = UInt32(unit)
+                    if unit >= 0xD800 && unit < 0xDC00 {
+                        // A high surrogate must be followed by an escaped low surrogate.
+                        guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(), low >= 0xDC00, low < 0xE000
+                        else { return nil }
+                        scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                    } else if unit >= 0xDC00 && unit < 0xE000 {
+                        return nil
+                    }
+                    guard let scalar = Unicode.Scalar(scalarValue) else { return nil }
+                    bytes.append(contentsOf: UTF8.encode(scalar)!)
+                default:
+                    return nil
+                }
+                runStart = position
+            }
+            return nil
+        }
+
+        private mutating func hex4() -> UInt16? {
+            guard position + 4 <= count else { return nil }
+            var value: UInt16 = 0
+            for _ in 0..<4 {
+                let byte = base[position]
+                let digit: UInt8
+                switch byte {
+                case 0x30...0x39: digit = byte - 0x30
+                case 0x41...0x46: digit = byte - 0x41 + 10
+                case 0x61...0x66: digit = byte - 0x61 + 10
+                default: return nil
+                }
+                value = value << 4 | UInt16(digit)
+                position += 1
+            }
+            return value
+        }
+    }
+}
