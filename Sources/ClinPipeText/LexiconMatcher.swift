@@ -5,9 +5,11 @@
 /// with `caseSensitive`. A space in a term matches any run of whitespace in the text, including line breaks, so
 /// `trigger point injection` matches across a hard-wrapped line. Non-ASCII characters match exactly.
 ///
-/// The terms live in a byte trie flattened into arrays (a 256-way table at the root, sorted edge lists below),
-/// so a pass costs about one trie walk per word and allocates nothing but its results. Tens of thousands of
-/// terms build in milliseconds.
+/// The terms live in a byte trie over a compact alphabet (only the bytes that occur in some term; ASCII case and
+/// whitespace folded in the byte-to-symbol table). Nodes with many children (the root and the busy upper levels)
+/// have a dense row indexed by symbol; the others keep a short sorted edge list. A pass costs about one trie walk
+/// per word, skips the rest of a word as soon as no term can start there, and allocates nothing but its results.
+/// Tens of thousands of terms build in milliseconds.
 public struct LexiconMatcher: Sendable {
     /// One match: UTF-8 offsets into the text and the values of every term with this spelling.
     public struct Match: Sendable, Hashable {
@@ -19,34 +21,49 @@ public struct LexiconMatcher: Sendable {
     public let caseSensitive: Bool
     public let termCount: Int
 
-    private var rootTable: [Int32]          // 256 entries: child node of the root per byte, or -1
-    private var edgeStart: [Int32]          // per node: first edge index
-    private var edgeCount: [UInt16]         // per node: number of edges
-    private var edgeByte: [UInt8]
-    private var edgeTarget: [Int32]
-    private var terminal: [Int32]           // per node: index into `valueGroups`, or -1
-    private var valueGroups: [[Int]]
+    private let trie: Trie
+    private let valueGroups: [[Int]]
 
     /// Builds a matcher. Empty terms (after trimming) are ignored.
     public init(terms: [String], caseSensitive: Bool = false) {
         self.caseSensitive = caseSensitive
         self.termCount = terms.count
         // Build a pointer-free trie first: children as dictionaries.
+        var keys: [[UInt8]] = []
+        keys.reserveCapacity(terms.count)
+        var used = [Bool](repeating: false, count: 256)
+        for term in terms {
+            let key = Self.normalizedKey(term, caseSensitive: caseSensitive)
+            for byte in key { used[Int(byte)] = true }
+            keys.append(key)
+        }
+        // Symbols: 0 means "in no term"; the space symbol also stands for every whitespace byte of the text.
+        var symbolOf = [UInt8](repeating: 0, count: 256)
+        var symbolCount = 1
+        for byte in 0..<256 where used[byte] {
+            symbolOf[byte] = UInt8(symbolCount)
+            symbolCount += 1
+        }
+        precondition(symbolCount <= 256)
+        for byte in 0..<256 {
+            let folded = caseSensitive ? UInt8(byte) : ByteClass.lower(UInt8(byte))
+            if ByteClass.isSpace(UInt8(byte)) { symbolOf[byte] = symbolOf[0x20] }
+            else if folded != UInt8(byte) { symbolOf[byte] = symbolOf[Int(folded)] }
+        }
         var children: [[UInt8: Int32]] = [[:]]
         var terminalGroup: [Int32] = [-1]
         var groups: [[Int]] = []
-        for (index, term) in terms.enumerated() {
-            let key = Self.normalizedKey(term, caseSensitive: caseSensitive)
-            if key.isEmpty { continue }
+        for (index, key) in keys.enumerated() where !key.isEmpty {
             var node = 0
             for byte in key {
-                if let next = children[node][byte] {
+                let symbol = symbolOf[Int(byte)]
+                if let next = children[node][symbol] {
                     node = Int(next)
                 } else {
                     children.append([:])
                     terminalGroup.append(-1)
                     let next = Int32(children.count - 1)
-                    children[node][byte] = next
+                    children[node][symbol] = next
                     node = Int(next)
                 }
             }
@@ -57,28 +74,7 @@ public struct LexiconMatcher: Sendable {
                 groups[Int(terminalGroup[node])].append(index)
             }
         }
-        // Flatten.
-        var rootTable = [Int32](repeating: -1, count: 256)
-        for (byte, child) in children[0] { rootTable[Int(byte)] = child }
-        var edgeStart = [Int32](repeating: 0, count: children.count)
-        var edgeCount = [UInt16](repeating: 0, count: children.count)
-        var edgeByte: [UInt8] = []
-        var edgeTarget: [Int32] = []
-        for node in children.indices {
-            let sorted = children[node].sorted { $0.key < $1.key }
-            edgeStart[node] = Int32(edgeByte.count)
-            edgeCount[node] = UInt16(sorted.count)
-            for (byte, child) in sorted {
-                edgeByte.append(byte)
-                edgeTarget.append(child)
-            }
-        }
-        self.rootTable = rootTable
-        self.edgeStart = edgeStart
-        self.edgeCount = edgeCount
-        self.edgeByte = edgeByte
-        self.edgeTarget = edgeTarget
-        self.terminal = terminalGroup
+        self.trie = Trie(children: children, terminal: terminalGroup, symbolOf: symbolOf, symbolCount: symbolCount)
         self.valueGroups = groups
     }
 
@@ -99,20 +95,6 @@ public struct LexiconMatcher: Sendable {
         return key
     }
 
-    @inline(__always) private func child(of node: Int32, byte: UInt8) -> Int32 {
-        if node == 0 { return rootTable[Int(byte)] }
-        let start = Int(edgeStart[Int(node)])
-        let end = start + Int(edgeCount[Int(node)])
-        var index = start
-        while index < end {
-            let label = edgeByte[index]
-            if label == byte { return edgeTarget[index] }
-            if label > byte { return -1 }
-            index += 1
-        }
-        return -1
-    }
-
     /// All longest, non-overlapping, whole-word matches in `text` (UTF-8 bytes), left to right.
     public func matches(in text: UnsafeBufferPointer<UInt8>) -> [Match] {
         var result: [Match] = []
@@ -128,58 +110,208 @@ public struct LexiconMatcher: Sendable {
     /// The term indices of a value group reported by `forEachMatch`.
     public func values(ofGroup group: Int) -> [Int] { valueGroups[group] }
 
-    /// Calls `body(range, group)` for each match; `group` indexes `values(ofGroup:)`. Allocates nothing.
+    /// Calls `body(range, group)` for each match (`range` in UTF-8 offsets of `text`); `group` indexes
+    /// `values(ofGroup:)`. Allocates nothing.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int) -> Void) {
+        guard let base = text.baseAddress else { return }
         let count = text.count
+        let trie = self.trie
+        let symbolOf = trie.symbolOf
+        let spaceSymbol = symbolOf[0x20]
         var position = 0
         while position < count {
-            let first = text[position]
-            // A match may start only where a word starts (or at a non-word character).
-            if position > 0 && ByteClass.isWord(first) && ByteClass.isWord(text[position - 1]) {
-                position += 1
-                continue
-            }
-            var node = rootTable[Int(caseSensitive ? first : ByteClass.lower(first))]
+            let first = base[position]
+            let firstSymbol = symbolOf[Int(first)]
+            var node = firstSymbol == 0 || !trie.mayStart(base, at: position, count: count)
+                ? -1 : trie.child(of: 0, symbol: firstSymbol)
             if node < 0 {
+                // No term starts here; none starts inside the rest of this word either.
                 position += 1
+                if ByteClass.isWord(first) {
+                    while position < count && ByteClass.isWord(base[position]) { position += 1 }
+                }
                 continue
             }
             var cursor = position + 1
+            if firstSymbol == spaceSymbol {
+                while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 }
+            }
             var bestEnd = -1
             var bestGroup: Int32 = -1
             while true {
-                let group = terminal[Int(node)]
+                let group = trie.nodes[Int(node)].terminal
                 if group >= 0 {
                     // Whole word at the end: the next byte must not continue a word that the term's last byte is in.
-                    if cursor == count || !ByteClass.isWord(text[cursor]) || !ByteClass.isWord(text[cursor - 1]) {
+                    if cursor == count || !ByteClass.isWord(base[cursor]) || !ByteClass.isWord(base[cursor - 1]) {
                         bestEnd = cursor
                         bestGroup = group
                     }
                 }
                 if cursor >= count { break }
-                var byte = text[cursor]
-                if ByteClass.isSpace(byte) {
-                    let next = child(of: node, byte: 0x20)
-                    if next < 0 { break }
-                    // A space in the term matches a run of whitespace.
-                    var end = cursor + 1
-                    while end < count && ByteClass.isSpace(text[end]) { end += 1 }
-                    node = next
-                    cursor = end
-                    continue
-                }
-                if !caseSensitive { byte = ByteClass.lower(byte) }
-                let next = child(of: node, byte: byte)
+                let symbol = symbolOf[Int(base[cursor])]
+                if symbol == 0 { break }
+                let next = trie.child(of: node, symbol: symbol)
                 if next < 0 { break }
                 node = next
                 cursor += 1
+                if symbol == spaceSymbol {
+                    // A space in the term matches a run of whitespace.
+                    while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 }
+                }
             }
             if bestEnd > 0 {
                 body(position..<bestEnd, Int(bestGroup))
                 position = bestEnd
             } else {
                 position += 1
+                if ByteClass.isWord(first) {
+                    while position < count && ByteClass.isWord(base[position]) { position += 1 }
+                }
             }
+        }
+    }
+}
+
+extension LexiconMatcher {
+    /// The flattened trie: immutable after `init`, read by any number of threads.
+    ///
+    /// Nodes are numbered breadth-first (node 0 is the root), so the upper levels, where nearly every word's walk
+    /// ends, sit together in memory. Each node is one 16-byte record: its terminal value group (or -1), and either a
+    /// dense row (one child per symbol, in `dense`) or a short sorted edge list (`edgeSymbol`, `edgeTarget`).
+    /// A child of -1 means none.
+    final class Trie: @unchecked Sendable {
+        /// Nodes with at least this many children get a dense row.
+        static let denseThreshold = 4
+
+        struct Node {
+            /// Index into the matcher's value groups, or -1.
+            var terminal: Int32
+            /// Start of the node's row in `dense`, or -1 for an edge list.
+            var denseRow: Int32
+            var edgeStart: Int32
+            var edgeCount: Int32
+        }
+
+        let symbolOf: UnsafeMutablePointer<UInt8>
+        let nodes: UnsafeMutablePointer<Node>
+        /// Start filter, one bit per symbol triple: set when some term's key starts with the triple, or is one or
+        /// two symbols long and starts the triple. Nil when the alphabet is too large for it (over 2^21 bits).
+        private let startBits: UnsafeMutablePointer<UInt64>?
+        private let symbolCount: Int
+        private let dense: UnsafeMutablePointer<Int32>
+        private let edgeSymbol: UnsafeMutablePointer<UInt8>
+        private let edgeTarget: UnsafeMutablePointer<Int32>
+        private let nodeCount: Int
+        private let denseCount: Int
+        private let edgeTotal: Int
+
+        init(children: [[UInt8: Int32]], terminal: [Int32], symbolOf: [UInt8], symbolCount: Int) {
+            self.symbolCount = symbolCount
+            let tripleCount = symbolCount * symbolCount * symbolCount
+            if tripleCount <= 1 << 21 {
+                let words = tripleCount / 64 + 1
+                let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+                bits.initialize(repeating: 0, count: words)
+                func set(_ a: Int, _ b: Int, _ c: Int) {
+                    let index = (a * symbolCount + b) * symbolCount + c
+                    bits[index >> 6] |= 1 << UInt64(index & 63)
+                }
+                // Walk the trie to depth three: every path of three symbols, and every shorter term.
+                for (a, first) in children[0] {
+                    if terminal[Int(first)] >= 0 { for b in 0..<symbolCount { for c in 0..<symbolCount { set(Int(a), b, c) } } }
+                    for (b, second) in children[Int(first)] {
+                        if terminal[Int(second)] >= 0 { for c in 0..<symbolCount { set(Int(a), Int(b), c) } }
+                        for (c, _) in children[Int(second)] { set(Int(a), Int(b), Int(c)) }
+                    }
+                }
+                startBits = bits
+            } else {
+                startBits = nil
+            }
+            // Breadth-first order: `order[new] = old`, `renumber[old] = new`.
+            var order: [Int] = [0]
+            order.reserveCapacity(children.count)
+            var head = 0
+            while head < order.count {
+                for (_, child) in children[order[head]].sorted(by: { $0.key < $1.key }) { order.append(Int(child)) }
+                head += 1
+            }
+            var renumber = [Int32](repeating: -1, count: children.count)
+            for (new, old) in order.enumerated() { renumber[old] = Int32(new) }
+
+            nodeCount = order.count
+            var denseCount = 0
+            var edgeTotal = 0
+            for old in order {
+                if old == 0 || children[old].count >= Self.denseThreshold { denseCount += symbolCount } else { edgeTotal += children[old].count }
+            }
+            self.denseCount = denseCount
+            self.edgeTotal = edgeTotal
+            self.symbolOf = .allocate(capacity: 256)
+            self.symbolOf.initialize(from: symbolOf, count: 256)
+            self.nodes = .allocate(capacity: max(nodeCount, 1))
+            self.dense = .allocate(capacity: max(denseCount, 1))
+            self.dense.initialize(repeating: -1, count: max(denseCount, 1))
+            self.edgeSymbol = .allocate(capacity: max(edgeTotal, 1))
+            self.edgeSymbol.initialize(repeating: 0, count: max(edgeTotal, 1))
+            self.edgeTarget = .allocate(capacity: max(edgeTotal, 1))
+            self.edgeTarget.initialize(repeating: -1, count: max(edgeTotal, 1))
+            var row = 0
+            var edge = 0
+            for (new, old) in order.enumerated() {
+                var node = Node(terminal: terminal[old], denseRow: -1, edgeStart: 0, edgeCount: 0)
+                if old == 0 || children[old].count >= Self.denseThreshold {
+                    node.denseRow = Int32(row)
+                    for (symbol, child) in children[old] { dense[row + Int(symbol)] = renumber[Int(child)] }
+                    row += symbolCount
+                } else {
+                    node.edgeStart = Int32(edge)
+                    node.edgeCount = Int32(children[old].count)
+                    for (symbol, child) in children[old].sorted(by: { $0.key < $1.key }) {
+                        edgeSymbol[edge] = symbol
+                        edgeTarget[edge] = renumber[Int(child)]
+                        edge += 1
+                    }
+                }
+                (nodes + new).initialize(to: node)
+            }
+        }
+
+        deinit {
+            startBits?.deallocate()
+            symbolOf.deallocate()
+            nodes.deinitialize(count: max(nodeCount, 0))
+            nodes.deallocate()
+            dense.deallocate()
+            edgeSymbol.deallocate()
+            edgeTarget.deallocate()
+        }
+
+        /// Whether a term may start at `position`: false only when the next three bytes are in the alphabet, are not
+        /// whitespace (a run of whitespace counts as one symbol, so it is left to the walk), and no term starts with
+        /// them or with their first one or two. A cheap test that spares most words the walk down the trie.
+        @inline(__always) func mayStart(_ base: UnsafePointer<UInt8>, at position: Int, count: Int) -> Bool {
+            guard let startBits, position + 2 < count else { return true }
+            let second = base[position + 1], third = base[position + 2]
+            if ByteClass.isSpace(second) || ByteClass.isSpace(third) { return true }
+            let a = symbolOf[Int(base[position])], b = symbolOf[Int(second)], c = symbolOf[Int(third)]
+            let index = (Int(a) * symbolCount + Int(b)) * symbolCount + Int(c)
+            return startBits[index >> 6] & (1 << UInt64(index & 63)) != 0
+        }
+
+        /// The child of `node` on `symbol` (non-zero), or -1.
+        @inline(__always) func child(of node: Int32, symbol: UInt8) -> Int32 {
+            let record = nodes[Int(node)]
+            if record.denseRow >= 0 { return dense[Int(record.denseRow) + Int(symbol)] }
+            var index = Int(record.edgeStart)
+            let end = index + Int(record.edgeCount)
+            while index < end {
+                let label = edgeSymbol[index]
+                if label == symbol { return edgeTarget[index] }
+                if label > symbol { return -1 }
+                index += 1
+            }
+            return -1
         }
     }
 }

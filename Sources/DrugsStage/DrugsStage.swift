@@ -214,7 +214,7 @@ public struct DrugsStage: Stage {
         if !generic.isEmpty { attributes["generic"] = .string(generic) }
         if !drugClass.isEmpty { attributes["drug_class"] = .string(drugClass) }
         attributes["brand"] = .bool(entries.contains { $0.isBrand })
-        if generic.contains("/") { attributes["components"] = .strings(generic.split(separator: "/").map(String.init)) }
+        if generic.utf8.contains(UInt8(ascii: "/")) { attributes["components"] = .strings(generic.split(separator: "/").map(String.init)) }
         if !rxcui.isEmpty { attributes["rxcui"] = .string(rxcui) }
         var signature = signature
         if signature.form == nil && !form.isEmpty { signature.form = form }
