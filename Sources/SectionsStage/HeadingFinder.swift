@@ -111,6 +111,8 @@ struct HeadingFinder: Sendable {
             let byte = bytes[i]
             if byte >= 0x61 && byte <= 0x7A { hasLowercase = true; letters += 1 } else if ByteClass.isUpper(byte) { letters += 1 }
         }
+        // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
+        if hasLowercase && !shape.mixedCase { return nil }
         let key = TextBytes.headingKey(UnsafeBufferPointer(rebasing: bytes[title]))
         if let entry = table[key] {
             if hasLowercase && !shape.mixedCase { return nil }
