@@ -233,6 +233,8 @@ struct PatternPlan: Sendable {
     /// The bytes at which the key can stand; the one byte, if only one; whether the key is `$`.
     let keyBytes: ByteSet
     let keySingle: UInt8?
+    /// The lower-case letter, when the key is one ASCII letter in either case.
+    let keyCasePair: UInt8?
     let isLineEnd: Bool
     /// Every byte that the part of the pattern before the key can consume.
     let prefixBytes: ByteSet
@@ -284,12 +286,16 @@ struct PatternPlan: Sendable {
             key = .byte(set)
             keyBytes = set
             keySingle = set.members.count == 1 ? set.members[0] : nil
+            let members = set.members
+            keyCasePair = members.count == 2 && members[0] >= 0x41 && members[0] <= 0x5A && members[1] == members[0] | 0x20
+                ? members[1] : nil
             isLineEnd = false
             follow = Self.followSteps(elements[(best.index + 1)...])
         } else {
             key = .lineEnd
             keyBytes = Self.lineEndBytes
             keySingle = nil
+            keyCasePair = nil
             isLineEnd = true
             follow = []
         }
@@ -449,6 +455,22 @@ struct PatternPlan: Sendable {
             return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
         var i = from
+        if let lower = keyCasePair {
+            // Eight bytes at a time while none of them, with bit 0x20 set, equals the lower-case letter.
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let pattern = ones &* UInt64(lower)
+            while i + 8 <= count {
+                let word = (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | (ones &* 0x20)) ^ pattern
+                if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
+                i += 8
+            }
+            while i < count {
+                if bytes[i] | 0x20 == lower { return i }
+                i += 1
+            }
+            return nil
+        }
         if isLineEnd {
             // Eight bytes at a time while none is below 0x0E or above 0x7F (no line end byte can be among them).
             let raw = UnsafeRawPointer(base)
