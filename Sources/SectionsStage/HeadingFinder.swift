@@ -22,7 +22,7 @@ struct FoundHeading: Sendable {
 struct HeadingFinder: Sendable {
     struct Shape: Sendable {
         var name: String
-        var pattern: PCRE2Pattern
+        var pattern: PrefilteredPattern
         var titleGroup: Int
         var unmapped: Bool
         var mixedCase: Bool
@@ -30,19 +30,19 @@ struct HeadingFinder: Sendable {
     }
 
     let shapes: [Shape]
-    let exclusions: [PCRE2Pattern]
+    let exclusions: [PrefilteredPattern]
     let table: HeadingTable
 
     static let columns = ["shape", "pattern"]
 
     init(tables: [RuleTable], headingTable: HeadingTable) throws {
         var shapes: [Shape] = []
-        var exclusions: [PCRE2Pattern] = []
+        var exclusions: [PrefilteredPattern] = []
         var problems: [String] = []
         for table in tables {
             for row in table.rows {
                 do {
-                    let pattern = try RuleSources.compile(row, in: table)
+                    let pattern = PrefilteredPattern(try RuleSources.compile(row, in: table))
                     if row["shape"] == "exclude" {
                         exclusions.append(pattern)
                         continue
@@ -111,6 +111,8 @@ struct HeadingFinder: Sendable {
             let byte = bytes[i]
             if byte >= 0x61 && byte <= 0x7A { hasLowercase = true; letters += 1 } else if ByteClass.isUpper(byte) { letters += 1 }
         }
+        // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
+        if hasLowercase && !shape.mixedCase { return nil }
         let key = TextBytes.headingKey(UnsafeBufferPointer(rebasing: bytes[title]))
         if let entry = table[key] {
             if hasLowercase && !shape.mixedCase { return nil }

@@ -13,7 +13,7 @@ struct ItemRules: Sendable {
     }
 
     /// Item lines: groups `item` and `outcome`.
-    let decision: PCRE2Pattern
+    let decision: PrefilteredPattern
     let decisionItemGroup: Int
     let decisionOutcomeGroup: Int
     let prefixes: [PCRE2Pattern]
@@ -26,7 +26,7 @@ struct ItemRules: Sendable {
     static let columns = ["kind", "name", "pattern"]
 
     init(tables: [RuleTable]) throws {
-        var decision: (PCRE2Pattern, Int, Int)?
+        var decision: (PrefilteredPattern, Int, Int)?
         var prefixes: [PCRE2Pattern] = []
         var partialForms: [PartialForm] = []
         var fieldAlternatives: [String] = []
@@ -37,7 +37,7 @@ struct ItemRules: Sendable {
                 do {
                     switch row["kind"] {
                     case "decision":
-                        let pattern = try RuleSources.compile(row, in: table)
+                        let pattern = PrefilteredPattern(try RuleSources.compile(row, in: table))
                         guard let item = pattern.groupNumbers["item"], let outcome = pattern.groupNumbers["outcome"] else {
                             problems.append("\(table.name):\(row.line): a decision pattern needs the groups 'item' and 'outcome'")
                             continue

@@ -11,7 +11,7 @@ struct ReviewerCredentials: Sendable {
 
     struct Rule: Sendable {
         var attribute: String
-        var pattern: PCRE2Pattern
+        var pattern: PrefilteredPattern
         var valueGroup: Int
         var splitAtAnd: Bool
     }
@@ -26,7 +26,7 @@ struct ReviewerCredentials: Sendable {
         for table in tables {
             for row in table.rows {
                 do {
-                    let pattern = try RuleSources.compile(row, in: table)
+                    let pattern = PrefilteredPattern(try RuleSources.compile(row, in: table))
                     guard let value = pattern.groupNumbers["value"] else {
                         problems.append("\(table.name):\(row.line): the pattern has no group named 'value'")
                         continue
