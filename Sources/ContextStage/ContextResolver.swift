@@ -88,9 +88,9 @@ public struct ContextResolver: Sendable {
     static func end(afterWords count: Int, from position: Int, limit: Int, text: UnsafeBufferPointer<UInt8>) -> Int {
         var cursor = position, words = 0
         while cursor < limit {
-            while cursor < limit && !Bytes.isWord(text[cursor]) { cursor += 1 }
+            while cursor < limit && !ByteClass.isWord(text[cursor]) { cursor += 1 }
             if cursor >= limit { break }
-            while cursor < limit && Bytes.isWord(text[cursor]) { cursor += 1 }
+            while cursor < limit && ByteClass.isWord(text[cursor]) { cursor += 1 }
             words += 1
             if words == count { return cursor }
         }
@@ -101,9 +101,9 @@ public struct ContextResolver: Sendable {
     static func start(beforeWords count: Int, from position: Int, limit: Int, text: UnsafeBufferPointer<UInt8>) -> Int {
         var cursor = position, words = 0
         while cursor > limit {
-            while cursor > limit && !Bytes.isWord(text[cursor - 1]) { cursor -= 1 }
+            while cursor > limit && !ByteClass.isWord(text[cursor - 1]) { cursor -= 1 }
             if cursor <= limit { break }
-            while cursor > limit && Bytes.isWord(text[cursor - 1]) { cursor -= 1 }
+            while cursor > limit && ByteClass.isWord(text[cursor - 1]) { cursor -= 1 }
             words += 1
             if words == count { return cursor }
         }

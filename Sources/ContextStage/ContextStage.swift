@@ -82,7 +82,7 @@ public struct ContextStage: Stage {
     public let targetFilter: TargetTypeFilter
     /// The findings lexicon matched before ConText (nil when `findings` is off).
     public let findingsLexicon: Lexicon?
-    private let findingsMatcher: PrefilteredMatcher?
+    private let findingsMatcher: LexiconMatcher?
     /// The annotation types of `findingsLexicon`.
     private let findingTypes: Set<String>
     private let stageName: String
@@ -132,7 +132,7 @@ public struct ContextStage: Stage {
         self.resolver = ContextResolver(rules: ruleSet.rules)
         self.targetFilter = TargetTypeFilter(include: configuration.includeTypes, exclude: configuration.excludeTypes)
         self.findingsLexicon = findings
-        self.findingsMatcher = findings.map { PrefilteredMatcher(terms: $0.entries.map(\.term)) }
+        self.findingsMatcher = findings?.makeMatcher()
         self.findingTypes = Set(findings?.types ?? [])
         self.stageName = stageName
     }

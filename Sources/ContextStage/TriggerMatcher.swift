@@ -13,7 +13,7 @@ public struct TriggerMatch: Sendable, Hashable {
 /// overlap, the longer wins (the earlier on a tie), so pseudo-triggers block the triggers inside them.
 public struct TriggerMatcher: Sendable {
     public let ruleSet: ContextRuleSet
-    private let literals: PrefilteredMatcher
+    private let literals: LexiconMatcher
     /// For each literal term given to `literals`, its rule index.
     private let literalRules: [Int]
     /// Rule indices of each value group of `literals`, precomputed.
@@ -56,7 +56,7 @@ public struct TriggerMatcher: Sendable {
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
-        let matcher = PrefilteredMatcher(terms: terms)
+        let matcher = LexiconMatcher(terms: terms)
         self.literals = matcher
         self.literalRules = literalRules
         // The matcher gives each distinct spelling one value group, numbered from 0; precompute each group's rules

@@ -4,100 +4,57 @@ import ClinPipeText
 @testable import ContextStage
 import Testing
 
-/// The shortcuts of the `context` stage give exactly what the plain code gives: `PrefilteredMatcher` the matches of
-/// `LexiconMatcher` over the whole text, `SpanMapper` the spans of `OffsetMap`, `Bytes` the classes of `ByteClass`.
+/// The shortcuts of the `context` stage give exactly what the plain code gives: `SpanMapper` the spans of
+/// `OffsetMap`, `TriggerMatcher`'s one-by-one patterns the matches of their alternation.
 @Suite struct ContextSpeedupTests {
-    /// Words that start, continue or nearly match the built-in triggers and findings, with separators that
-    /// whitespace runs, punctuation and non-ASCII bytes put between them.
-    static let words = [
-        "no", "No", "NOT", "not", "evidence", "of", "the", "patient's", "mother", "trigger", "point", "points",
-        "trigger-point", "twitch", "response", "pain", "relief", "history", "r/o", "s/p", "w/o", "contrast",
-        "is", "was", "ruled", "out", "denies", "should", "develop", "from", "relief from", "with", "prior", "no.",
-        "#", "3", "L4-5", "spasm", "tenderness", "é", "患者", "x", "notable", "nothing", "pains", "triggers",
-        "family", "history", "of", "negative", "for", "in", "case", "if", "but", "however", "referred",
+    static let patternWords = [
+        "should", "Should", "develop", "worsen", "be", "required", "symptoms", "pain", "relief from", "response to",
+        "from", "to", "with", "the", "prior", "no", "No.", "#", "3", ",", ", and", "but", "he", "there", "it", "x",
+        "é", "患者", "benefit from", "results from", "persist", "not",
     ]
-    static let separators = [" ", " ", " ", "  ", "\n", " \n\t", ", ", ". ", "-", "/", "'", "", "\u{00A0}", "(", ")"]
+    static let patternSeparators = [" ", " ", "  ", "\n", ", ", ". ", "", "-", "/", "'", "\t"]
 
-    static func randomText(_ generator: inout SeededGenerator, words count: Int) -> String {
-        var text = ""
-        for _ in 0..<count {
-            text += words[Int(generator.next() % UInt64(words.count))]
-            text += separators[Int(generator.next() % UInt64(separators.count))]
-        }
-        return text
-    }
-
-    static func plainMatches(_ matcher: LexiconMatcher, _ bytes: UnsafeBufferPointer<UInt8>) -> [[Int]] {
-        var result: [[Int]] = []
-        matcher.forEachMatch(in: bytes) { range, group in result.append([range.lowerBound, range.upperBound, group]) }
-        return result
-    }
-
-    static func prefilteredMatches(_ matcher: PrefilteredMatcher, _ bytes: UnsafeBufferPointer<UInt8>) -> [[Int]] {
-        var result: [[Int]] = []
-        matcher.forEachMatch(in: bytes) { range, group in result.append([range.lowerBound, range.upperBound, group]) }
-        return result
-    }
-
-    static let termLists: [[String]] = {
-        let triggers = try! ContextRuleSet.builtIn().rules.compactMap { rule -> String? in
-            if case .literal(let phrase) = rule.trigger { return phrase }
+    /// The built-in patterns plus one that can match empty and two that overlap the others.
+    static let patterns: [String] = {
+        let builtIn = try! ContextRuleSet.builtIn().rules.compactMap { rule -> String? in
+            if case .pattern(let pattern) = rule.trigger { return pattern }
             return nil
         }
-        let findings = try! FindingsLexicon.builtIn().entries.map(\.term)
-        // Terms that start with non-word bytes, end with them, or are single bytes.
-        let odd = ["#", "# 3", "(r/o)", "no.", ",", "- x", "é", "患者 pain", "pain,", "x"]
-        return [triggers, findings, odd, triggers + odd]
+        return builtIn + ["x?", "\\bpain\\s+relief", "\\bto\\b"]
     }()
 
     @Test(arguments: testSeeds(40))
-    func prefilteredMatcherFindsWhatTheLexiconMatcherFinds(seed: UInt64) {
+    func separatePatternsMatchAsTheirAlternation(seed: UInt64) throws {
         var generator = SeededGenerator(seed: seed)
-        let text = Self.randomText(&generator, words: 200)
-        for terms in Self.termLists {
-            let prefiltered = PrefilteredMatcher(terms: terms)
-            text.withUTF8Bytes { bytes in
-                #expect(Self.prefilteredMatches(prefiltered, bytes) == Self.plainMatches(prefiltered.matcher, bytes),
-                        "seed \(seed)")
-                // Any slice, as the trigger matcher passes runs of sentences.
-                let cut = Int(generator.next() % UInt64(bytes.count + 1))
-                let slice = UnsafeBufferPointer(rebasing: bytes[cut...])
-                #expect(Self.prefilteredMatches(prefiltered, slice) == Self.plainMatches(prefiltered.matcher, slice),
-                        "seed \(seed), cut \(cut)")
+        var text = ""
+        for _ in 0..<300 {
+            text += Self.patternWords[Int(generator.next() % UInt64(Self.patternWords.count))]
+            text += Self.patternSeparators[Int(generator.next() % UInt64(Self.patternSeparators.count))]
+        }
+        for patterns in [Array(Self.patterns.prefix(6)), Self.patterns] {
+            #expect(patterns.allSatisfy(TriggerMatcher.separable))
+            let combined = try PCRE2Pattern(patterns.enumerated().map { "(?<r\($0.offset)>\($0.element))" }.joined(separator: "|"),
+                                            options: [.caseless])
+            let separate = try patterns.enumerated().map { (pattern: try PCRE2Pattern($0.element, options: [.caseless]), rule: $0.offset) }
+            try text.withUTF8Bytes { bytes in
+                var expected: [TriggerMatch] = []
+                try combined.forEachMatch(in: bytes) { match in
+                    if !match.range.isEmpty, let rule = patterns.indices.first(where: { match.range("r\($0)") != nil }) {
+                        expected.append(TriggerMatch(range: match.range, rules: [rule]))
+                    }
+                    return true
+                }
+                var found: [TriggerMatch] = []
+                try TriggerMatcher.matchSeparately(separate, in: bytes, offset: 0, to: &found)
+                #expect(found == expected, "seed \(seed)")
             }
         }
     }
 
-    @Test(arguments: testSeeds(20))
-    func prefilteredMatcherOnUnicodeText(seed: UInt64) {
-        var generator = SeededGenerator(seed: seed)
-        let text = RandomText.make(pieceCount: 300, using: &generator)
-        for terms in Self.termLists {
-            let prefiltered = PrefilteredMatcher(terms: terms)
-            text.withUTF8Bytes { bytes in
-                #expect(Self.prefilteredMatches(prefiltered, bytes) == Self.plainMatches(prefiltered.matcher, bytes),
-                        "seed \(seed)")
-            }
-        }
-    }
-
-    @Test func prefilteredMatcherFindsLongTermsAcrossWhitespaceRuns() {
-        let prefiltered = PrefilteredMatcher(terms: ["no evidence of", "no", "evidence"])
-        let text = "No   \n\n   evidence \t of pain; no evidence\nof; evidence of no"
-        text.withUTF8Bytes { bytes in
-            let found = Self.prefilteredMatches(prefiltered, bytes)
-            #expect(found == Self.plainMatches(prefiltered.matcher, bytes))
-            #expect(found.count == 5)
-        }
-    }
-
-    @Test func bytesAgreeWithByteClass() {
-        for value in 0...255 {
-            let byte = UInt8(value)
-            #expect(Bytes.isWord(byte) == ByteClass.isWord(byte))
-            #expect(Bytes.isSpace(byte) == ByteClass.isSpace(byte))
-            #expect(Bytes.lower(byte) == ByteClass.lower(byte))
-            #expect(Bytes.fold(byte) == (ByteClass.isWord(byte) ? ByteClass.lower(byte) : 0))
+    @Test func patternsThatReferToGroupsAreNotSeparated() {
+        #expect(TriggerMatcher.separable("\\bshould\\b(?=(?:\\s+[\\w'/-]+){1,6}?\\s+develop)"))
+        for pattern in ["(a)\\1", "(?<x>a)\\k<x>", "(a)\\g{1}", "(a)(?1)", "(?(1)a|b)", "(*COMMIT)a", "(?&x)", "(?R)"] {
+            #expect(!TriggerMatcher.separable(pattern), "\(pattern)")
         }
     }
 
