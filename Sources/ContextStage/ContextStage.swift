@@ -150,18 +150,21 @@ public struct ContextStage: Stage {
         // Sentences and targets, in layer coordinates, sorted by start.
         var sentences: [Range<Int>] = []
         var targets: [(id: AnnotationID, range: Range<Int>)] = []
-        var accepted: [String: Bool] = [:]
+        // The filter's answer per type seen, searched linearly: a document has a handful of types, and equal type
+        // strings usually share storage, so comparing is cheaper than hashing.
+        var accepted: [(type: String, isTarget: Bool)] = []
+        var toLayer = SpanMapper(layer.map, towardsLayer: true)
         for annotation in document.annotations {
             if annotation.type == configuration.sentenceType {
-                sentences.append(layer.toLayer(annotation.range))
+                sentences.append(toLayer.map(annotation.range))
                 continue
             }
             let isTarget: Bool
-            if let known = accepted[annotation.type] { isTarget = known } else {
+            if let known = accepted.first(where: { $0.type == annotation.type }) { isTarget = known.isTarget } else {
                 isTarget = targetFilter.accepts(annotation.type)
-                accepted[annotation.type] = isTarget
+                accepted.append((annotation.type, isTarget))
             }
-            if isTarget { targets.append((annotation.id, layer.toLayer(annotation.range))) }
+            if isTarget { targets.append((annotation.id, toLayer.map(annotation.range))) }
         }
         guard !targets.isEmpty else { return }
         targets.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.id < $1.id }
@@ -227,6 +230,7 @@ public struct ContextStage: Stage {
         guard configuration.modifiers else { return }
         used.sort { $0.modifier.range.lowerBound != $1.modifier.range.lowerBound
             ? $0.modifier.range.lowerBound < $1.modifier.range.lowerBound : $0.modifier.rule < $1.modifier.rule }
+        var toOriginal = SpanMapper(layer.map, towardsLayer: false)
         for (modifier, modified) in used {
             let rule = resolver.rules[modifier.rule]
             var attributes: Attributes = [
@@ -236,7 +240,7 @@ public struct ContextStage: Stage {
                 "rule": .string(rule.source),
             ]
             if let value = rule.value { attributes["value"] = .string(value) }
-            try document.addAnnotation(type: Self.modifierType, range: layer.toOriginal(modifier.range),
+            try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
                                        attributes: attributes, provenance: Provenance(stage: stageName, rule: rule.source))
         }
     }
@@ -254,13 +258,14 @@ public struct ContextStage: Stage {
         for annotation in document.annotations where findingTypes.contains(annotation.type) {
             existing.insert("\(annotation.type) \(annotation.range.lowerBound) \(annotation.range.upperBound)")
         }
+        var toOriginal = SpanMapper(layer.map, towardsLayer: false)
         for (range, group) in found {
+            let original = toOriginal.map(range)
             var emitted: [String] = []
             for index in matcher.values(ofGroup: group) {
                 let entry = lexicon.entries[index]
                 if emitted.contains(entry.type) { continue }
                 emitted.append(entry.type)
-                let original = layer.toOriginal(range)
                 if !existing.isEmpty && existing.contains("\(entry.type) \(original.lowerBound) \(original.upperBound)") { continue }
                 var attributes: Attributes = ["normalized": .string(entry.normalized)]
                 for (key, value) in entry.attributes { attributes[key] = value }

@@ -22,8 +22,9 @@ public struct TargetTypeFilter: Sendable, Hashable {
         return include.isEmpty || include.contains(where: { Self.matches($0, type) })
     }
 
+    /// Compares UTF-8 bytes: what `hasPrefix` would say for these ASCII names, without Unicode machinery.
     static func matches(_ name: String, _ type: String) -> Bool {
-        if name.hasSuffix("*") { return type.hasPrefix(name.dropLast()) }
+        if name.utf8.last == UInt8(ascii: "*") { return type.utf8.starts(with: name.utf8.dropLast()) }
         return name == type
     }
 }

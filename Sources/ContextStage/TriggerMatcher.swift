@@ -21,6 +21,9 @@ public struct TriggerMatcher: Sendable {
     private let patterns: PCRE2Pattern?
     /// (capture group number, rule index) of each pattern rule.
     private let patternGroups: [(group: Int, rule: Int)]
+    /// Each pattern rule compiled alone, in rule order, when that gives the alternation's matches (see
+    /// `separable`); nil: run `patterns`.
+    private let separatePatterns: [(pattern: PCRE2Pattern, rule: Int)]?
 
     /// Compiles the rules.
     /// - Throws: `RuleFileError` naming the rule whose pattern does not compile.
@@ -30,6 +33,7 @@ public struct TriggerMatcher: Sendable {
         var literalRules: [Int] = []
         var alternatives: [String] = []
         var patternRules: [Int] = []
+        var separate: [(pattern: PCRE2Pattern, rule: Int)] = []
         var problems: [String] = []
         for (index, rule) in ruleSet.rules.enumerated() {
             switch rule.trigger {
@@ -38,7 +42,11 @@ public struct TriggerMatcher: Sendable {
                 literalRules.append(index)
             case .pattern(let pattern):
                 do {
-                    _ = try PCRE2Pattern(pattern, options: [.caseless], jit: false)
+                    if Self.separable(pattern) {
+                        separate.append((try PCRE2Pattern(pattern, options: [.caseless]), index))
+                    } else {
+                        _ = try PCRE2Pattern(pattern, options: [.caseless], jit: false)
+                    }
                 } catch {
                     problems.append("\(rule.source): \(error)")
                     continue
@@ -62,6 +70,7 @@ public struct TriggerMatcher: Sendable {
             matcher.values(ofGroup: group).map { literalRules[$0] }
         }
         self.groupRules = groupRules
+        self.separatePatterns = separate.count == patternRules.count && separate.count > 1 ? separate : nil
         if alternatives.isEmpty {
             self.patterns = nil
             self.patternGroups = []
@@ -95,7 +104,10 @@ public struct TriggerMatcher: Sendable {
         }
         guard let patterns else { return }
         var fromPatterns: [TriggerMatch] = []
-        try patterns.forEachMatch(in: slice) { match in
+        if let separatePatterns {
+            try Self.matchSeparately(separatePatterns, in: slice, offset: offset, to: &fromPatterns)
+        } else {
+            try patterns.forEachMatch(in: slice) { match in
             let found = match.range
             if !found.isEmpty {
                 for (group, rule) in patternGroups where match.range(group) != nil {
@@ -104,11 +116,65 @@ public struct TriggerMatcher: Sendable {
                 }
             }
             return true
+            }
         }
         if fromPatterns.isEmpty { return }
         let merged = Self.merge(Array(result[first...]), fromPatterns)
         result.removeSubrange(first...)
         result.append(contentsOf: merged)
+    }
+
+    /// Whether a pattern matches alone exactly as it does as one alternative of the combined pattern: true unless
+    /// it refers to groups (backreferences, subroutine calls, conditions on groups: their numbers and names change
+    /// when patterns are combined) or uses backtracking verbs (`(*COMMIT)` and the like, whose effect depends on the
+    /// start-of-match optimizations, which differ between the two).
+    static func separable(_ pattern: String) -> Bool {
+        let bytes = Array(pattern.utf8)
+        for (index, byte) in bytes.enumerated() where index + 1 < bytes.count {
+            let next = bytes[index + 1]
+            // \1 \g{1} \k<name>; an escaped backslash before them only makes this cautious.
+            if byte == UInt8(ascii: "\\") && "123456789gk".utf8.contains(next) { return false }
+            if byte == UInt8(ascii: "(") && next == UInt8(ascii: "*") { return false }
+            if byte == UInt8(ascii: "(") && next == UInt8(ascii: "?") && index + 2 < bytes.count {
+                let third = bytes[index + 2]
+                // (?P=name) (?P>name) (?&name) (?R) (?1) (?+1) (?-1) (?(condition)...)
+                if "P&R(+-0123456789".utf8.contains(third) { return false }
+            }
+        }
+        return true
+    }
+
+    /// The matches of the alternation of `patterns` (in order) over `text`, found pattern by pattern: each
+    /// pattern's next match from the current position is kept until the position passes its start; the leftmost
+    /// start wins, the earlier pattern on a tie (as in an alternation), and matching goes on after it. Empty
+    /// matches move on by one character and are not reported, as with the combined pattern.
+    static func matchSeparately(_ patterns: [(pattern: PCRE2Pattern, rule: Int)], in text: UnsafeBufferPointer<UInt8>,
+                                offset: Int, to result: inout [TriggerMatch]) throws
+    {
+        var next: [Range<Int>?] = []
+        next.reserveCapacity(patterns.count)
+        for entry in patterns { next.append(try entry.pattern.firstMatch(in: text, from: 0)?[0]) }
+        while true {
+            var best = -1
+            for index in next.indices {
+                guard let found = next[index] else { continue }
+                if best < 0 || found.lowerBound < next[best]!.lowerBound { best = index }
+            }
+            guard best >= 0, let found = next[best] else { return }
+            var position = found.upperBound
+            if found.isEmpty {
+                position += 1
+                while position < text.count && text[position] & 0xC0 == 0x80 { position += 1 }
+            } else {
+                result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset),
+                                           rules: [patterns[best].rule]))
+            }
+            if position > text.count { return }
+            for index in next.indices {
+                guard let pending = next[index], pending.lowerBound < position else { continue }
+                next[index] = try patterns[index].pattern.firstMatch(in: text, from: position)?[0]
+            }
+        }
     }
 
     /// Merges two lists of matches, each sorted and non-overlapping, keeping the longer of overlapping matches

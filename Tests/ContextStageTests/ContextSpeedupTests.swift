@@ -1,0 +1,93 @@
+import ClinPipeCore
+import ClinPipeTestSupport
+import ClinPipeText
+@testable import ContextStage
+import Testing
+
+/// The shortcuts of the `context` stage give exactly what the plain code gives: `SpanMapper` the spans of
+/// `OffsetMap`, `TriggerMatcher`'s one-by-one patterns the matches of their alternation.
+@Suite struct ContextSpeedupTests {
+    static let patternWords = [
+        "should", "Should", "develop", "worsen", "be", "required", "symptoms", "pain", "relief from", "response to",
+        "from", "to", "with", "the", "prior", "no", "No.", "#", "3", ",", ", and", "but", "he", "there", "it", "x",
+        "é", "患者", "benefit from", "results from", "persist", "not",
+    ]
+    static let patternSeparators = [" ", " ", "  ", "\n", ", ", ". ", "", "-", "/", "'", "\t"]
+
+    /// The built-in patterns plus one that can match empty and two that overlap the others.
+    static let patterns: [String] = {
+        let builtIn = try! ContextRuleSet.builtIn().rules.compactMap { rule -> String? in
+            if case .pattern(let pattern) = rule.trigger { return pattern }
+            return nil
+        }
+        return builtIn + ["x?", "\\bpain\\s+relief", "\\bto\\b"]
+    }()
+
+    @Test(arguments: testSeeds(40))
+    func separatePatternsMatchAsTheirAlternation(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        var text = ""
+        for _ in 0..<300 {
+            text += Self.patternWords[Int(generator.next() % UInt64(Self.patternWords.count))]
+            text += Self.patternSeparators[Int(generator.next() % UInt64(Self.patternSeparators.count))]
+        }
+        for patterns in [Array(Self.patterns.prefix(6)), Self.patterns] {
+            #expect(patterns.allSatisfy(TriggerMatcher.separable))
+            let combined = try PCRE2Pattern(patterns.enumerated().map { "(?<r\($0.offset)>\($0.element))" }.joined(separator: "|"),
+                                            options: [.caseless])
+            let separate = try patterns.enumerated().map { (pattern: try PCRE2Pattern($0.element, options: [.caseless]), rule: $0.offset) }
+            try text.withUTF8Bytes { bytes in
+                var expected: [TriggerMatch] = []
+                try combined.forEachMatch(in: bytes) { match in
+                    if !match.range.isEmpty, let rule = patterns.indices.first(where: { match.range("r\($0)") != nil }) {
+                        expected.append(TriggerMatch(range: match.range, rules: [rule]))
+                    }
+                    return true
+                }
+                var found: [TriggerMatch] = []
+                try TriggerMatcher.matchSeparately(separate, in: bytes, offset: 0, to: &found)
+                #expect(found == expected, "seed \(seed)")
+            }
+        }
+    }
+
+    @Test func patternsThatReferToGroupsAreNotSeparated() {
+        #expect(TriggerMatcher.separable("\\bshould\\b(?=(?:\\s+[\\w'/-]+){1,6}?\\s+develop)"))
+        for pattern in ["(a)\\1", "(?<x>a)\\k<x>", "(a)\\g{1}", "(a)(?1)", "(?(1)a|b)", "(*COMMIT)a", "(?&x)", "(?R)"] {
+            #expect(!TriggerMatcher.separable(pattern), "\(pattern)")
+        }
+    }
+
+    /// Random maps (empty, inserted, deleted and replaced spans) and random spans, visited in and out of order.
+    @Test(arguments: testSeeds(60))
+    func spanMapperMapsAsOffsetMap(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        func random(_ bound: Int) -> Int { Int(generator.next() % UInt64(max(bound, 1))) }
+        var edits: [OffsetMap.Edit] = []
+        var original = 0, layer = 0
+        for _ in 0..<random(40) {
+            let gap = 1 + random(6)
+            original += gap
+            layer += gap
+            let removed = random(4), added = random(4)
+            edits.append(OffsetMap.Edit(originalRange: original..<(original + removed), layerRange: layer..<(layer + added)))
+            original += removed
+            layer += added
+        }
+        let tail = random(5)
+        let map = try OffsetMap(edits: edits, originalLength: original + tail, layerLength: layer + tail)
+        for towardsLayer in [true, false] {
+            var mapper = SpanMapper(map, towardsLayer: towardsLayer)
+            let length = towardsLayer ? map.originalLength : map.layerLength
+            var spans: [Range<Int>] = []
+            for _ in 0..<200 {
+                let lower = random(length + 1)
+                spans.append(lower..<(lower + random(length - lower + 1)))
+            }
+            for span in spans + spans.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                let expected = towardsLayer ? map.toLayer(span) : map.toOriginal(span)
+                #expect(mapper.map(span) == expected, "seed \(seed), \(span)")
+            }
+        }
+    }
+}
