@@ -139,8 +139,8 @@ public struct LexiconMatcher: Sendable {
             var bestEnd = -1
             var bestGroup: Int32 = -1
             while true {
-                let group = trie.nodes[Int(node)].terminal
-                if group >= 0 {
+                if trie.isTerminal(node) {
+                    let group = trie.terminal[Int(node)]
                     // Whole word at the end: the next byte must not continue a word that the term's last byte is in.
                     if cursor == count || !ByteClass.isWord(base[cursor]) || !ByteClass.isWord(base[cursor - 1]) {
                         bestEnd = cursor
@@ -176,24 +176,22 @@ extension LexiconMatcher {
     /// The flattened trie: immutable after `init`, read by any number of threads.
     ///
     /// Nodes are numbered breadth-first (node 0 is the root), so the upper levels, where nearly every word's walk
-    /// ends, sit together in memory. Each node is one 16-byte record: its terminal value group (or -1), and either a
-    /// dense row (one child per symbol, in `dense`) or a short sorted edge list (`edgeSymbol`, `edgeTarget`).
-    /// A child of -1 means none.
+    /// ends, sit together in memory. Each node is one 32-bit word (so that the trie stays in cache while other
+    /// stages run between documents): bit 31 terminal, bit 30 dense, bits 28-29 the number of edges of a sparse
+    /// node (up to three), bits 0-27 the start of its dense row in `dense` (one child per symbol) or of its sorted
+    /// edge list (`edgeSymbol`, `edgeTarget`). A child of -1 means none; a terminal node's value group is in
+    /// `terminal`.
     final class Trie: @unchecked Sendable {
-        /// Nodes with at least this many children get a dense row.
+        /// Nodes with at least this many children get a dense row (so sparse nodes have at most three edges).
         static let denseThreshold = 4
-
-        struct Node {
-            /// Index into the matcher's value groups, or -1.
-            var terminal: Int32
-            /// Start of the node's row in `dense`, or -1 for an edge list.
-            var denseRow: Int32
-            var edgeStart: Int32
-            var edgeCount: Int32
-        }
+        static let terminalBit: UInt32 = 1 << 31
+        static let denseBit: UInt32 = 1 << 30
+        static let offsetMask: UInt32 = (1 << 28) - 1
 
         let symbolOf: UnsafeMutablePointer<UInt8>
-        let nodes: UnsafeMutablePointer<Node>
+        let nodes: UnsafeMutablePointer<UInt32>
+        /// Per node: the value group of a terminal node, else -1.
+        let terminal: UnsafeMutablePointer<Int32>
         /// Start filter, one bit per symbol triple: set when some term's key starts with the triple, or is one or
         /// two symbols long and starts the triple. Nil when the alphabet is too large for it (over 2^21 bits).
         private let startBits: UnsafeMutablePointer<UInt64>?
@@ -249,7 +247,11 @@ extension LexiconMatcher {
             self.edgeTotal = edgeTotal
             self.symbolOf = .allocate(capacity: 256)
             self.symbolOf.initialize(from: symbolOf, count: 256)
+            precondition(max(denseCount, edgeTotal) <= Int(Self.offsetMask), "lexicon too large for the trie's 28-bit offsets")
             self.nodes = .allocate(capacity: max(nodeCount, 1))
+            self.nodes.initialize(repeating: 0, count: max(nodeCount, 1))
+            self.terminal = .allocate(capacity: max(nodeCount, 1))
+            self.terminal.initialize(repeating: -1, count: max(nodeCount, 1))
             self.dense = .allocate(capacity: max(denseCount, 1))
             self.dense.initialize(repeating: -1, count: max(denseCount, 1))
             self.edgeSymbol = .allocate(capacity: max(edgeTotal, 1))
@@ -259,29 +261,29 @@ extension LexiconMatcher {
             var row = 0
             var edge = 0
             for (new, old) in order.enumerated() {
-                var node = Node(terminal: terminal[old], denseRow: -1, edgeStart: 0, edgeCount: 0)
+                var word: UInt32 = terminal[old] >= 0 ? Self.terminalBit : 0
+                self.terminal[new] = terminal[old]
                 if old == 0 || children[old].count >= Self.denseThreshold {
-                    node.denseRow = Int32(row)
+                    word |= Self.denseBit | UInt32(row)
                     for (symbol, child) in children[old] { dense[row + Int(symbol)] = renumber[Int(child)] }
                     row += symbolCount
                 } else {
-                    node.edgeStart = Int32(edge)
-                    node.edgeCount = Int32(children[old].count)
+                    word |= UInt32(children[old].count) << 28 | UInt32(edge)
                     for (symbol, child) in children[old].sorted(by: { $0.key < $1.key }) {
                         edgeSymbol[edge] = symbol
                         edgeTarget[edge] = renumber[Int(child)]
                         edge += 1
                     }
                 }
-                (nodes + new).initialize(to: node)
+                nodes[new] = word
             }
         }
 
         deinit {
             startBits?.deallocate()
             symbolOf.deallocate()
-            nodes.deinitialize(count: max(nodeCount, 0))
             nodes.deallocate()
+            terminal.deallocate()
             dense.deallocate()
             edgeSymbol.deallocate()
             edgeTarget.deallocate()
@@ -299,12 +301,15 @@ extension LexiconMatcher {
             return startBits[index >> 6] & (1 << UInt64(index & 63)) != 0
         }
 
+        @inline(__always) func isTerminal(_ node: Int32) -> Bool { nodes[Int(node)] & Self.terminalBit != 0 }
+
         /// The child of `node` on `symbol` (non-zero), or -1.
         @inline(__always) func child(of node: Int32, symbol: UInt8) -> Int32 {
-            let record = nodes[Int(node)]
-            if record.denseRow >= 0 { return dense[Int(record.denseRow) + Int(symbol)] }
-            var index = Int(record.edgeStart)
-            let end = index + Int(record.edgeCount)
+            let word = nodes[Int(node)]
+            let offset = Int(word & Self.offsetMask)
+            if word & Self.denseBit != 0 { return dense[offset + Int(symbol)] }
+            var index = offset
+            let end = index + Int((word >> 28) & 3)
             while index < end {
                 let label = edgeSymbol[index]
                 if label == symbol { return edgeTarget[index] }
