@@ -126,7 +126,7 @@ let package = Package(
             dependencies: ["clinpipe-rulec"]
         ),
 
-        .target(name: "ClinPipeTestSupport", dependencies: ["ClinPipeCore"], path: "Tests/ClinPipeTestSupport"),
+        .target(name: "ClinPipeTestSupport", dependencies: ["ClinPipeCore", "ClinPipeText"], path: "Tests/ClinPipeTestSupport"),
         .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),

@@ -195,6 +195,12 @@ extension LexiconMatcher {
         /// Start filter, one bit per symbol triple: set when some term's key starts with the triple, or is one or
         /// two symbols long and starts the triple. Nil when the alphabet is too large for it (over 2^21 bits).
         private let startBits: UnsafeMutablePointer<UInt64>?
+        /// Per symbol triple: set when a key of at most three symbols starts the triple (a match may end there).
+        private let shortBits: UnsafeMutablePointer<UInt64>?
+        /// Second filter, a hashed bit set of the first four symbols of every key of four or more (2^19 bits):
+        /// a clear bit means no key starts with those four symbols; a set bit may be a collision.
+        private let quadBits: UnsafeMutablePointer<UInt64>?
+        static let quadBitCount = 1 << 19
         private let symbolCount: Int
         private let dense: UnsafeMutablePointer<Int32>
         private let edgeSymbol: UnsafeMutablePointer<UInt8>
@@ -210,21 +216,40 @@ extension LexiconMatcher {
                 let words = tripleCount / 64 + 1
                 let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
                 bits.initialize(repeating: 0, count: words)
-                func set(_ a: Int, _ b: Int, _ c: Int) {
+                let short = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+                short.initialize(repeating: 0, count: words)
+                let quad = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.quadBitCount / 64)
+                quad.initialize(repeating: 0, count: Self.quadBitCount / 64)
+                func set(_ set: UnsafeMutablePointer<UInt64>, _ a: Int, _ b: Int, _ c: Int) {
                     let index = (a * symbolCount + b) * symbolCount + c
-                    bits[index >> 6] |= 1 << UInt64(index & 63)
+                    set[index >> 6] |= 1 << UInt64(index & 63)
                 }
-                // Walk the trie to depth three: every path of three symbols, and every shorter term.
+                // Walk the trie to depth four: every path of three symbols, every shorter term, every four-symbol start.
                 for (a, first) in children[0] {
-                    if terminal[Int(first)] >= 0 { for b in 0..<symbolCount { for c in 0..<symbolCount { set(Int(a), b, c) } } }
+                    if terminal[Int(first)] >= 0 {
+                        for b in 0..<symbolCount { for c in 0..<symbolCount { set(bits, Int(a), b, c); set(short, Int(a), b, c) } }
+                    }
                     for (b, second) in children[Int(first)] {
-                        if terminal[Int(second)] >= 0 { for c in 0..<symbolCount { set(Int(a), Int(b), c) } }
-                        for (c, _) in children[Int(second)] { set(Int(a), Int(b), Int(c)) }
+                        if terminal[Int(second)] >= 0 {
+                            for c in 0..<symbolCount { set(bits, Int(a), Int(b), c); set(short, Int(a), Int(b), c) }
+                        }
+                        for (c, third) in children[Int(second)] {
+                            set(bits, Int(a), Int(b), Int(c))
+                            if terminal[Int(third)] >= 0 { set(short, Int(a), Int(b), Int(c)) }
+                            for (d, _) in children[Int(third)] {
+                                let index = Self.quadIndex(a, b, c, d)
+                                quad[index >> 6] |= 1 << UInt64(index & 63)
+                            }
+                        }
                     }
                 }
                 startBits = bits
+                shortBits = short
+                quadBits = quad
             } else {
                 startBits = nil
+                shortBits = nil
+                quadBits = nil
             }
             // Breadth-first order: `order[new] = old`, `renumber[old] = new`.
             var order: [Int] = [0]
@@ -281,6 +306,8 @@ extension LexiconMatcher {
 
         deinit {
             startBits?.deallocate()
+            shortBits?.deallocate()
+            quadBits?.deallocate()
             symbolOf.deallocate()
             nodes.deallocate()
             terminal.deallocate()
@@ -291,14 +318,26 @@ extension LexiconMatcher {
 
         /// Whether a term may start at `position`: false only when the next three bytes are in the alphabet, are not
         /// whitespace (a run of whitespace counts as one symbol, so it is left to the walk), and no term starts with
-        /// them or with their first one or two. A cheap test that spares most words the walk down the trie.
+        /// them or with their first one or two; or when no key of four or more starts with the next four and no
+        /// shorter key starts them. A cheap test that spares most words the walk down the trie.
         @inline(__always) func mayStart(_ base: UnsafePointer<UInt8>, at position: Int, count: Int) -> Bool {
-            guard let startBits, position + 2 < count else { return true }
+            guard let startBits, let shortBits, let quadBits, position + 2 < count else { return true }
             let second = base[position + 1], third = base[position + 2]
             if ByteClass.isSpace(second) || ByteClass.isSpace(third) { return true }
             let a = symbolOf[Int(base[position])], b = symbolOf[Int(second)], c = symbolOf[Int(third)]
             let index = (Int(a) * symbolCount + Int(b)) * symbolCount + Int(c)
-            return startBits[index >> 6] & (1 << UInt64(index & 63)) != 0
+            let bit: UInt64 = 1 << UInt64(index & 63)
+            guard startBits[index >> 6] & bit != 0 else { return false }
+            guard position + 3 < count, shortBits[index >> 6] & bit == 0 else { return true }
+            // The fourth byte: whitespace there is the space symbol (the run matters only after it).
+            let d = symbolOf[Int(base[position + 3])]
+            let quad = Self.quadIndex(a, b, c, d)
+            return quadBits[quad >> 6] & (1 << UInt64(quad & 63)) != 0
+        }
+
+        @inline(__always) static func quadIndex(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> Int {
+            let key = UInt64(a) | UInt64(b) << 8 | UInt64(c) << 16 | UInt64(d) << 24
+            return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - 19))
         }
 
         @inline(__always) func isTerminal(_ node: Int32) -> Bool { nodes[Int(node)] & Self.terminalBit != 0 }

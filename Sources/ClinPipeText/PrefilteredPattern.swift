@@ -1,4 +1,3 @@
-import ClinPipeText
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -59,17 +58,17 @@ struct ByteSet: Sendable {
 /// positions are tried in text order, so the matches (and their groups) are those of the plain left-to-right
 /// search. A pattern the analysis does not fully understand (backreferences, verbs, `\K`, `(?x)`, Unicode
 /// properties, ...) is searched the plain way.
-struct PrefilteredPattern: Sendable {
-    let pattern: PCRE2Pattern
+public struct PrefilteredPattern: Sendable {
+    public let pattern: PCRE2Pattern
     private let anchored: PCRE2Pattern?
     private let plan: PatternPlan?
 
-    init(_ source: String, options: PCRE2Pattern.Options = []) throws {
+    public init(_ source: String, options: PCRE2Pattern.Options = []) throws {
         let pattern = try PCRE2Pattern(source, options: options)
         self.init(pattern)
     }
 
-    init(_ pattern: PCRE2Pattern) {
+    public init(_ pattern: PCRE2Pattern) {
         self.pattern = pattern
         // Extended syntax and Unicode classes are outside what the analysis reads.
         if pattern.options.isSubset(of: [.caseless, .multiline, .dotAll]),
@@ -87,12 +86,12 @@ struct PrefilteredPattern: Sendable {
     }
 
     /// Whether the search runs on filtered start positions (for tests).
-    var isPrefiltered: Bool { plan != nil }
+    public var isPrefiltered: Bool { plan != nil }
 
-    var groupNumbers: [String: Int] { pattern.groupNumbers }
+    public var groupNumbers: [String: Int] { pattern.groupNumbers }
 
     /// The matches of `pattern.forEachMatch(in:from:_:)`, in the same order, with the same groups.
-    func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, _ body: (PCRE2Match) throws -> Bool) throws {
+    public func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, _ body: (PCRE2Match) throws -> Bool) throws {
         guard let plan, let anchored else {
             try pattern.forEachMatch(in: bytes, from: start, body)
             return
@@ -151,7 +150,7 @@ struct PrefilteredPattern: Sendable {
     }
 
     /// Whether the pattern matches anywhere in `bytes` (`PCRE2Pattern.matches`).
-    func matches(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+    public func matches(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
         var found = false
         try forEachMatch(in: bytes) { _ in
             found = true
