@@ -55,7 +55,11 @@ struct GuidelineCitations: Sendable {
     /// Sources named in a rationale.
     func sourcesNamed(in text: String) throws -> [String] {
         try text.withUTF8Bytes { bytes in
-            try sources.rows.filter { $0.label != "other" }.compactMap { row in try row.pattern?.matches(bytes) == true ? row.label : nil }
+            let seen = sources.filter.seen(in: bytes)
+            return try sources.rows.indices.compactMap { index in
+                let row = sources.rows[index]
+                return try row.label != "other" && sources.matches(index, in: bytes, seen: seen) ? row.label : nil
+            }
         }
     }
 

@@ -2,6 +2,9 @@ import ClinPipeCore
 import ClinPipeText
 
 /// A rule table whose rows each carry a label and a PCRE2 pattern, compiled once, matched in file order.
+///
+/// An optional `keywords` column (see `KeywordFilter`) names words that every match of the row's pattern contains;
+/// a row whose keywords are absent from a text is not run on it. Results are the same as without the column.
 struct PatternTable: Sendable {
     struct Row: Sendable {
         let label: String
@@ -12,6 +15,8 @@ struct PatternTable: Sendable {
     }
 
     let rows: [Row]
+    /// The rows' keywords (never filters when the file has no `keywords` column).
+    let filter: KeywordFilter
 
     /// Compiles every row of `file` (an embedded rule file), with `labelColumn` as the label.
     init(file: String, labelColumn: String, extraColumns: [String] = []) throws {
@@ -23,11 +28,19 @@ struct PatternTable: Sendable {
                        pattern: row["pattern"].isEmpty ? nil : try PCRE2Pattern(row["pattern"], options: [.caseless]),
                        extra: extra, source: "\(file):\(row.line)")
         }
+        filter = try KeywordFilter(fields: table.rows.map { $0["keywords"] }, names: rows.map(\.source))
     }
 
-    /// The first row matching `bytes`.
+    /// Whether row `index` matches `bytes`, given the keyword groups `seen` in `bytes`.
+    func matches(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, seen: KeywordFilter.Seen) throws -> Bool {
+        guard filter.mayMatch(row: index, seen), let pattern = rows[index].pattern else { return false }
+        return try pattern.matches(bytes)
+    }
+
+    /// The first row (in file order) whose pattern matches `bytes`.
     func firstMatch(in bytes: UnsafeBufferPointer<UInt8>) throws -> Row? {
-        for row in rows where try row.pattern?.matches(bytes) == true { return row }
+        let seen = filter.seen(in: bytes)
+        for index in rows.indices where try matches(index, in: bytes, seen: seen) { return rows[index] }
         return nil
     }
 }
