@@ -131,7 +131,7 @@ public struct OutcomeStage: Stage {
                     let text = UnsafeBufferPointer(rebasing: bytes[layerRange])
                     let conclusion = try rationale.conclusion(bytes, sentences: sentences.isEmpty ? [layerRange] : sentences)
                     let reasons = conclusion == "medically_necessary" ? [] : try rationale.reasons(text, negatedFindings: negated)
-                    return (conclusion, reasons, try citations.sourcesNamed(in: String(decoding: text, as: UTF8.self)))
+                    return (conclusion, reasons, try citations.sourcesNamed(in: text))
                 }
                 if let conclusion {
                     attributes["rationale_conclusion"] = .string(conclusion)
