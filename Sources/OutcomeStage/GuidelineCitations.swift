@@ -69,10 +69,10 @@ struct GuidelineCitations: Sendable {
 
     /// Sources named in a rationale (UTF-8).
     func sourcesNamed(in bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
-        let seen = sources.filter.seen(in: bytes)
+        let scan = sources.filter.scan(bytes)
         return try sources.rows.indices.compactMap { index in
             let row = sources.rows[index]
-            return try row.label != "other" && sources.matches(index, in: bytes, seen: seen) ? row.label : nil
+            return try row.label != "other" && sources.matches(index, in: bytes, scan: scan) ? row.label : nil
         }
     }
 

@@ -9,24 +9,37 @@ import ClinPipeText
 /// So a text that lacks every keyword of some group cannot match and the pattern need not run; results never
 /// change. An empty field never filters.
 ///
+/// When the pattern's alphabet is known (`PatternAlphabet`), a match lies between two characters the pattern
+/// cannot consume, so the keywords must occur together in one such segment (a clause, for most rules), and the
+/// pattern need only run from the first segment that has them all.
+///
 /// All keywords of a table are found in one pass over the text's UTF-8 bytes (an Aho–Corasick automaton on ASCII
 /// letters folded to lower case; every other byte is one separator class, which no keyword contains). PCRE2's
 /// caseless matching in UTF mode also lets `k` match U+212A KELVIN SIGN and `s` match U+017F LATIN SMALL LETTER
 /// LONG S, which fold to no ASCII byte: a text containing either is never filtered.
 struct KeywordFilter: Sendable {
-    /// The groups whose keywords occur in a text (bit `g` for group `g`), or every bit when the text cannot be
-    /// filtered.
-    typealias Seen = UInt64
+    /// Where each row's pattern may match in one text: from `starts[row]` on (UTF-8 offset), or nowhere (-1).
+    struct Scan {
+        fileprivate let starts: [Int]
+
+        /// The offset from which row `row`'s pattern may match, or nil when it cannot match the text.
+        func start(of row: Int) -> Int? { starts[row] >= 0 ? starts[row] : nil }
+    }
 
     /// Letter classes 1...26 for `a`...`z` and `A`...`Z`, 0 for every other byte.
-    private static let classes: [UInt8] = (0..<256).map { byte in
+    private static let letterClasses: [UInt8] = (0..<256).map { byte in
         switch UInt8(byte) {
         case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt8(byte) - UInt8(ascii: "a") + 1
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) - UInt8(ascii: "A") + 1
         default: 0
         }
     }
-    private static let classCount = 27
+    /// Classes 0...26 and `separatorClass`, which acts as class 0 in the automaton.
+    private static let classCount = 28
+    private static let separatorClass: UInt8 = 27
+
+    /// The byte classes of this filter: letter classes, with the separators (never letters) in `separatorClass`.
+    private let classes: [UInt8]
 
     /// The automaton: `transitions[state * classCount + class]` is the next state, premultiplied by `classCount`.
     private let transitions: [UInt32]
@@ -36,10 +49,14 @@ struct KeywordFilter: Sendable {
     /// Per row, the groups that must all be seen for the row's pattern to be able to match (0: always).
     private let required: [UInt64]
     private let hasKeywords: Bool
+    /// The rows (bit `r` for row `r` < 64) whose keywords must occur in one segment (their pattern's alphabet is
+    /// known).
+    private let bySegment: UInt64
 
-    /// Builds the filter from each row's `keywords` field. `names` (file:line per row) appear in errors.
+    /// Builds the filter from each row's `keywords` field and pattern source (nil: none). `names` (file:line per
+    /// row) appear in errors.
     /// - Throws: `RuleFileError` for a keyword that is not ASCII letters, or more than 64 groups in the table.
-    init(fields: [String], names: [String]) throws {
+    init(fields: [String], patterns: [String?], names: [String]) throws {
         var groupKeywords: [[String]] = []
         var required: [UInt64] = []
         var problems: [String] = []
@@ -47,7 +64,7 @@ struct KeywordFilter: Sendable {
             var mask: UInt64 = 0
             for group in field.split(separator: "&") {
                 let keywords = group.split(separator: "|").map { String($0.filter { $0 != " " }).lowercased() }
-                guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.classes[Int($0)] != 0 } }) else {
+                guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.letterClasses[Int($0)] != 0 } }) else {
                     problems.append("\(name): keywords must be ASCII letters, as 'a|b & c' (found '\(group)')")
                     continue
                 }
@@ -63,17 +80,31 @@ struct KeywordFilter: Sendable {
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
         self.required = required
         hasKeywords = !groupKeywords.isEmpty
+        var alphabet = Array(repeating: false, count: 256)
+        var bySegment: UInt64 = 0
+        for (row, pattern) in patterns.enumerated() where row < 64 && required[row] != 0 {
+            guard let pattern, let rowAlphabet = PatternAlphabet.ascii(of: pattern) else { continue }
+            bySegment |= 1 << UInt64(row)
+            for byte in 0..<128 where rowAlphabet[byte] { alphabet[byte] = true }
+        }
+        self.bySegment = bySegment
+        // Separators: ASCII bytes outside every such alphabet, letters excepted (fewer separators only make
+        // segments longer, which is always safe).
+        classes = Self.letterClasses.enumerated().map { byte, letter in
+            bySegment != 0 && byte < 0x80 && letter == 0 && !alphabet[byte] ? Self.separatorClass : letter
+        }
 
         // The keyword trie (goto function), then failure links in breadth-first order, which completes it into a
         // deterministic automaton.
         let width = Self.classCount
+        let letters = Int(Self.separatorClass)
         var next: [Int] = Array(repeating: -1, count: width)
         var output: [UInt64] = [0]
         for (group, keywords) in groupKeywords.enumerated() {
             for keyword in keywords {
                 var state = 0
                 for byte in keyword.utf8 {
-                    let slot = state * width + Int(Self.classes[Int(byte)])
+                    let slot = state * width + Int(Self.letterClasses[Int(byte)])
                     if next[slot] < 0 {
                         next[slot] = output.count
                         output.append(0)
@@ -86,7 +117,7 @@ struct KeywordFilter: Sendable {
         }
         var failure = Array(repeating: 0, count: output.count)
         var queue: [Int] = []
-        for letter in 0..<width {
+        for letter in 0..<letters {
             if next[letter] < 0 { next[letter] = 0 } else { queue.append(next[letter]) }
         }
         var head = 0
@@ -94,7 +125,7 @@ struct KeywordFilter: Sendable {
             let state = queue[head]
             head += 1
             output[state] |= output[failure[state]]
-            for letter in 0..<width {
+            for letter in 0..<letters {
                 let slot = state * width + letter
                 let fallback = next[failure[state] * width + letter]
                 if next[slot] < 0 {
@@ -105,34 +136,73 @@ struct KeywordFilter: Sendable {
                 }
             }
         }
+        // A separator moves like any other non-letter.
+        for state in 0..<output.count { next[state * width + letters] = next[state * width] }
         transitions = next.map { UInt32($0 * width) }
         outputs = output.flatMap { groups in [groups] + Array(repeating: 0, count: width - 1) }
     }
 
-    /// The keyword groups present in `bytes` (UTF-8): one pass, about one table lookup per byte (none when no row
+    /// Where each row may match in `bytes` (UTF-8): one pass, about one table lookup per byte (none when no row
     /// has keywords).
-    func seen(in bytes: UnsafeBufferPointer<UInt8>) -> Seen {
-        guard hasKeywords else { return ~0 }
+    func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
+        guard hasKeywords else { return Scan(starts: Array(repeating: 0, count: required.count)) }
+        var starts = required.map { $0 == 0 ? 0 : -1 }
         var seen: UInt64 = 0
         var high: UInt8 = 0
-        Self.classes.withUnsafeBufferPointer { classes in
+        /// Segment rows not yet placed.
+        var pending = bySegment
+        classes.withUnsafeBufferPointer { classes in
             transitions.withUnsafeBufferPointer { transitions in
                 outputs.withUnsafeBufferPointer { outputs in
-                    var state = 0
-                    for byte in bytes {
-                        high |= byte
-                        state = Int(transitions[state &+ Int(classes[Int(byte)])])
-                        seen |= outputs[state]
+                    required.withUnsafeBufferPointer { required in
+                        var state = 0
+                        var segment: UInt64 = 0
+                        var segmentStart = 0
+                        for offset in 0...bytes.count {
+                            let byteClass: UInt8
+                            if offset < bytes.count {
+                                let byte = bytes[offset]
+                                high |= byte
+                                byteClass = classes[Int(byte)]
+                                state = Int(transitions[state &+ Int(byteClass)])
+                                segment |= outputs[state]
+                            } else {
+                                byteClass = Self.separatorClass
+                            }
+                            guard byteClass == Self.separatorClass else { continue }
+                            if segment != 0 {
+                                seen |= segment
+                                // The rows whose keywords all occur in this segment start here.
+                                var rows = pending
+                                while rows != 0 {
+                                    let row = rows.trailingZeroBitCount
+                                    rows &= rows &- 1
+                                    if required[row] & segment == required[row] {
+                                        starts[row] = segmentStart
+                                        pending &= ~(1 << UInt64(row))
+                                    }
+                                }
+                                segment = 0
+                            }
+                            segmentStart = offset + 1
+                        }
                     }
                 }
             }
         }
-        if high & 0x80 != 0 && Self.containsCaselessEquivalentOfASCII(bytes) { return ~0 }
-        return seen
+        if high & 0x80 != 0 && Self.containsCaselessEquivalentOfASCII(bytes) {
+            return Scan(starts: Array(repeating: 0, count: required.count))
+        }
+        for row in starts.indices where (row >= 64 || bySegment & (1 << UInt64(row)) == 0) && starts[row] < 0
+            && required[row] & seen == required[row]
+        {
+            starts[row] = 0
+        }
+        return Scan(starts: starts)
     }
 
-    /// Whether row `row`'s pattern can match a text in which `seen` groups occur.
-    func mayMatch(row: Int, _ seen: Seen) -> Bool { required[row] & seen == required[row] }
+    /// Whether `byte` separates the segments in which keywords must occur together.
+    func isSeparator(_ byte: UInt8) -> Bool { classes[Int(byte)] == Self.separatorClass }
 
     /// Whether `bytes` contain U+212A (`E2 84 AA`) or U+017F (`C5 BF`), the only non-ASCII characters that PCRE2
     /// matches caselessly against ASCII letters (`k`, `s`).

@@ -28,19 +28,26 @@ struct PatternTable: Sendable {
                        pattern: row["pattern"].isEmpty ? nil : try PCRE2Pattern(row["pattern"], options: [.caseless]),
                        extra: extra, source: "\(file):\(row.line)")
         }
-        filter = try KeywordFilter(fields: table.rows.map { $0["keywords"] }, names: rows.map(\.source))
+        filter = try KeywordFilter(fields: table.rows.map { $0["keywords"] }, patterns: rows.map { $0.pattern?.pattern },
+                                   names: rows.map(\.source))
     }
 
-    /// Whether row `index` matches `bytes`, given the keyword groups `seen` in `bytes`.
-    func matches(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, seen: KeywordFilter.Seen) throws -> Bool {
-        guard filter.mayMatch(row: index, seen), let pattern = rows[index].pattern else { return false }
-        return try pattern.matches(bytes)
+    /// Whether row `index` matches `bytes`, given the keyword `scan` of `bytes`.
+    func matches(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan) throws -> Bool {
+        guard let start = scan.start(of: index), let pattern = rows[index].pattern else { return false }
+        // No match starts before `start` (see `KeywordFilter`); lookbehinds still see the text before it.
+        var found = false
+        try pattern.forEachMatch(in: bytes, from: start) { _ in
+            found = true
+            return false
+        }
+        return found
     }
 
     /// The first row (in file order) whose pattern matches `bytes`.
     func firstMatch(in bytes: UnsafeBufferPointer<UInt8>) throws -> Row? {
-        let seen = filter.seen(in: bytes)
-        for index in rows.indices where try matches(index, in: bytes, seen: seen) { return rows[index] }
+        let scan = filter.scan(bytes)
+        for index in rows.indices where try matches(index, in: bytes, scan: scan) { return rows[index] }
         return nil
     }
 }

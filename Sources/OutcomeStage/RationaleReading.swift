@@ -25,9 +25,9 @@ struct RationaleReading: Sendable {
     /// values), in the order of the taxonomy file.
     func reasons(_ bytes: UnsafeBufferPointer<UInt8>, negatedFindings: Set<String>) throws -> [String] {
         var codes: [String] = []
-        let seen = reasons.filter.seen(in: bytes)
+        let scan = reasons.filter.scan(bytes)
         for (index, row) in reasons.rows.enumerated() where !codes.contains(row.label) {
-            let byPattern = try reasons.matches(index, in: bytes, seen: seen)
+            let byPattern = try reasons.matches(index, in: bytes, scan: scan)
             let finding = row.extra["negated_finding"] ?? ""
             if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) { codes.append(row.label) }
         }

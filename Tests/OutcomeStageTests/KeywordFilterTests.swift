@@ -33,10 +33,13 @@ import Testing
                 guard let pattern = row.pattern else { continue }
                 for (name, text) in texts {
                     try text.withUTF8Bytes { bytes in
+                        let scan = table.filter.scan(bytes)
                         try pattern.forEachMatch(in: bytes) { match in
                             let matched = UnsafeBufferPointer(rebasing: bytes[match.range])
-                            #expect(table.filter.mayMatch(row: index, table.filter.seen(in: matched)),
-                                    "\(row.source) matched '\(String(decoding: matched, as: UTF8.self))' in \(name) without its keywords")
+                            let text = String(decoding: matched, as: UTF8.self)
+                            #expect(table.filter.scan(matched).start(of: index) == 0, "\(row.source) matched '\(text)' in \(name) without its keywords")
+                            #expect(!matched.contains(where: table.filter.isSeparator), "\(row.source) matched a separator in '\(text)'")
+                            #expect(scan.start(of: index).map { $0 <= match.range.lowerBound } == true, "\(row.source) in \(name)")
                             checked += 1
                             return true
                         }
@@ -56,11 +59,11 @@ import Testing
             for rationale in document.annotations where rationale.type == "imr.item.rationale" {
                 try layer.text.withUTF8Bytes { all in
                     let bytes = UnsafeBufferPointer(rebasing: all[layer.toLayer(rationale.range)])
-                    let seen = reasons.filter.seen(in: bytes)
+                    let scan = reasons.filter.scan(bytes)
                     for (index, row) in reasons.rows.enumerated() {
                         let unfiltered = try row.pattern?.matches(bytes) ?? false
-                        #expect(try reasons.matches(index, in: bytes, seen: seen) == unfiltered, "\(row.source)")
-                        if !reasons.filter.mayMatch(row: index, seen) { skipped += 1 }
+                        #expect(try reasons.matches(index, in: bytes, scan: scan) == unfiltered, "\(row.source)")
+                        if scan.start(of: index) == nil { skipped += 1 }
                     }
                 }
             }
@@ -69,41 +72,63 @@ import Testing
     }
 
     @Test func keywordsAreFoundCaselesslyAnywhereInTheText() throws {
-        let filter = try KeywordFilter(fields: ["trigger|twitch", "not & meet|satisfy", ""], names: ["a", "b", "c"])
-        func rows(_ text: String) -> [Bool] {
+        // Patterns of unknown alphabet (`.`): keywords anywhere in the text count.
+        let filter = try KeywordFilter(fields: ["trigger|twitch", "not & meet|satisfy", ""], patterns: [".", ".", nil], names: ["a", "b", "c"])
+        func rows(_ text: String) -> [Int?] {
             text.withUTF8Bytes { bytes in
-                let seen = filter.seen(in: bytes)
-                return (0..<3).map { filter.mayMatch(row: $0, seen) }
+                let scan = filter.scan(bytes)
+                return (0..<3).map { scan.start(of: $0) }
             }
         }
-        #expect(rows("No TRIGGER points") == [true, false, true])
-        #expect(rows("Retriggered; cannot meet") == [true, true, true])
-        #expect(rows("it does not satisfy") == [false, true, true])
-        #expect(rows("nothing here") == [false, false, true])
-        #expect(rows("") == [false, false, true])
+        #expect(rows("No TRIGGER points") == [0, nil, 0])
+        #expect(rows("Retriggered; cannot meet") == [0, 0, 0])
+        #expect(rows("it does not. It may satisfy") == [nil, 0, 0])
+        #expect(rows("nothing here") == [nil, nil, 0])
+        #expect(rows("") == [nil, nil, 0])
         // Overlapping keywords and keywords that end inside others.
-        let overlapping = try KeywordFilter(fields: ["she", "he", "hers", "his"], names: ["1", "2", "3", "4"])
-        let seen = "ushers".withUTF8Bytes { overlapping.seen(in: $0) }
-        #expect((0..<4).map { overlapping.mayMatch(row: $0, seen) } == [true, true, true, false])
+        let overlapping = try KeywordFilter(fields: ["she", "he", "hers", "his"], patterns: [nil, nil, nil, nil], names: ["1", "2", "3", "4"])
+        let scan = "ushers".withUTF8Bytes { overlapping.scan($0) }
+        #expect((0..<4).map { scan.start(of: $0) } == [0, 0, 0, nil])
     }
 
-    @Test func kelvinSignAndLongSDisableTheFilter() throws {
-        // PCRE2's caseless UTF matching lets `k` match U+212A and `s` match U+017F, which are not ASCII.
-        let pattern = try PCRE2Pattern("kelvin|ſtriſ", options: [.caseless])
-        #expect(try "\u{212A}elvin".withUTF8Bytes { try pattern.matches($0) })
-        let long = try PCRE2Pattern("stris", options: [.caseless])
-        #expect(try "\u{17F}tri\u{17F}".withUTF8Bytes { try long.matches($0) })
-        let filter = try KeywordFilter(fields: ["kelvin", "stris"], names: ["1", "2"])
-        for text in ["\u{212A}elvin", "\u{17F}tri\u{17F}"] {
-            let seen = text.withUTF8Bytes { filter.seen(in: $0) }
-            #expect(filter.mayMatch(row: 0, seen) && filter.mayMatch(row: 1, seen))
+    @Test func keywordsOfAKnownAlphabetMustShareASegment() throws {
+        let filter = try KeywordFilter(fields: ["not & meet|satisfy", "trigger"], patterns: [#"\bnot\s+(?:meet|satisfy)\b"#, #"trigger\s+points?"#],
+                                       names: ["a", "b"])
+        func rows(_ text: String) -> [Int?] {
+            text.withUTF8Bytes { bytes in
+                let scan = filter.scan(bytes)
+                return (0..<2).map { scan.start(of: $0) }
+            }
         }
-        let other = "élan".withUTF8Bytes { filter.seen(in: $0) }
-        #expect(!filter.mayMatch(row: 0, other))
+        #expect(rows("it does not. It may satisfy") == [nil, nil])
+        #expect(rows("It does; it does not satisfy, trigger") == [8, 29])
+        #expect(filter.isSeparator(UInt8(ascii: ".")) && filter.isSeparator(UInt8(ascii: ";")))
+        #expect(!filter.isSeparator(UInt8(ascii: " ")) && !filter.isSeparator(UInt8(ascii: "x")) && !filter.isSeparator(0xC3))
+    }
+
+    @Test func patternAlphabets() {
+        func alphabet(_ pattern: String) -> String? {
+            PatternAlphabet.ascii(of: pattern).map { flags in
+                String(decoding: (32..<127).filter { flags[$0] }.map(UInt8.init), as: UTF8.self)
+            }
+        }
+        #expect(alphabet(#"\bno\s+(?:a\s+)?first-line"#) == " -AEFILNORSTaefilnorst")
+        #expect(alphabet(#"[-\s]x{2,3}(?<n>y)(?i:z)\."#) == " -.XYZxyz")
+        #expect(alphabet(#"4\s*A'?s"#) == " '4ASas")
+        #expect(alphabet(#"\d\b"#) == "0123456789")
+        #expect(alphabet(#"a.b"#) == nil)
+        #expect(alphabet(#"[^a]"#) == nil)
+        #expect(alphabet(#"\S"#) == nil)
+        #expect(alphabet(#"(?x)a # b"#) == nil)
+        #expect(alphabet(#"(a)\1"#) == nil)
+        #expect(alphabet(#"a{,3}"#) == nil)
+        #expect(alphabet("\u{212A}") == nil)
+        #expect(alphabet(#"(*UCP)a"#) == nil)
+        #expect(alphabet(#"[[:alpha:]]"#) == nil)
     }
 
     @Test func badKeywordsAreRefused() {
-        #expect(throws: RuleFileError.self) { try KeywordFilter(fields: ["L4-5"], names: ["x.tsv:3"]) }
-        #expect(throws: RuleFileError.self) { try KeywordFilter(fields: ["a & "], names: ["x.tsv:3"]) }
+        #expect(throws: RuleFileError.self) { try KeywordFilter(fields: ["L4-5"], patterns: [nil], names: ["x.tsv:3"]) }
+        #expect(throws: RuleFileError.self) { try KeywordFilter(fields: ["a & "], patterns: [nil], names: ["x.tsv:3"]) }
     }
 }
