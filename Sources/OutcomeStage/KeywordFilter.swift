@@ -5,7 +5,8 @@ import ClinPipeText
 ///
 /// A row's `keywords` field lists groups separated by `&`, each a `|`-separated list of ASCII words or word parts
 /// (`trigger|twitch`, `not & meet|satisfy`). The rule's author guarantees that every match of the row's pattern
-/// contains, for every group, at least one of the group's keywords (ASCII letters, compared case-insensitively).
+/// contains, for every group, at least one of the group's keywords (ASCII letters and digits, letters compared
+/// case-insensitively).
 /// So a text that lacks every keyword of some group cannot match and the pattern need not run; results never
 /// change. An empty field never filters.
 ///
@@ -14,7 +15,7 @@ import ClinPipeText
 /// pattern need only run from the first segment that has them all.
 ///
 /// All keywords of a table are found in one pass over the text's UTF-8 bytes (an Aho–Corasick automaton on ASCII
-/// letters folded to lower case; every other byte is one separator class, which no keyword contains). PCRE2's
+/// letters folded to lower case and digits; every other byte is one class, which no keyword contains). PCRE2's
 /// caseless matching in UTF mode also lets `k` match U+212A KELVIN SIGN and `s` match U+017F LATIN SMALL LETTER
 /// LONG S, which fold to no ASCII byte: a text containing either is never filtered.
 struct KeywordFilter: Sendable {
@@ -26,22 +27,25 @@ struct KeywordFilter: Sendable {
         func start(of row: Int) -> Int? { starts[row] >= 0 ? starts[row] : nil }
     }
 
-    /// Letter classes 1...26 for `a`...`z` and `A`...`Z`, 0 for every other byte.
-    private static let letterClasses: [UInt8] = (0..<256).map { byte in
+    /// Keyword classes: 1...26 for `a`...`z` and `A`...`Z`, 27...36 for `0`...`9`, 0 for every other byte.
+    private static let keywordClasses: [UInt8] = (0..<256).map { byte in
         switch UInt8(byte) {
         case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt8(byte) - UInt8(ascii: "a") + 1
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) - UInt8(ascii: "A") + 1
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0") + 27
         default: 0
         }
     }
-    /// Classes 0...26 and `separatorClass`, which acts as class 0 in the automaton.
-    private static let classCount = 28
-    private static let separatorClass: UInt8 = 27
+    /// Classes past the keyword classes act as class 0 in the automaton: `separatorClass` ends a segment,
+    /// `leadClass` marks the first byte of U+212A (`E2`) or U+017F (`C5`).
+    private static let separatorClass: UInt8 = 37
+    private static let leadClass: UInt8 = 38
+    private static let classCount = 39
 
-    /// The byte classes of this filter: letter classes, with the separators (never letters) in `separatorClass`.
+    /// The byte classes of this filter.
     private let classes: [UInt8]
-
-    /// The automaton: `transitions[state * classCount + class]` is the next state, premultiplied by `classCount`.
+    /// The automaton: `transitions[state * classCount + class]` is the next state, premultiplied by `classCount`,
+    /// shifted left by one, with bit 0 set when the next state has outputs.
     private let transitions: [UInt32]
     /// Groups whose keyword ends at a state (including keywords that are suffixes of the state's path), indexed by
     /// premultiplied state.
@@ -55,7 +59,8 @@ struct KeywordFilter: Sendable {
 
     /// Builds the filter from each row's `keywords` field and pattern source (nil: none). `names` (file:line per
     /// row) appear in errors.
-    /// - Throws: `RuleFileError` for a keyword that is not ASCII letters, or more than 64 groups in the table.
+    /// - Throws: `RuleFileError` for a keyword that is not ASCII letters and digits, or more than 64 groups in the
+    ///   table.
     init(fields: [String], patterns: [String?], names: [String]) throws {
         var groupKeywords: [[String]] = []
         var required: [UInt64] = []
@@ -64,8 +69,8 @@ struct KeywordFilter: Sendable {
             var mask: UInt64 = 0
             for group in field.split(separator: "&") {
                 let keywords = group.split(separator: "|").map { String($0.filter { $0 != " " }).lowercased() }
-                guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.letterClasses[Int($0)] != 0 } }) else {
-                    problems.append("\(name): keywords must be ASCII letters, as 'a|b & c' (found '\(group)')")
+                guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.keywordClasses[Int($0)] != 0 } }) else {
+                    problems.append("\(name): keywords must be ASCII letters and digits, as 'a|b & c' (found '\(group)')")
                     continue
                 }
                 guard groupKeywords.count < 64 else {
@@ -80,7 +85,8 @@ struct KeywordFilter: Sendable {
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
         self.required = required
         hasKeywords = !groupKeywords.isEmpty
-        var alphabet = Array(repeating: false, count: 256)
+
+        var alphabet = Array(repeating: false, count: 128)
         var bySegment: UInt64 = 0
         for (row, pattern) in patterns.enumerated() where row < 64 && required[row] != 0 {
             guard let pattern, let rowAlphabet = PatternAlphabet.ascii(of: pattern) else { continue }
@@ -88,23 +94,25 @@ struct KeywordFilter: Sendable {
             for byte in 0..<128 where rowAlphabet[byte] { alphabet[byte] = true }
         }
         self.bySegment = bySegment
-        // Separators: ASCII bytes outside every such alphabet, letters excepted (fewer separators only make
-        // segments longer, which is always safe).
-        classes = Self.letterClasses.enumerated().map { byte, letter in
-            bySegment != 0 && byte < 0x80 && letter == 0 && !alphabet[byte] ? Self.separatorClass : letter
+        // Separators: ASCII bytes outside every such alphabet, keyword characters excepted (fewer separators only
+        // make segments longer, which is always safe).
+        classes = Self.keywordClasses.enumerated().map { byte, keywordClass in
+            if keywordClass != 0 { return keywordClass }
+            if byte == 0xC5 || byte == 0xE2 { return Self.leadClass }
+            return bySegment != 0 && byte < 0x80 && !alphabet[byte] ? Self.separatorClass : 0
         }
 
         // The keyword trie (goto function), then failure links in breadth-first order, which completes it into a
         // deterministic automaton.
         let width = Self.classCount
-        let letters = Int(Self.separatorClass)
+        let keywordWidth = Int(Self.separatorClass)
         var next: [Int] = Array(repeating: -1, count: width)
         var output: [UInt64] = [0]
         for (group, keywords) in groupKeywords.enumerated() {
             for keyword in keywords {
                 var state = 0
                 for byte in keyword.utf8 {
-                    let slot = state * width + Int(Self.letterClasses[Int(byte)])
+                    let slot = state * width + Int(Self.keywordClasses[Int(byte)])
                     if next[slot] < 0 {
                         next[slot] = output.count
                         output.append(0)
@@ -117,17 +125,17 @@ struct KeywordFilter: Sendable {
         }
         var failure = Array(repeating: 0, count: output.count)
         var queue: [Int] = []
-        for letter in 0..<letters {
-            if next[letter] < 0 { next[letter] = 0 } else { queue.append(next[letter]) }
+        for symbol in 0..<keywordWidth {
+            if next[symbol] < 0 { next[symbol] = 0 } else { queue.append(next[symbol]) }
         }
         var head = 0
         while head < queue.count {
             let state = queue[head]
             head += 1
             output[state] |= output[failure[state]]
-            for letter in 0..<letters {
-                let slot = state * width + letter
-                let fallback = next[failure[state] * width + letter]
+            for symbol in 0..<keywordWidth {
+                let slot = state * width + symbol
+                let fallback = next[failure[state] * width + symbol]
                 if next[slot] < 0 {
                     next[slot] = fallback
                 } else {
@@ -136,9 +144,11 @@ struct KeywordFilter: Sendable {
                 }
             }
         }
-        // A separator moves like any other non-letter.
-        for state in 0..<output.count { next[state * width + letters] = next[state * width] }
-        transitions = next.map { UInt32($0 * width) }
+        // The classes past the keyword classes move like class 0.
+        for state in 0..<output.count {
+            for symbol in keywordWidth..<width { next[state * width + symbol] = next[state * width] }
+        }
+        transitions = next.map { UInt32($0 * width) << 1 | (output[$0] != 0 ? 1 : 0) }
         outputs = output.flatMap { groups in [groups] + Array(repeating: 0, count: width - 1) }
     }
 
@@ -148,7 +158,7 @@ struct KeywordFilter: Sendable {
         guard hasKeywords else { return Scan(starts: Array(repeating: 0, count: required.count)) }
         var starts = required.map { $0 == 0 ? 0 : -1 }
         var seen: UInt64 = 0
-        var high: UInt8 = 0
+        var unfilterable = false
         /// Segment rows not yet placed.
         var pending = bySegment
         classes.withUnsafeBufferPointer { classes in
@@ -158,21 +168,10 @@ struct KeywordFilter: Sendable {
                         var state = 0
                         var segment: UInt64 = 0
                         var segmentStart = 0
-                        for offset in 0...bytes.count {
-                            let byteClass: UInt8
-                            if offset < bytes.count {
-                                let byte = bytes[offset]
-                                high |= byte
-                                byteClass = classes[Int(byte)]
-                                state = Int(transitions[state &+ Int(byteClass)])
-                                segment |= outputs[state]
-                            } else {
-                                byteClass = Self.separatorClass
-                            }
-                            guard byteClass == Self.separatorClass else { continue }
+                        /// Places the rows whose keywords all occur in the segment that ends here.
+                        func close(at offset: Int) {
                             if segment != 0 {
                                 seen |= segment
-                                // The rows whose keywords all occur in this segment start here.
                                 var rows = pending
                                 while rows != 0 {
                                     let row = rows.trailingZeroBitCount
@@ -186,13 +185,25 @@ struct KeywordFilter: Sendable {
                             }
                             segmentStart = offset + 1
                         }
+                        for offset in 0..<bytes.count {
+                            let byteClass = classes[Int(bytes[offset])]
+                            let transition = transitions[state &+ Int(byteClass)]
+                            state = Int(transition >> 1)
+                            if transition & 1 != 0 { segment |= outputs[state] }
+                            if byteClass >= Self.separatorClass {
+                                if byteClass == Self.separatorClass {
+                                    close(at: offset)
+                                } else if Self.startsCaselessEquivalentOfASCII(bytes, at: offset) {
+                                    unfilterable = true
+                                }
+                            }
+                        }
+                        close(at: bytes.count)
                     }
                 }
             }
         }
-        if high & 0x80 != 0 && Self.containsCaselessEquivalentOfASCII(bytes) {
-            return Scan(starts: Array(repeating: 0, count: required.count))
-        }
+        if unfilterable { return Scan(starts: Array(repeating: 0, count: required.count)) }
         for row in starts.indices where (row >= 64 || bySegment & (1 << UInt64(row)) == 0) && starts[row] < 0
             && required[row] & seen == required[row]
         {
@@ -204,17 +215,10 @@ struct KeywordFilter: Sendable {
     /// Whether `byte` separates the segments in which keywords must occur together.
     func isSeparator(_ byte: UInt8) -> Bool { classes[Int(byte)] == Self.separatorClass }
 
-    /// Whether `bytes` contain U+212A (`E2 84 AA`) or U+017F (`C5 BF`), the only non-ASCII characters that PCRE2
-    /// matches caselessly against ASCII letters (`k`, `s`).
-    static func containsCaselessEquivalentOfASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 0
-        let count = bytes.count
-        while index + 1 < count {
-            let byte = bytes[index]
-            if byte == 0xC5 && bytes[index + 1] == 0xBF { return true }
-            if byte == 0xE2 && index + 2 < count && bytes[index + 1] == 0x84 && bytes[index + 2] == 0xAA { return true }
-            index += 1
-        }
-        return false
+    /// Whether U+212A (`E2 84 AA`) or U+017F (`C5 BF`), the only non-ASCII characters that PCRE2 matches
+    /// caselessly against ASCII letters (`k`, `s`), starts at `offset`.
+    static func startsCaselessEquivalentOfASCII(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        if bytes[offset] == 0xC5 { return offset + 1 < bytes.count && bytes[offset + 1] == 0xBF }
+        return bytes[offset] == 0xE2 && offset + 2 < bytes.count && bytes[offset + 1] == 0x84 && bytes[offset + 2] == 0xAA
     }
 }
