@@ -70,18 +70,8 @@ public struct OutcomeStage: Stage {
         masker = rationaleModel == nil && summaryModel == nil ? nil : try DecisionMasker.builtIn()
     }
 
-    /// The annotation types `process` queries: its index holds only these (indexing every annotation of the
-    /// document was about a sixth of the stage's time).
-    private static func isQueried(_ type: String) -> Bool {
-        switch type {
-        case "imr.item", "imr.item.line", "imr.item.claims_guideline", "imr.item.maximus_guideline", "imr.item.rationale",
-             "sentence", "finding", "date", "drug": true
-        default: false
-        }
-    }
-
     public func process(_ document: inout Document) throws {
-        let index = AnnotationIndex(document.annotations.filter { Self.isQueried($0.type) })
+        let index = QueriedAnnotations(document.annotations)
         let items = index.annotations(ofType: "imr.item")
         guard !items.isEmpty else { return }
         let layer = document.normalized
@@ -188,7 +178,7 @@ public struct OutcomeStage: Stage {
 
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an
     /// otherwise unclassified item a medication.
-    private func category(of text: String, line: Annotation?, index: AnnotationIndex) throws -> String {
+    private func category(of text: String, line: Annotation?, index: QueriedAnnotations) throws -> String {
         let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
         if label == "other", let line, !index.annotations(ofType: "drug", inside: line.range).isEmpty { return "medication" }
         return label
