@@ -19,12 +19,29 @@ import ClinPipeText
 /// caseless matching in UTF mode also lets `k` match U+212A KELVIN SIGN and `s` match U+017F LATIN SMALL LETTER
 /// LONG S, which fold to no ASCII byte: a text containing either is never filtered.
 struct KeywordFilter: Sendable {
-    /// Where each row's pattern may match in one text: from `starts[row]` on (UTF-8 offset), or nowhere (-1).
+    /// Where each row's pattern may match in one text.
     struct Scan {
+        /// Per row, the offset from which its pattern may match (UTF-8), or -1 for nowhere.
         fileprivate let starts: [Int]
+        /// The segments that hold keywords (UTF-8 ranges, in text order), with the groups found in each.
+        fileprivate let segments: [(range: Range<Int>, groups: UInt64)]
+        fileprivate let required: [UInt64]
+        fileprivate let bySegment: UInt64
 
         /// The offset from which row `row`'s pattern may match, or nil when it cannot match the text.
         func start(of row: Int) -> Int? { starts[row] >= 0 ? starts[row] : nil }
+
+        /// Whether the matches of row `row` lie inside the segments that `forEachSegment` lists.
+        func isBySegment(_ row: Int) -> Bool { row < 64 && bySegment & (1 << UInt64(row)) != 0 }
+
+        /// Calls `body` with each segment (UTF-8 range, in text order) where row `row`'s pattern may match, until it
+        /// returns false. Only for rows filtered by segment.
+        func forEachSegment(of row: Int, _ body: (Range<Int>) throws -> Bool) rethrows {
+            let required = required[row]
+            for segment in segments where segment.groups & required == required {
+                guard try body(segment.range) else { return }
+            }
+        }
     }
 
     /// Keyword classes: 1...26 for `a`...`z` and `A`...`Z`, 27...36 for `0`...`9`, 0 for every other byte.
@@ -155,8 +172,9 @@ struct KeywordFilter: Sendable {
     /// Where each row may match in `bytes` (UTF-8): one pass, about one table lookup per byte (none when no row
     /// has keywords).
     func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
-        guard hasKeywords else { return Scan(starts: Array(repeating: 0, count: required.count)) }
+        guard hasKeywords else { return .unfiltered(rows: required.count) }
         var starts = required.map { $0 == 0 ? 0 : -1 }
+        var segments: [(range: Range<Int>, groups: UInt64)] = []
         var seen: UInt64 = 0
         var unfilterable = false
         /// Segment rows not yet placed.
@@ -172,6 +190,7 @@ struct KeywordFilter: Sendable {
                         func close(at offset: Int) {
                             if segment != 0 {
                                 seen |= segment
+                                segments.append((segmentStart..<offset, segment))
                                 var rows = pending
                                 while rows != 0 {
                                     let row = rows.trailingZeroBitCount
@@ -203,13 +222,13 @@ struct KeywordFilter: Sendable {
                 }
             }
         }
-        if unfilterable { return Scan(starts: Array(repeating: 0, count: required.count)) }
+        if unfilterable { return .unfiltered(rows: required.count) }
         for row in starts.indices where (row >= 64 || bySegment & (1 << UInt64(row)) == 0) && starts[row] < 0
             && required[row] & seen == required[row]
         {
             starts[row] = 0
         }
-        return Scan(starts: starts)
+        return Scan(starts: starts, segments: segments, required: required, bySegment: bySegment)
     }
 
     /// Whether `byte` separates the segments in which keywords must occur together.
@@ -220,5 +239,12 @@ struct KeywordFilter: Sendable {
     static func startsCaselessEquivalentOfASCII(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
         if bytes[offset] == 0xC5 { return offset + 1 < bytes.count && bytes[offset + 1] == 0xBF }
         return bytes[offset] == 0xE2 && offset + 2 < bytes.count && bytes[offset + 1] == 0x84 && bytes[offset + 2] == 0xAA
+    }
+}
+
+extension KeywordFilter.Scan {
+    /// Every row may match anywhere.
+    fileprivate static func unfiltered(rows: Int) -> Self {
+        Self(starts: Array(repeating: 0, count: rows), segments: [], required: Array(repeating: 0, count: rows), bySegment: 0)
     }
 }

@@ -5,9 +5,9 @@
 /// characters outside the alphabet. Understood: literal characters (both cases: patterns are caseless), escaped
 /// punctuation, `\s` `\w` `\d` (ASCII meanings, as without `PCRE2_UCP`), classes without negation, groups
 /// (capturing, named, non-capturing, atomic, lookaround), inline options other than `x`, comments, alternation,
-/// quantifiers and the assertions `\b` `\B` `^` `$` `\A` `\z` `\Z`. Lookaround contents count as consumable, which
-/// only widens the alphabet. Non-ASCII characters of the text are never separators (and a non-ASCII literal, whose
-/// case partner may be ASCII, makes the pattern unknown).
+/// quantifiers and the assertions `\b` `\B` `^` `\A` (`$`, `\z` and `\Z` are refused). Lookaround contents count as
+/// consumable, which only widens the alphabet. Non-ASCII characters of the text are never separators (and a
+/// non-ASCII literal, whose case partner may be ASCII, makes the pattern unknown).
 enum PatternAlphabet {
     /// `alphabet[b]` for each ASCII byte `b`, or nil.
     static func ascii(of pattern: String) -> [Bool]? {
@@ -45,7 +45,7 @@ enum PatternAlphabet {
                 index += 1
                 if "sdw".unicodeScalars.contains(escaped) {
                     _ = addClass(escaped)
-                } else if "bBAzZ".unicodeScalars.contains(escaped) {
+                } else if "bBA".unicodeScalars.contains(escaped) {
                     continue
                 } else if isPunctuation(escaped) {
                     _ = add(escaped)
@@ -133,9 +133,10 @@ enum PatternAlphabet {
                 }
                 guard index < scalars.count, scalars[index] == "}" else { return nil }
                 index += 1
-            case ")", "|", "?", "*", "+", "^", "$":
+            case ")", "|", "?", "*", "+", "^":
                 continue
-            case ".":
+            case ".", "$":
+                // `$` is refused because it would see a shortened text's end (see `PatternTable.matches`).
                 return nil
             default:
                 guard add(scalar) else { return nil }

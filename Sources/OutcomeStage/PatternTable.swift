@@ -35,11 +35,25 @@ struct PatternTable: Sendable {
     /// Whether row `index` matches `bytes`, given the keyword `scan` of `bytes`.
     func matches(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan) throws -> Bool {
         guard let start = scan.start(of: index), let pattern = rows[index].pattern else { return false }
-        // No match starts before `start` (see `KeywordFilter`); lookbehinds still see the text before it.
         var found = false
-        try pattern.forEachMatch(in: bytes, from: start) { _ in
-            found = true
-            return false
+        guard scan.isBySegment(index) else {
+            // No match starts before `start` (see `KeywordFilter`); lookbehinds still see the text before it.
+            try pattern.forEachMatch(in: bytes, from: start) { _ in
+                found = true
+                return false
+            }
+            return found
+        }
+        // A match lies inside one segment: search each from its start, in the text up to and including the
+        // separator after it. A match never consumes the separator, so neither can an assertion look past it, and
+        // the pattern has no `$` (see `PatternAlphabet`): the matches that start in the segment are the same.
+        try scan.forEachSegment(of: index) { segment in
+            let subject = UnsafeBufferPointer(rebasing: bytes[..<min(bytes.count, segment.upperBound + 1)])
+            try pattern.forEachMatch(in: subject, from: segment.lowerBound) { _ in
+                found = true
+                return false
+            }
+            return !found
         }
         return found
     }

@@ -40,6 +40,14 @@ import Testing
                             #expect(table.filter.scan(matched).start(of: index) == 0, "\(row.source) matched '\(text)' in \(name) without its keywords")
                             #expect(!matched.contains(where: table.filter.isSeparator), "\(row.source) matched a separator in '\(text)'")
                             #expect(scan.start(of: index).map { $0 <= match.range.lowerBound } == true, "\(row.source) in \(name)")
+                            if scan.isBySegment(index) {
+                                var inside = false
+                                scan.forEachSegment(of: index) { segment in
+                                    inside = segment.lowerBound <= match.range.lowerBound && match.range.upperBound <= segment.upperBound
+                                    return !inside
+                                }
+                                #expect(inside, "\(row.source) matched '\(text)' in \(name) outside the segments with its keywords")
+                            }
                             checked += 1
                             return true
                         }
@@ -69,6 +77,39 @@ import Testing
             }
         }
         #expect(skipped > 0)
+    }
+
+    /// Random clauses of words from the rules, separators and Unicode pieces (U+212A and U+017F among them).
+    @Test func filteredEqualsUnfilteredOnRandomText() throws {
+        let words = ["no", "not", "lack of", "without", "absence of", "functional", "improvement", "pain relief", "decrease in pain",
+                     "trigger points", "twitch response", "radiculopathy", "radicular signs", "is", "are", "was", "were",
+                     "not recommended", "guidelines", "MTUS", "ODG", "4 A's", "four As", "urine drug screen", "monitoring",
+                     "documentation", "unclear", "unknown", "medically necessary", "does not meet", "the", "criteria",
+                     "long-term", "chronic", "use", "exceeds", "number", "of sessions", "prior", "failed", "conservative care",
+                     "first-line", "frequency", "not specified", "established", "non-certified", "appears", "necessary",
+                     "\u{212A}", "\u{17F}", "patient", "x"]
+        let separators = [" ", " ", " ", "  ", ". ", ", ", "; ", ": ", "\n", " (", ") ", "-", "'", "/", "\r\n"]
+        var generator = SeededGenerator(seed: 99)
+        let tables = [try PatternTable(file: "reasons.tsv", labelColumn: "code"), try PatternTable(file: "conclusions.tsv", labelColumn: "conclusion")]
+        var matched = 0
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...24, using: &generator) {
+                text += Int.random(in: 0..<12, using: &generator) == 0 ? RandomText.piece(using: &generator) : words.randomElement(using: &generator)!
+                text += separators.randomElement(using: &generator)!
+            }
+            for table in tables {
+                try text.withUTF8Bytes { bytes in
+                    let scan = table.filter.scan(bytes)
+                    for (index, row) in table.rows.enumerated() {
+                        let unfiltered = try row.pattern?.matches(bytes) ?? false
+                        #expect(try table.matches(index, in: bytes, scan: scan) == unfiltered, "\(row.source): \(text.debugDescription)")
+                        if unfiltered { matched += 1 }
+                    }
+                }
+            }
+        }
+        #expect(matched > 1000)
     }
 
     @Test func keywordsAreFoundCaselesslyAnywhereInTheText() throws {
