@@ -71,9 +71,30 @@ public struct OutcomeStage: Stage {
     }
 
     public func process(_ document: inout Document) throws {
+        let (decisions, upheld, overturned) = try readDecisions(document)
+        guard !decisions.isEmpty else { return }
+        for decision in decisions {
+            try document.addAnnotation(type: "imr.decision", range: decision.range, attributes: decision.attributes,
+                                       provenance: Provenance(stage: stageName))
+        }
+        if let masker, rationaleModel != nil || summaryModel != nil {
+            try addPredictions(to: &document, masker: masker)
+        }
+        document.attributes["decision_count"] = .int(decisions.count)
+        document.attributes["upheld_count"] = .int(upheld)
+        document.attributes["overturned_count"] = .int(overturned)
+    }
+
+    /// One decision (range and attributes) per `imr.item`, in order, with the counts of upheld and overturned
+    /// items. Read before the document changes: the index shares the document's annotation array, which adding an
+    /// annotation meanwhile would copy whole.
+    private func readDecisions(_ document: Document) throws
+        -> (decisions: [(range: Range<Int>, attributes: Attributes)], upheld: Int, overturned: Int)
+    {
         let index = QueriedAnnotations(document.annotations)
         let items = index.annotations(ofType: "imr.item")
-        guard !items.isEmpty else { return }
+        var decisions: [(range: Range<Int>, attributes: Attributes)] = []
+        guard !items.isEmpty else { return (decisions, 0, 0) }
         let layer = document.normalized
         var upheld = 0, overturned = 0
         for item in items {
@@ -147,15 +168,9 @@ public struct OutcomeStage: Stage {
             }
             attributes["guidelines"] = .list(guidelines)
             attributes["item_id"] = .int(item.id.rawValue)
-            try document.addAnnotation(type: "imr.decision", range: item.range, attributes: attributes,
-                                       provenance: Provenance(stage: stageName))
+            decisions.append((item.range, attributes))
         }
-        if let masker, rationaleModel != nil || summaryModel != nil {
-            try addPredictions(to: &document, masker: masker)
-        }
-        document.attributes["decision_count"] = .int(items.count)
-        document.attributes["upheld_count"] = .int(upheld)
-        document.attributes["overturned_count"] = .int(overturned)
+        return (decisions, upheld, overturned)
     }
 
     /// Adds the classifiers' predictions to each `imr.decision`.
