@@ -55,11 +55,17 @@ struct GuidelineCitations: Sendable {
     private func citation(in part: UnsafeBufferPointer<UInt8>) throws -> Attributes? {
         guard let source = try sources.firstMatch(in: part)?.label else { return nil }
         var citation: Attributes = ["source": .string(source)]
+        let ascii = OffsetConverter.isASCII(part)
+        /// Whether `word` (lowercase ASCII) may occur caselessly: a pattern that needs it is not run when it does not.
+        /// Text that is not ASCII is never ruled out (PCRE2 also takes `ſ` for `s`).
+        func mayContain(_ word: StaticString) -> Bool { !ascii || ASCII.find(word, in: part) != nil }
         if let title = try capture(title, "title", in: part) { citation["title"] = .string(title) }
-        if let section = try capture(sectionLabel, "section", in: part) ?? odgSectionName(in: part) ?? sectionBeforePages(part) {
+        if let section = try (mayContain("section") ? capture(sectionLabel, "section", in: part) : nil)
+            ?? odgSectionName(in: part, ascii: ascii) ?? sectionBeforePages(part, ascii: ascii)
+        {
             citation["section"] = .string(section)
         }
-        if let pages = try capture(pages, "pages", in: part) {
+        if mayContain("page"), let pages = try capture(pages, "pages", in: part) {
             citation["pages"] = .string(pages.utf8.allSatisfy { $0 < 0x80 }
                 ? String(decoding: pages.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
                 : pages.replacingOccurrences(of: " ", with: ""))
@@ -102,9 +108,9 @@ struct GuidelineCitations: Sendable {
         return value?.isEmpty == false ? value : nil
     }
 
-    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>) throws -> String? {
+    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        if OffsetConverter.isASCII(bytes) {
+        if ascii {
             guard ASCII.find("section", in: bytes) != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
         } else {
             let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
@@ -132,8 +138,8 @@ struct GuidelineCitations: Sendable {
     }
 
     /// The words between a guideline title and `Page(s)` (`... Guidelines Trigger Point Injections Page(s): 122`).
-    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard OffsetConverter.isASCII(bytes) else {
+    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+        guard ascii else {
             // Foundation's caseless search, for text that is not all ASCII.
             let text = String(decoding: bytes, as: UTF8.self)
             guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
@@ -179,12 +185,18 @@ enum ASCII {
     /// case, or nil.
     static func find(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) -> Int? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
-        guard pattern.count <= bytes.count else { return nil }
-        let starts = 0...(bytes.count - pattern.count)
+        guard !pattern.isEmpty, pattern.count <= bytes.count else { return nil }
+        let first = pattern[0]
         func matches(at start: Int) -> Bool {
-            for offset in 0..<pattern.count where ByteClass.lower(bytes[start + offset]) != pattern[offset] { return false }
+            guard ByteClass.lower(bytes[start]) == first else { return false }
+            for offset in 1..<pattern.count where ByteClass.lower(bytes[start + offset]) != pattern[offset] { return false }
             return true
         }
-        return last ? starts.reversed().first(where: matches) : starts.first(where: matches)
+        if last {
+            for start in stride(from: bytes.count - pattern.count, through: 0, by: -1) where matches(at: start) { return start }
+        } else {
+            for start in 0...(bytes.count - pattern.count) where matches(at: start) { return start }
+        }
+        return nil
     }
 }

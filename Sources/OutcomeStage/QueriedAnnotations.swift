@@ -53,8 +53,10 @@ struct QueriedAnnotations {
 
     /// The position of `type` in `types`, or nil.
     private static func kind(of type: String) -> Int? {
-        // Lengths first: most annotations are of other types.
-        switch type.utf8.count {
+        // Length and first byte first: most annotations are of other types.
+        guard let first = type.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "s")
+            || first == UInt8(ascii: "f") || first == UInt8(ascii: "d") else { return nil }
+        return switch type.utf8.count {
         case 4: type == "date" ? 7 : type == "drug" ? 8 : nil
         case 7: type == "finding" ? 6 : nil
         case 8: type == "sentence" ? 5 : type == "imr.item" ? 0 : nil
