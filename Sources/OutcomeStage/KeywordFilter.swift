@@ -6,16 +6,16 @@ import ClinPipeText
 /// A row's `keywords` field lists groups separated by `&`, each a `|`-separated list of ASCII words or word parts
 /// (`trigger|twitch`, `not & meet|satisfy`). The rule's author guarantees that every match of the row's pattern
 /// contains, for every group, at least one of the group's keywords (ASCII letters and digits, letters compared
-/// case-insensitively).
-/// So a text that lacks every keyword of some group cannot match and the pattern need not run; results never
-/// change. An empty field never filters.
+/// case-insensitively). So a text that lacks every keyword of some group cannot match and the pattern need not
+/// run; results never change. An empty field never filters.
 ///
 /// When the pattern's alphabet is known (`PatternAlphabet`), a match lies between two characters the pattern
 /// cannot consume, so the keywords must occur together in one such segment (a clause, for most rules), and the
-/// pattern need only run from the first segment that has them all.
+/// pattern need only run on the segments that have them all.
 ///
-/// All keywords of a table are found in one pass over the text's UTF-8 bytes (an Aho–Corasick automaton on ASCII
-/// letters folded to lower case and digits; every other byte is one class, which no keyword contains). PCRE2's
+/// All keywords of a table are found in one pass over the text's UTF-8 bytes (an Aho–Corasick automaton with one
+/// class per byte the keywords use, letters folded to lower case; the automaton is small enough for the L1 cache,
+/// and each byte costs one dependent table load). PCRE2's
 /// caseless matching in UTF mode also lets `k` match U+212A KELVIN SIGN and `s` match U+017F LATIN SMALL LETTER
 /// LONG S, which fold to no ASCII byte: a text containing either is never filtered.
 struct KeywordFilter: Sendable {
@@ -44,28 +44,20 @@ struct KeywordFilter: Sendable {
         }
     }
 
-    /// Keyword classes: 1...26 for `a`...`z` and `A`...`Z`, 27...36 for `0`...`9`, 0 for every other byte.
-    private static let keywordClasses: [UInt8] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): UInt8(byte) - UInt8(ascii: "a") + 1
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(byte) - UInt8(ascii: "A") + 1
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(byte) - UInt8(ascii: "0") + 27
-        default: 0
-        }
-    }
-    /// Classes past the keyword classes act as class 0 in the automaton: `separatorClass` ends a segment,
-    /// `leadClass` marks the first byte of U+212A (`E2`) or U+017F (`C5`).
-    private static let separatorClass: UInt8 = 37
-    private static let leadClass: UInt8 = 38
-    private static let classCount = 39
+    /// Whether a byte may appear in a keyword: ASCII letters and digits.
+    private static func isKeywordByte(_ byte: UInt8) -> Bool { ByteTest.isASCIIWord(byte) && byte != UInt8(ascii: "_") }
 
-    /// The byte classes of this filter.
+    /// The byte classes of this filter: 0 for bytes in no keyword, 1...`separatorClass - 1` for the (case-folded)
+    /// bytes the keywords use, then `separatorClass` (ends a segment) and `separatorClass + 1` (the first byte of
+    /// U+212A, `E2`, or U+017F, `C5`), which move the automaton like class 0.
     private let classes: [UInt8]
-    /// The automaton: `transitions[state * classCount + class]` is the next state, premultiplied by `classCount`,
-    /// shifted left by one, with bit 0 set when the next state has outputs.
-    private let transitions: [UInt32]
-    /// Groups whose keyword ends at a state (including keywords that are suffixes of the state's path), indexed by
-    /// premultiplied state.
+    private let separatorClass: UInt8
+    /// The number of classes (the width of a row of `transitions`).
+    private let classCount: Int
+    /// The automaton: `transitions[state * classCount + class]` is the next state shifted left by one, with bit 0
+    /// set when that state has outputs.
+    private let transitions: [UInt16]
+    /// Per state, the groups whose keyword ends there (including keywords that are suffixes of the state's path).
     private let outputs: [UInt64]
     /// Per row, the groups that must all be seen for the row's pattern to be able to match (0: always).
     private let required: [UInt64]
@@ -86,7 +78,7 @@ struct KeywordFilter: Sendable {
             var mask: UInt64 = 0
             for group in field.split(separator: "&") {
                 let keywords = group.split(separator: "|").map { String($0.filter { $0 != " " }).lowercased() }
-                guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.keywordClasses[Int($0)] != 0 } }) else {
+                guard !keywords.isEmpty, keywords.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(Self.isKeywordByte) }) else {
                     problems.append("\(name): keywords must be ASCII letters and digits, as 'a|b & c' (found '\(group)')")
                     continue
                 }
@@ -111,25 +103,38 @@ struct KeywordFilter: Sendable {
             for byte in 0..<128 where rowAlphabet[byte] { alphabet[byte] = true }
         }
         self.bySegment = bySegment
-        // Separators: ASCII bytes outside every such alphabet, keyword characters excepted (fewer separators only
-        // make segments longer, which is always safe).
-        classes = Self.keywordClasses.enumerated().map { byte, keywordClass in
+        // Classes: one per byte that keywords use (letters folded to lower case).
+        var keywordClass = Array(repeating: UInt8(0), count: 256)
+        var used: UInt8 = 0
+        for keyword in groupKeywords.joined() {
+            for byte in keyword.utf8 where keywordClass[Int(byte)] == 0 {
+                used += 1
+                keywordClass[Int(byte)] = used
+                if (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) { keywordClass[Int(byte) - 0x20] = used }
+            }
+        }
+        let separatorClass = used + 1
+        self.separatorClass = separatorClass
+        let width = Int(used) + 3
+        classCount = width
+        classes = keywordClass.enumerated().map { byte, keywordClass in
             if keywordClass != 0 { return keywordClass }
-            if byte == 0xC5 || byte == 0xE2 { return Self.leadClass }
-            return bySegment != 0 && byte < 0x80 && !alphabet[byte] ? Self.separatorClass : 0
+            if byte == 0xC5 || byte == 0xE2 { return separatorClass + 1 }
+            // Separators: ASCII bytes outside every segment row's alphabet and in no keyword (fewer separators
+            // only make segments longer, which is always safe).
+            return bySegment != 0 && byte < 0x80 && !alphabet[byte] ? separatorClass : 0
         }
 
         // The keyword trie (goto function), then failure links in breadth-first order, which completes it into a
         // deterministic automaton.
-        let width = Self.classCount
-        let keywordWidth = Int(Self.separatorClass)
+        let keywordWidth = Int(separatorClass)
         var next: [Int] = Array(repeating: -1, count: width)
         var output: [UInt64] = [0]
         for (group, keywords) in groupKeywords.enumerated() {
             for keyword in keywords {
                 var state = 0
                 for byte in keyword.utf8 {
-                    let slot = state * width + Int(Self.keywordClasses[Int(byte)])
+                    let slot = state * width + Int(keywordClass[Int(byte)])
                     if next[slot] < 0 {
                         next[slot] = output.count
                         output.append(0)
@@ -140,6 +145,7 @@ struct KeywordFilter: Sendable {
                 output[state] |= 1 << UInt64(group)
             }
         }
+        guard output.count < 1 << 15 else { throw RuleFileError(problems: ["\(names.first ?? "keywords"): too many keyword characters"]) }
         var failure = Array(repeating: 0, count: output.count)
         var queue: [Int] = []
         for symbol in 0..<keywordWidth {
@@ -165,8 +171,8 @@ struct KeywordFilter: Sendable {
         for state in 0..<output.count {
             for symbol in keywordWidth..<width { next[state * width + symbol] = next[state * width] }
         }
-        transitions = next.map { UInt32($0 * width) << 1 | (output[$0] != 0 ? 1 : 0) }
-        outputs = output.flatMap { groups in [groups] + Array(repeating: 0, count: width - 1) }
+        transitions = next.map { UInt16($0) << 1 | (output[$0] != 0 ? 1 : 0) }
+        outputs = output
     }
 
     /// Where each row may match in `bytes` (UTF-8): one pass, about one table lookup per byte (none when no row
@@ -177,47 +183,61 @@ struct KeywordFilter: Sendable {
         var segments: [(range: Range<Int>, groups: UInt64)] = []
         var seen: UInt64 = 0
         var unfilterable = false
-        /// Segment rows not yet placed.
-        var pending = bySegment
+        let width = classCount, separatorClass = separatorClass, bySegment = bySegment
         classes.withUnsafeBufferPointer { classes in
             transitions.withUnsafeBufferPointer { transitions in
                 outputs.withUnsafeBufferPointer { outputs in
                     required.withUnsafeBufferPointer { required in
+                        // Locals only in the loop (nothing captured), written back at the end.
                         var state = 0
                         var segment: UInt64 = 0
                         var segmentStart = 0
-                        /// Places the rows whose keywords all occur in the segment that ends here.
-                        func close(at offset: Int) {
-                            if segment != 0 {
-                                seen |= segment
-                                segments.append((segmentStart..<offset, segment))
-                                var rows = pending
-                                while rows != 0 {
-                                    let row = rows.trailingZeroBitCount
-                                    rows &= rows &- 1
-                                    if required[row] & segment == required[row] {
-                                        starts[row] = segmentStart
-                                        pending &= ~(1 << UInt64(row))
+                        var allGroups: UInt64 = 0
+                        var foundLead = false
+                        /// Segment rows not yet placed.
+                        var pending = bySegment
+                        var found: [(range: Range<Int>, groups: UInt64)] = []
+                        var firstStarts = starts
+                        let count = bytes.count
+                        var offset = 0
+                        while offset <= count {
+                            let byteClass: UInt8
+                            if offset < count {
+                                byteClass = classes[Int(bytes[offset])]
+                                let transition = transitions[state &* width &+ Int(byteClass)]
+                                state = Int(transition >> 1)
+                                if transition & 1 != 0 { segment |= outputs[state] }
+                            } else {
+                                byteClass = separatorClass  // the text's end closes the last segment
+                            }
+                            if byteClass >= separatorClass {
+                                if byteClass == separatorClass {
+                                    if segment != 0 {
+                                        // The segment that ends here: rows whose keywords it holds start here.
+                                        allGroups |= segment
+                                        found.append((segmentStart..<offset, segment))
+                                        var rows = pending
+                                        while rows != 0 {
+                                            let row = rows.trailingZeroBitCount
+                                            rows &= rows &- 1
+                                            if required[row] & segment == required[row] {
+                                                firstStarts[row] = segmentStart
+                                                pending &= ~(1 << UInt64(row))
+                                            }
+                                        }
+                                        segment = 0
                                     }
-                                }
-                                segment = 0
-                            }
-                            segmentStart = offset + 1
-                        }
-                        for offset in 0..<bytes.count {
-                            let byteClass = classes[Int(bytes[offset])]
-                            let transition = transitions[state &+ Int(byteClass)]
-                            state = Int(transition >> 1)
-                            if transition & 1 != 0 { segment |= outputs[state] }
-                            if byteClass >= Self.separatorClass {
-                                if byteClass == Self.separatorClass {
-                                    close(at: offset)
+                                    segmentStart = offset &+ 1
                                 } else if Self.startsCaselessEquivalentOfASCII(bytes, at: offset) {
-                                    unfilterable = true
+                                    foundLead = true
                                 }
                             }
+                            offset &+= 1
                         }
-                        close(at: bytes.count)
+                        seen = allGroups
+                        unfilterable = foundLead
+                        segments = found
+                        starts = firstStarts
                     }
                 }
             }
@@ -232,7 +252,7 @@ struct KeywordFilter: Sendable {
     }
 
     /// Whether `byte` separates the segments in which keywords must occur together.
-    func isSeparator(_ byte: UInt8) -> Bool { classes[Int(byte)] == Self.separatorClass }
+    func isSeparator(_ byte: UInt8) -> Bool { classes[Int(byte)] == separatorClass }
 
     /// Whether U+212A (`E2 84 AA`) or U+017F (`C5 BF`), the only non-ASCII characters that PCRE2 matches
     /// caselessly against ASCII letters (`k`, `s`), starts at `offset`.
