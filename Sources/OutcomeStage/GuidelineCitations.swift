@@ -11,16 +11,18 @@ import ClinPipeText
 /// and `pages` from `Page(s): 98-99 of 127` (`98-99`). Sources named in the rationale (`ODG states`) are added with
 /// `cited_in: rationale` when the guideline lines did not already cite them.
 struct GuidelineCitations: Sendable {
-    /// Characters trimmed from captured values (built once: CharacterSet unions are costly on Linux).
-    private static let edgeCharacters = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:"))
-    private static let partEdges = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+    /// Characters trimmed from captured values.
+    private static let edgeCharacters = EdgeTrimmer(CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:")))
+    /// Characters trimmed from the citations a line splits into.
+    private static let partEdges = EdgeTrimmer(CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters))
 
     private let sources: PatternTable
-    private let splitter: PCRE2Pattern
-    private let pages: PCRE2Pattern
-    private let sectionLabel: PCRE2Pattern
-    private let title: PCRE2Pattern
-    private let odgSection: PCRE2Pattern
+    // Internal, not private: the tests' reference implementation uses the same patterns.
+    let splitter: PCRE2Pattern
+    let pages: PCRE2Pattern
+    let sectionLabel: PCRE2Pattern
+    let title: PCRE2Pattern
+    let odgSection: PCRE2Pattern
 
     init() throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
@@ -34,66 +36,99 @@ struct GuidelineCitations: Sendable {
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
     func citations(inGuidelineLine text: String) throws -> [Attributes] {
         var result: [Attributes] = []
-        for part in try split(text) {
-            let trimmed = part.trimmingCharacters(in: Self.partEdges)
-            guard !trimmed.isEmpty else { continue }
-            guard let source = try trimmed.withUTF8Bytes({ try sources.firstMatch(in: $0) })?.label else { continue }
-            var citation: Attributes = ["source": .string(source)]
-            if let title = try capture(title, "title", in: trimmed) { citation["title"] = .string(title) }
-            if let section = try capture(sectionLabel, "section", in: trimmed) ?? odgSectionName(in: trimmed) ?? sectionBeforePages(trimmed) {
-                citation["section"] = .string(section)
+        try text.withUTF8Bytes { line in
+            for part in try split(line) {
+                let trimmed = Self.partEdges.trimmed(line, part)
+                guard !trimmed.isEmpty else { continue }
+                if let citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
+                    var citation = citation
+                    citation["text"] = .string(trimmed)
+                    result.append(citation)
+                }
             }
-            if let pages = try capture(pages, "pages", in: trimmed) {
-                citation["pages"] = .string(pages.replacingOccurrences(of: " ", with: ""))
-            }
-            citation["text"] = .string(trimmed)
-            result.append(citation)
         }
         return result
     }
 
-    /// Sources named in a rationale.
-    func sourcesNamed(in text: String) throws -> [String] {
-        try text.withUTF8Bytes { bytes in
-            try sources.rows.filter { $0.label != "other" }.compactMap { row in try row.pattern?.matches(bytes) == true ? row.label : nil }
+    /// The citation in one trimmed part of a guideline line (UTF-8), without its `text`; nil when it names no
+    /// source.
+    private func citation(in part: UnsafeBufferPointer<UInt8>) throws -> Attributes? {
+        guard let source = try sources.firstMatch(in: part)?.label else { return nil }
+        var citation: Attributes = ["source": .string(source)]
+        let ascii = OffsetConverter.isASCII(part)
+        /// Whether `word` (lowercase ASCII) may occur caselessly: a pattern that needs it is not run when it does not.
+        /// Text that is not ASCII is never ruled out (PCRE2 also takes `ſ` for `s`).
+        func mayContain(_ word: StaticString) -> Bool { !ascii || ASCII.find(word, in: part) != nil }
+        if let title = try capture(title, "title", in: part) { citation["title"] = .string(title) }
+        if let section = try (mayContain("section") ? capture(sectionLabel, "section", in: part) : nil)
+            ?? odgSectionName(in: part, ascii: ascii) ?? sectionBeforePages(part, ascii: ascii)
+        {
+            citation["section"] = .string(section)
+        }
+        if mayContain("page"), let pages = try capture(pages, "pages", in: part) {
+            citation["pages"] = .string(pages.utf8.allSatisfy { $0 < 0x80 }
+                ? String(decoding: pages.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+                : pages.replacingOccurrences(of: " ", with: ""))
+        }
+        return citation
+    }
+
+    /// Sources named in a rationale (UTF-8).
+    func sourcesNamed(in bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
+        let scan = sources.filter.scan(bytes)
+        return try sources.rows.indices.compactMap { index in
+            let row = sources.rows[index]
+            return try row.label != "other" && sources.matches(index, in: bytes, scan: scan) ? row.label : nil
         }
     }
 
-    private func split(_ text: String) throws -> [String] {
-        var parts: [String] = []
-        try text.withUTF8Bytes { bytes in
-            var start = 0
-            try splitter.forEachMatch(in: bytes) { match in
-                let range = match.range
-                if range.lowerBound > start {
-                    parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<range.lowerBound]), as: UTF8.self))
-                }
-                // A source name that starts the next citation is kept (the split before it is zero-width).
-                start = range.upperBound
-                return true
-            }
-            if start < bytes.count {
-                parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]), as: UTF8.self))
-            }
+    /// The parts of a guideline line between splitter matches, as UTF-8 ranges (none empty).
+    private func split(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = 0
+        try splitter.forEachMatch(in: bytes) { match in
+            let range = match.range
+            if range.lowerBound > start { parts.append(start..<range.lowerBound) }
+            // A source name that starts the next citation is kept (the split before it is zero-width).
+            start = range.upperBound
+            return true
         }
+        if start < bytes.count { parts.append(start..<bytes.count) }
         return parts
     }
 
-    private func capture(_ pattern: PCRE2Pattern, _ group: String, in text: String) throws -> String? {
-        try text.withUTF8Bytes { bytes in
-            guard let match = try pattern.firstMatch(in: bytes), let number = pattern.groupNumbers[group],
-                  let range = match[number] else { return nil }
-            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                .trimmingCharacters(in: Self.edgeCharacters)
-            return value.isEmpty ? nil : value
+    /// The trimmed value of `group` in the first match of `pattern`, or nil when it is absent or empty.
+    private func capture(_ pattern: PCRE2Pattern, _ group: String, in bytes: UnsafeBufferPointer<UInt8>) throws -> String? {
+        guard let number = pattern.groupNumbers[group] else { return nil }
+        var value: String?
+        try pattern.forEachMatch(in: bytes) { match in
+            if let range = match.range(number) { value = Self.edgeCharacters.trimmed(bytes, range) }
+            return false
         }
+        return value?.isEmpty == false ? value : nil
     }
 
-    private func odgSectionName(in text: String) throws -> String? {
+    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        let lowered = text.lowercased()
-        guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
-        guard let first = try capture(odgSection, "section", in: text) ?? capture(odgSection, "section2", in: text) else { return nil }
+        if ascii {
+            guard ASCII.find("section", in: bytes) != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+        } else {
+            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+            guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
+        }
+        // The first match names its section in one of two groups.
+        var first: String?
+        let groups = [odgSection.groupNumbers["section"]!, odgSection.groupNumbers["section2"]!]
+        try odgSection.forEachMatch(in: bytes) { match in
+            for group in groups {
+                if let range = match.range(group), case let value = Self.edgeCharacters.trimmed(bytes, range), !value.isEmpty {
+                    first = value
+                    break
+                }
+            }
+            return false
+        }
+        guard let first else { return nil }
         // Drop a guideline name that precedes the section ("Official Disability Guidelines (ODG) Low back").
         var section = first
         for prefix in ["Official Disability Guidelines (ODG)", "Official Disability Guidelines", "(ODG)", "ODG"] where section.hasPrefix(prefix) {
@@ -103,11 +138,65 @@ struct GuidelineCitations: Sendable {
     }
 
     /// The words between a guideline title and `Page(s)` (`... Guidelines Trigger Point Injections Page(s): 122`).
-    private func sectionBeforePages(_ text: String) -> String? {
-        guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
-        let before = text[..<pagesRange.lowerBound]
-        guard let guidelinesRange = before.range(of: "Guidelines", options: [.caseInsensitive, .backwards]) else { return nil }
-        let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: Self.edgeCharacters)
+    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+        guard ascii else {
+            // Foundation's caseless search, for text that is not all ASCII.
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
+            let before = text[..<pagesRange.lowerBound]
+            guard let guidelinesRange = before.range(of: "Guidelines", options: [.caseInsensitive, .backwards]) else { return nil }
+            let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: Self.edgeCharacters.set)
+            return section.isEmpty ? nil : section
+        }
+        guard let pages = ASCII.find("page", in: bytes),
+              let guidelines = ASCII.find("guidelines", in: UnsafeBufferPointer(rebasing: bytes[..<pages]), last: true) else { return nil }
+        let section = Self.edgeCharacters.trimmed(bytes, (guidelines + "guidelines".utf8.count)..<pages)
         return section.isEmpty ? nil : section
+    }
+}
+
+/// Trims the characters of a `CharacterSet` from both ends of UTF-8 text: a byte loop while the edges are ASCII,
+/// Foundation's `trimmingCharacters(in:)` (Unicode scalars) as soon as an edge is not.
+struct EdgeTrimmer: Sendable {
+    let set: CharacterSet
+    /// `isEdge[b]`: whether ASCII scalar `b` is in `set`.
+    private let isEdge: [Bool]
+
+    init(_ set: CharacterSet) {
+        self.set = set
+        isEdge = (0..<128).map { set.contains(Unicode.Scalar(UInt8($0))) }
+    }
+
+    /// `bytes[range]` (UTF-8, on scalar boundaries) without the set's characters at either end, as a String.
+    func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, bytes[lower] < 0x80, isEdge[Int(bytes[lower])] { lower += 1 }
+        while upper > lower, bytes[upper - 1] < 0x80, isEdge[Int(bytes[upper - 1])] { upper -= 1 }
+        if (lower < upper && bytes[lower] >= 0x80) || (upper > lower && bytes[upper - 1] >= 0x80) {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).trimmingCharacters(in: set)
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+    }
+}
+
+/// ASCII case-insensitive search in UTF-8 bytes.
+enum ASCII {
+    /// The offset of the first (or `last`) occurrence of `needle` (lowercase ASCII) in `bytes`, ignoring ASCII
+    /// case, or nil.
+    static func find(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) -> Int? {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard !pattern.isEmpty, pattern.count <= bytes.count else { return nil }
+        let first = pattern[0]
+        func matches(at start: Int) -> Bool {
+            guard ByteClass.lower(bytes[start]) == first else { return false }
+            for offset in 1..<pattern.count where ByteClass.lower(bytes[start + offset]) != pattern[offset] { return false }
+            return true
+        }
+        if last {
+            for start in stride(from: bytes.count - pattern.count, through: 0, by: -1) where matches(at: start) { return start }
+        } else {
+            for start in 0...(bytes.count - pattern.count) where matches(at: start) { return start }
+        }
+        return nil
     }
 }

@@ -71,9 +71,30 @@ public struct OutcomeStage: Stage {
     }
 
     public func process(_ document: inout Document) throws {
-        let index = document.makeIndex()
+        let (decisions, upheld, overturned) = try readDecisions(document)
+        guard !decisions.isEmpty else { return }
+        for decision in decisions {
+            try document.addAnnotation(type: "imr.decision", range: decision.range, attributes: decision.attributes,
+                                       provenance: Provenance(stage: stageName))
+        }
+        if let masker, rationaleModel != nil || summaryModel != nil {
+            try addPredictions(to: &document, masker: masker)
+        }
+        document.attributes["decision_count"] = .int(decisions.count)
+        document.attributes["upheld_count"] = .int(upheld)
+        document.attributes["overturned_count"] = .int(overturned)
+    }
+
+    /// One decision (range and attributes) per `imr.item`, in order, with the counts of upheld and overturned
+    /// items. Read before the document changes: the index shares the document's annotation array, which adding an
+    /// annotation meanwhile would copy whole.
+    private func readDecisions(_ document: Document) throws
+        -> (decisions: [(range: Range<Int>, attributes: Attributes)], upheld: Int, overturned: Int)
+    {
+        let index = QueriedAnnotations(document.annotations)
         let items = index.annotations(ofType: "imr.item")
-        guard !items.isEmpty else { return }
+        var decisions: [(range: Range<Int>, attributes: Attributes)] = []
+        guard !items.isEmpty else { return (decisions, 0, 0) }
         let layer = document.normalized
         var upheld = 0, overturned = 0
         for item in items {
@@ -131,7 +152,7 @@ public struct OutcomeStage: Stage {
                     let text = UnsafeBufferPointer(rebasing: bytes[layerRange])
                     let conclusion = try rationale.conclusion(bytes, sentences: sentences.isEmpty ? [layerRange] : sentences)
                     let reasons = conclusion == "medically_necessary" ? [] : try rationale.reasons(text, negatedFindings: negated)
-                    return (conclusion, reasons, try citations.sourcesNamed(in: String(decoding: text, as: UTF8.self)))
+                    return (conclusion, reasons, try citations.sourcesNamed(in: text))
                 }
                 if let conclusion {
                     attributes["rationale_conclusion"] = .string(conclusion)
@@ -147,15 +168,9 @@ public struct OutcomeStage: Stage {
             }
             attributes["guidelines"] = .list(guidelines)
             attributes["item_id"] = .int(item.id.rawValue)
-            try document.addAnnotation(type: "imr.decision", range: item.range, attributes: attributes,
-                                       provenance: Provenance(stage: stageName))
+            decisions.append((item.range, attributes))
         }
-        if let masker, rationaleModel != nil || summaryModel != nil {
-            try addPredictions(to: &document, masker: masker)
-        }
-        document.attributes["decision_count"] = .int(items.count)
-        document.attributes["upheld_count"] = .int(upheld)
-        document.attributes["overturned_count"] = .int(overturned)
+        return (decisions, upheld, overturned)
     }
 
     /// Adds the classifiers' predictions to each `imr.decision`.
@@ -178,7 +193,7 @@ public struct OutcomeStage: Stage {
 
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an
     /// otherwise unclassified item a medication.
-    private func category(of text: String, line: Annotation?, index: AnnotationIndex) throws -> String {
+    private func category(of text: String, line: Annotation?, index: QueriedAnnotations) throws -> String {
         let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
         if label == "other", let line, !index.annotations(ofType: "drug", inside: line.range).isEmpty { return "medication" }
         return label

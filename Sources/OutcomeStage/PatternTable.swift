@@ -2,6 +2,9 @@ import ClinPipeCore
 import ClinPipeText
 
 /// A rule table whose rows each carry a label and a PCRE2 pattern, compiled once, matched in file order.
+///
+/// An optional `keywords` column (see `KeywordFilter`) names words that every match of the row's pattern contains;
+/// a row whose keywords are absent from a text is not run on it. Results are the same as without the column.
 struct PatternTable: Sendable {
     struct Row: Sendable {
         let label: String
@@ -12,6 +15,8 @@ struct PatternTable: Sendable {
     }
 
     let rows: [Row]
+    /// The rows' keywords (never filters when the file has no `keywords` column).
+    let filter: KeywordFilter
 
     /// Compiles every row of `file` (an embedded rule file), with `labelColumn` as the label.
     init(file: String, labelColumn: String, extraColumns: [String] = []) throws {
@@ -23,11 +28,40 @@ struct PatternTable: Sendable {
                        pattern: row["pattern"].isEmpty ? nil : try PCRE2Pattern(row["pattern"], options: [.caseless]),
                        extra: extra, source: "\(file):\(row.line)")
         }
+        filter = try KeywordFilter(fields: table.rows.map { $0["keywords"] }, patterns: rows.map { $0.pattern?.pattern },
+                                   names: rows.map(\.source))
     }
 
-    /// The first row matching `bytes`.
+    /// Whether row `index` matches `bytes`, given the keyword `scan` of `bytes`.
+    func matches(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan) throws -> Bool {
+        guard let start = scan.start(of: index), let pattern = rows[index].pattern else { return false }
+        var found = false
+        guard scan.isBySegment(index) else {
+            // No match starts before `start` (see `KeywordFilter`); lookbehinds still see the text before it.
+            try pattern.forEachMatch(in: bytes, from: start) { _ in
+                found = true
+                return false
+            }
+            return found
+        }
+        // A match lies inside one segment: search each from its start, in the text up to and including the
+        // separator after it. A match never consumes the separator, so neither can an assertion look past it, and
+        // the pattern has no `$` (see `PatternAlphabet`): the matches that start in the segment are the same.
+        try scan.forEachSegment(of: index) { segment in
+            let subject = UnsafeBufferPointer(rebasing: bytes[..<min(bytes.count, segment.upperBound + 1)])
+            try pattern.forEachMatch(in: subject, from: segment.lowerBound) { _ in
+                found = true
+                return false
+            }
+            return !found
+        }
+        return found
+    }
+
+    /// The first row (in file order) whose pattern matches `bytes`.
     func firstMatch(in bytes: UnsafeBufferPointer<UInt8>) throws -> Row? {
-        for row in rows where try row.pattern?.matches(bytes) == true { return row }
+        let scan = filter.scan(bytes)
+        for index in rows.indices where try matches(index, in: bytes, scan: scan) { return rows[index] }
         return nil
     }
 }

@@ -25,8 +25,9 @@ struct RationaleReading: Sendable {
     /// values), in the order of the taxonomy file.
     func reasons(_ bytes: UnsafeBufferPointer<UInt8>, negatedFindings: Set<String>) throws -> [String] {
         var codes: [String] = []
-        for row in reasons.rows where !codes.contains(row.label) {
-            let byPattern = try row.pattern?.matches(bytes) ?? false
+        let scan = reasons.filter.scan(bytes)
+        for (index, row) in reasons.rows.enumerated() where !codes.contains(row.label) {
+            let byPattern = try reasons.matches(index, in: bytes, scan: scan)
             let finding = row.extra["negated_finding"] ?? ""
             if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) { codes.append(row.label) }
         }

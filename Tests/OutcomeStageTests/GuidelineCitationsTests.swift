@@ -1,0 +1,161 @@
+import ClinPipeCore
+import ClinPipeTestSupport
+import ClinPipeText
+import Foundation
+@testable import OutcomeStage
+import Testing
+
+/// The byte-level citation reader gives what the String/Foundation version it replaced gave, for any text.
+@Suite struct GuidelineCitationsTests {
+    /// Guideline-line pieces, mixed with the Unicode stress pieces.
+    static let linePieces = [
+        "Decision based on ", "MTUS ", "Chronic Pain Medical Treatment Guidelines ", "Page(s): ", "98-99 ", "of 127",
+        "; ", ", ", ". ", "Non-MTUS Citation ", "Official Disability Guidelines (ODG) ", "Low back ", "section", "Chapter 12 ",
+        "Section(s): ", "Initial Approaches to Treatment", "ACOEM Practice Guidelines, 2nd Edition (2004) ", "page ",
+        "Trigger Point Injections ", "Guidelines", "PAGE", "\u{212A}", "\u{17F}ection", "—", "“ODG”", " \u{301}", "\u{85}",
+    ]
+
+    static func randomLines() -> [String] {
+        var generator = SeededGenerator(seed: 20_240_611)
+        return (0..<1500).map { _ in
+            var line = ""
+            for _ in 0..<Int.random(in: 1...14, using: &generator) {
+                line += Int.random(in: 0..<3, using: &generator) == 0
+                    ? RandomText.piece(using: &generator) : linePieces.randomElement(using: &generator)!
+            }
+            return line
+        }
+    }
+
+    @Test func citationsEqualTheFoundationReference() throws {
+        let citations = try GuidelineCitations()
+        let reference = try ReferenceCitations()
+        var lines = Self.randomLines()
+        for (_, text) in try TestPaths.seedTexts() {
+            lines += text.split(separator: "\n").filter { $0.contains("guideline") }.map(String.init)
+        }
+        var nonEmpty = 0
+        for line in lines {
+            let found = try citations.citations(inGuidelineLine: line)
+            #expect(found == (try reference.citations(inGuidelineLine: line)), "\(line.debugDescription)")
+            if !found.isEmpty { nonEmpty += 1 }
+        }
+        #expect(nonEmpty > 300)
+    }
+
+    @Test func edgeTrimmingEqualsFoundation() {
+        let sets = [CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters),
+                    CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:"))]
+        var generator = SeededGenerator(seed: 7)
+        let texts = ["", " ", " ; ", "  MTUS, page 9. ", "—ODG—", " \u{301}x ", "«ACOEM»", "x\u{85}", "\u{A0}a\u{A0}",
+                     "(ODG) Low back.\r\n", "é.", ".é", "\r\n"]
+            + (0..<500).map { _ in RandomText.make(pieceCount: Int.random(in: 0...6, using: &generator), using: &generator) }
+        for set in sets {
+            let trimmer = EdgeTrimmer(set)
+            for text in texts {
+                text.withUTF8Bytes { bytes in
+                    #expect(trimmer.trimmed(bytes, 0..<bytes.count) == text.trimmingCharacters(in: set), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
+    @Test func asciiSearchIgnoresCase() {
+        func find(_ text: String, last: Bool = false) -> Int? {
+            text.withUTF8Bytes { ASCII.find("page", in: $0, last: last) }
+        }
+        #expect(find("MTUS Page(s): 9, page 10") == 5)
+        #expect(find("MTUS Page(s): 9, PAGE 10", last: true) == 17)
+        #expect(find("pag") == nil)
+        #expect(find("") == nil)
+    }
+}
+
+/// The citation reader as it was before it worked on bytes (Strings, Foundation trimming and searching), kept as
+/// the reference the byte-level version must equal.
+private struct ReferenceCitations {
+    private static let edgeCharacters = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:"))
+    private static let partEdges = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters)
+    private let sources: PatternTable
+    private let splitter, pages, sectionLabel, title, odgSection: PCRE2Pattern
+
+    init() throws {
+        sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
+        let mirror = try GuidelineCitations()
+        splitter = mirror.splitter
+        pages = mirror.pages
+        sectionLabel = mirror.sectionLabel
+        title = mirror.title
+        odgSection = mirror.odgSection
+    }
+
+    func citations(inGuidelineLine text: String) throws -> [Attributes] {
+        var result: [Attributes] = []
+        for part in try split(text) {
+            let trimmed = part.trimmingCharacters(in: Self.partEdges)
+            guard !trimmed.isEmpty else { continue }
+            guard let source = try trimmed.withUTF8Bytes({ bytes in
+                try sources.rows.first { try $0.pattern?.matches(bytes) == true }
+            })?.label else { continue }
+            var citation: Attributes = ["source": .string(source)]
+            if let title = try capture(title, "title", in: trimmed) { citation["title"] = .string(title) }
+            if let section = try capture(sectionLabel, "section", in: trimmed) ?? odgSectionName(in: trimmed) ?? sectionBeforePages(trimmed) {
+                citation["section"] = .string(section)
+            }
+            if let pages = try capture(pages, "pages", in: trimmed) {
+                citation["pages"] = .string(pages.replacingOccurrences(of: " ", with: ""))
+            }
+            citation["text"] = .string(trimmed)
+            result.append(citation)
+        }
+        return result
+    }
+
+    private func split(_ text: String) throws -> [String] {
+        var parts: [String] = []
+        try text.withUTF8Bytes { bytes in
+            var start = 0
+            try splitter.forEachMatch(in: bytes) { match in
+                let range = match.range
+                if range.lowerBound > start {
+                    parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<range.lowerBound]), as: UTF8.self))
+                }
+                start = range.upperBound
+                return true
+            }
+            if start < bytes.count {
+                parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]), as: UTF8.self))
+            }
+        }
+        return parts
+    }
+
+    private func capture(_ pattern: PCRE2Pattern, _ group: String, in text: String) throws -> String? {
+        try text.withUTF8Bytes { bytes in
+            guard let match = try pattern.firstMatch(in: bytes), let number = pattern.groupNumbers[group],
+                  let range = match[number] else { return nil }
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+                .trimmingCharacters(in: Self.edgeCharacters)
+            return value.isEmpty ? nil : value
+        }
+    }
+
+    private func odgSectionName(in text: String) throws -> String? {
+        let lowered = text.lowercased()
+        guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
+        guard let first = try capture(odgSection, "section", in: text) ?? capture(odgSection, "section2", in: text) else { return nil }
+        var section = first
+        for prefix in ["Official Disability Guidelines (ODG)", "Official Disability Guidelines", "(ODG)", "ODG"] where section.hasPrefix(prefix) {
+            section = String(section.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return section.isEmpty ? nil : section
+    }
+
+    private func sectionBeforePages(_ text: String) -> String? {
+        guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
+        let before = text[..<pagesRange.lowerBound]
+        guard let guidelinesRange = before.range(of: "Guidelines", options: [.caseInsensitive, .backwards]) else { return nil }
+        let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: Self.edgeCharacters)
+        return section.isEmpty ? nil : section
+    }
+}

@@ -1,0 +1,46 @@
+import ClinPipeCore
+import ClinPipeTestSupport
+@testable import OutcomeStage
+import Testing
+
+/// `QueriedAnnotations` answers exactly as `AnnotationIndex` does, in the same order.
+@Suite struct QueriedAnnotationsTests {
+    static func check(_ annotations: [Annotation], queries: [Range<Int>]) {
+        let index = AnnotationIndex(annotations)
+        let queried = QueriedAnnotations(annotations)
+        for type in QueriedAnnotations.types {
+            #expect(queried.annotations(ofType: type).map(\.id) == index.annotations(ofType: type).map(\.id))
+            for range in queries {
+                #expect(queried.annotations(ofType: type, inside: range).map(\.id) == index.annotations(ofType: type, inside: range).map(\.id))
+                #expect(queried.annotations(ofType: type, overlapping: range).map(\.id)
+                    == index.annotations(ofType: type, overlapping: range).map(\.id))
+            }
+        }
+    }
+
+    @Test func sameAnswersOnTheSampleLetters() throws {
+        for (name, text) in try TestPaths.seedTexts() {
+            let document = try OutcomeTesting.run(text, id: name)
+            let queries = document.annotations.filter { $0.type.hasPrefix("imr.item") }.map(\.range) + [0..<0, 5..<5, 0..<text.utf8.count]
+            Self.check(document.annotations, queries: queries)
+        }
+    }
+
+    @Test func sameAnswersOnRandomAnnotationsWithTiesAndNesting() {
+        var generator = SeededGenerator(seed: 42)
+        for round in 0..<200 {
+            let types = QueriedAnnotations.types + ["context.modifier", "section"]
+            let annotations = (0..<Int.random(in: 0...40, using: &generator)).map { number -> Annotation in
+                let start = Int.random(in: 0...30, using: &generator)
+                // Few distinct ranges, so that ties are common; sometimes already in order.
+                let range = round % 3 == 0 ? number..<(number + 2) : start..<(start + Int.random(in: 0...4, using: &generator))
+                return Annotation(id: AnnotationID(number), type: types.randomElement(using: &generator)!, range: range, provenance: .input)
+            }
+            let queries = (0..<20).map { _ in
+                let start = Int.random(in: 0...35, using: &generator)
+                return start..<(start + Int.random(in: 0...8, using: &generator))
+            }
+            Self.check(annotations, queries: queries)
+        }
+    }
+}
