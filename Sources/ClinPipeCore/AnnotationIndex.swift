@@ -1,46 +1,87 @@
 /// Range queries over a document's annotations: "annotations of type T inside R" and "the annotation of type T
 /// covering R" (the sentence or section around a match). Ranges are UTF-8 bytes of the original text.
 ///
-/// The index is a snapshot: build it with `Document.makeIndex()` after the stages whose annotations you query.
+/// The index is a snapshot: build it with `Document.makeIndex()` after the stages whose annotations you query. It
+/// shares the document's annotation array (no copy) and keeps, per type, positions into it. While an index (or
+/// any other copy of `document.annotations`) is alive, the first `addAnnotation` copies the whole array: read
+/// what you need, drop the index, then add.
 public struct AnnotationIndex: Sendable {
     private struct Bucket: Sendable {
-        /// Sorted by `range.lowerBound`, then by longer first.
-        var annotations: [Annotation]
-        /// `maxEnd[i]` is the largest `range.upperBound` among `annotations[0...i]`.
+        /// Positions in `all`, sorted by `range.lowerBound`, then longer first (then in creation order).
+        var positions: [Int32]
+        /// `lowerBounds[i]` is the start of `all[positions[i]]` (for the binary searches).
+        var lowerBounds: [Int]
+        /// `maxEnd[i]` is the largest `range.upperBound` among the first `i + 1` annotations of the bucket.
         var maxEnd: [Int]
     }
 
+    private let all: [Annotation]
     private var buckets: [String: Bucket] = [:]
 
     public init(_ annotations: [Annotation]) {
-        var grouped: [String: [Annotation]] = [:]
-        for annotation in annotations { grouped[annotation.type, default: []].append(annotation) }
-        for (type, group) in grouped {
-            let sorted = group.sorted {
-                $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
-                    : $0.range.upperBound > $1.range.upperBound
+        all = annotations
+        // Group positions by type; stages add runs of one type, so the type of the previous annotation is tried
+        // before the dictionary.
+        var groups: [[Int32]] = []
+        var groupOfType: [String: Int] = [:]
+        var lastType: String?
+        var lastGroup = -1
+        for (position, annotation) in annotations.enumerated() {
+            if annotation.type != lastType {
+                if let group = groupOfType[annotation.type] {
+                    lastGroup = group
+                } else {
+                    lastGroup = groups.count
+                    groupOfType[annotation.type] = lastGroup
+                    groups.append([])
+                }
+                lastType = annotation.type
             }
+            groups[lastGroup].append(Int32(position))
+        }
+        for (type, group) in groupOfType {
+            var positions = groups[group]
+            func precedes(_ a: Int32, _ b: Int32) -> Bool {
+                let x = annotations[Int(a)].range, y = annotations[Int(b)].range
+                if x.lowerBound != y.lowerBound { return x.lowerBound < y.lowerBound }
+                if x.upperBound != y.upperBound { return x.upperBound > y.upperBound }
+                return a < b
+            }
+            // Annotations usually arrive in order; sort only when they did not.
+            var ordered = true
+            for index in positions.indices.dropFirst() where !precedes(positions[index - 1], positions[index]) {
+                ordered = false
+                break
+            }
+            if !ordered { positions.sort(by: precedes) }
+            var lowerBounds: [Int] = []
             var maxEnd: [Int] = []
-            maxEnd.reserveCapacity(sorted.count)
+            lowerBounds.reserveCapacity(positions.count)
+            maxEnd.reserveCapacity(positions.count)
             var running = Int.min
-            for annotation in sorted {
-                running = max(running, annotation.range.upperBound)
+            for position in positions {
+                let range = annotations[Int(position)].range
+                lowerBounds.append(range.lowerBound)
+                running = max(running, range.upperBound)
                 maxEnd.append(running)
             }
-            buckets[type] = Bucket(annotations: sorted, maxEnd: maxEnd)
+            buckets[type] = Bucket(positions: positions, lowerBounds: lowerBounds, maxEnd: maxEnd)
         }
     }
 
     /// All annotations of `type`, sorted by start.
-    public func annotations(ofType type: String) -> [Annotation] { buckets[type]?.annotations ?? [] }
+    public func annotations(ofType type: String) -> [Annotation] {
+        guard let bucket = buckets[type] else { return [] }
+        return bucket.positions.map { all[Int($0)] }
+    }
 
     /// Annotations of `type` lying entirely inside `range`, sorted by start.
     public func annotations(ofType type: String, inside range: Range<Int>) -> [Annotation] {
         guard let bucket = buckets[type] else { return [] }
         var result: [Annotation] = []
         var index = firstIndex(in: bucket, startingAtOrAfter: range.lowerBound)
-        while index < bucket.annotations.count, bucket.annotations[index].range.lowerBound <= range.upperBound {
-            let annotation = bucket.annotations[index]
+        while index < bucket.positions.count, bucket.lowerBounds[index] <= range.upperBound {
+            let annotation = all[Int(bucket.positions[index])]
             if annotation.range.upperBound <= range.upperBound { result.append(annotation) }
             index += 1
         }
@@ -55,8 +96,8 @@ public struct AnnotationIndex: Sendable {
         // Walk back over annotations that start earlier but may still reach into the range.
         while index >= 0, bucket.maxEnd[index] > range.lowerBound { index -= 1 }
         index += 1
-        while index < bucket.annotations.count {
-            let annotation = bucket.annotations[index]
+        while index < bucket.positions.count {
+            let annotation = all[Int(bucket.positions[index])]
             if annotation.range.lowerBound >= max(range.upperBound, range.lowerBound + 1) { break }
             if annotation.range.upperBound > range.lowerBound || annotation.range.contains(range.lowerBound) {
                 result.append(annotation)
@@ -70,31 +111,32 @@ public struct AnnotationIndex: Sendable {
     public func covering(_ range: Range<Int>, ofType type: String) -> Annotation? {
         guard let bucket = buckets[type] else { return nil }
         var index = lastIndex(in: bucket, startingAtOrBefore: range.lowerBound)
-        var best: Annotation?
+        var best: Int?
         while index >= 0, bucket.maxEnd[index] >= range.upperBound {
-            let candidate = bucket.annotations[index]
-            if candidate.range.upperBound >= range.upperBound {
-                if best == nil || candidate.range.count < best!.range.count { best = candidate }
+            let position = Int(bucket.positions[index])
+            let candidate = all[position].range
+            if candidate.upperBound >= range.upperBound {
+                if best == nil || candidate.count < all[best!].range.count { best = position }
             }
             index -= 1
         }
-        return best
+        return best.map { all[$0] }
     }
 
     private func firstIndex(in bucket: Bucket, startingAtOrAfter position: Int) -> Int {
-        var low = 0, high = bucket.annotations.count
+        var low = 0, high = bucket.lowerBounds.count
         while low < high {
             let mid = (low + high) / 2
-            if bucket.annotations[mid].range.lowerBound < position { low = mid + 1 } else { high = mid }
+            if bucket.lowerBounds[mid] < position { low = mid + 1 } else { high = mid }
         }
         return low
     }
 
     private func lastIndex(in bucket: Bucket, startingAtOrBefore position: Int) -> Int {
-        var low = 0, high = bucket.annotations.count
+        var low = 0, high = bucket.lowerBounds.count
         while low < high {
             let mid = (low + high) / 2
-            if bucket.annotations[mid].range.lowerBound <= position { low = mid + 1 } else { high = mid }
+            if bucket.lowerBounds[mid] <= position { low = mid + 1 } else { high = mid }
         }
         return low - 1
     }

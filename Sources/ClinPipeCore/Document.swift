@@ -88,13 +88,11 @@ public struct Document: Sendable {
         guard range.lowerBound >= 0, range.upperBound <= count else {
             throw AnnotationError.invalidRange(type: type, range: range, reason: "outside the text (\(count) bytes)")
         }
-        try text.withUTF8Bytes { bytes in
-            for position in [range.lowerBound, range.upperBound] where position < count {
-                if bytes[position] & 0xC0 == 0x80 {
-                    throw AnnotationError.invalidRange(type: type, range: range, reason: "splits a character")
-                }
-            }
+        let splits = text.withUTF8Bytes { bytes in
+            (range.lowerBound < count && bytes[range.lowerBound] & 0xC0 == 0x80)
+                || (range.upperBound < count && bytes[range.upperBound] & 0xC0 == 0x80)
         }
+        if splits { throw AnnotationError.invalidRange(type: type, range: range, reason: "splits a character") }
     }
 }
 
