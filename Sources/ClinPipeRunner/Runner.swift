@@ -12,14 +12,18 @@ public struct RunOptions: Sendable {
     public var offsets: OffsetUnit
     /// Measure the time spent in each stage.
     public var timeStages: Bool
+    /// Documents a worker takes at once and runs through the pipeline stage by stage (so that each stage's tables
+    /// stay in cache over the batch). At most `window / jobs`; 1 processes document by document.
+    public var batch: Int
 
     public init(jobs: Int = RunOptions.activeCores, window: Int? = nil, offsets: OffsetUnit = .codepoint,
-                timeStages: Bool = false)
+                timeStages: Bool = false, batch: Int = 8)
     {
         self.jobs = max(1, jobs)
         self.window = max(self.jobs, window ?? self.jobs * 8)
         self.offsets = offsets
         self.timeStages = timeStages
+        self.batch = min(max(1, batch), max(1, self.window / self.jobs))
     }
 
     /// The number of active processor cores.
@@ -43,9 +47,10 @@ public struct RunSummary: Sendable {
 /// Streams records from a source through a pipeline into a sink with bounded concurrency.
 ///
 /// - Every record read yields exactly one output record, in input order.
-/// - `jobs` worker threads each take the next record, process it, encode it, and hand the bytes to an ordered
-///   buffer; whichever worker completes the next record in order writes it. At most `window` records are in
-///   flight, so memory stays flat over any number of documents.
+/// - `jobs` worker threads each take the next records (up to `batch` at once), run them through the pipeline
+///   stage by stage, encode them, and hand the bytes to an ordered buffer; whichever worker completes the next
+///   record in order writes it. At most `window` records are in flight, so memory stays flat over any number of
+///   documents.
 /// - A failed record (unreadable, malformed, a stage error) becomes an error record; the run goes on. Only a
 ///   failure of the source as a whole or of the output throws.
 public final class Runner: @unchecked Sendable {
@@ -115,13 +120,52 @@ public final class Runner: @unchecked Sendable {
 
     private func work(_ state: RunState) {
         var nanoseconds = [UInt64](repeating: 0, count: pipeline.steps.count)
-        while let (index, record) = state.take() {
-            let result = process(record, nanoseconds: &nanoseconds)
-            var textBytes = 0
-            if case .document(let document) = result { textBytes = document.utf8Count }
-            var isError = false
-            if case .error = result { isError = true }
-            state.deliver(index: index, prepared: state.writer.prepare(result), isError: isError, textBytes: textBytes)
+        while let first = state.take() {
+            // A batch: the first record (waiting for room in the window if need be), then as many more as there are
+            // without waiting.
+            var taken = [first]
+            while taken.count < options.batch, let next = state.take(waiting: false) { taken.append(next) }
+            var results = [DocumentResult?](repeating: nil, count: taken.count)
+            var ids = [String](repeating: "", count: taken.count)
+            var documents: [Document] = []
+            var documentSlots: [Int] = []
+            for (slot, (_, record)) in taken.enumerated() {
+                let record = record.resolved()
+                ids[slot] = record.id
+                switch record.content {
+                case .failure(let error):
+                    results[slot] = .error(id: record.id, message: error.message)
+                case .success(let input):
+                    do {
+                        documents.append(try input.makeDocument(unit: options.offsets))
+                        documentSlots.append(slot)
+                    } catch let error as RecordError {
+                        results[slot] = .error(id: record.id, message: error.message)
+                    } catch {
+                        results[slot] = .error(id: record.id, message: String(describing: error))
+                    }
+                }
+            }
+            let failures = options.timeStages
+                ? pipeline.process(batch: &documents, nanoseconds: &nanoseconds)
+                : pipeline.process(batch: &documents)
+            for (position, slot) in documentSlots.enumerated() {
+                if let failure = failures[position] {
+                    results[slot] = .error(id: ids[slot], message: String(describing: failure))
+                } else {
+                    results[slot] = .document(documents[position])
+                }
+            }
+            documents = []
+            for (slot, (index, _)) in taken.enumerated() {
+                let result = results[slot]!
+                results[slot] = nil
+                var textBytes = 0
+                if case .document(let document) = result { textBytes = document.utf8Count }
+                var isError = false
+                if case .error = result { isError = true }
+                state.deliver(index: index, prepared: state.writer.prepare(result), isError: isError, textBytes: textBytes)
+            }
         }
         state.addStageTimes(nanoseconds)
     }
@@ -157,9 +201,14 @@ private final class RunState: @unchecked Sendable {
         summary.stageNanoseconds = Array(repeating: 0, count: stageCount)
     }
 
-    /// The next record and its position, or nil when the source is exhausted or the run failed.
-    func take() -> (Int, SourceRecord)? {
+    /// The next record and its position, or nil when the source is exhausted or the run failed (or, when not
+    /// `waiting`, when the window is full).
+    func take(waiting: Bool = true) -> (Int, SourceRecord)? {
         output.lock()
+        if !waiting && inFlight >= window {
+            output.unlock()
+            return nil
+        }
         while inFlight >= window && failure == nil { output.wait() }
         if failure != nil || sourceFinished {
             output.unlock()

@@ -180,6 +180,25 @@ struct RunnerTests {
         }
     }
 
+    @Test("batches of any size write the same bytes as document-by-document processing", arguments: [1, 2])
+    func batchesChangeNothing(jobs: Int) throws {
+        let (records, _) = Self.mixedRecords(300)
+        let pipeline = try Self.pipeline(.object([("slowEvery", .number(7)), ("sleepMicroseconds", .number(200))]))
+        var outputs: [Data] = []
+        for batch in [1, 3, 8] {
+            let path = Self.temporaryFile()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let options = RunOptions(jobs: jobs, window: 16, offsets: .codepoint, batch: batch)
+            #expect(options.batch == batch)
+            try Runner(pipeline: pipeline, encoder: JSONLEncoder(unit: .codepoint), options: options)
+                .run(source: ArraySource(records), sink: try OutputSink(path: path))
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0] == outputs[2])
+        #expect(RunOptions(jobs: 2, window: 4, batch: 8).batch == 2)
+    }
+
     @Test("CSV output: header once, then rows in input order")
     func csvOutput() throws {
         let (records, _) = Self.mixedRecords(50)
