@@ -113,8 +113,7 @@ struct HeadingFinder: Sendable {
         }
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
         if hasLowercase && !shape.mixedCase { return nil }
-        let key = TextBytes.headingKey(UnsafeBufferPointer(rebasing: bytes[title]))
-        if let entry = table[key] {
+        if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
             if hasLowercase && !shape.mixedCase { return nil }
             return FoundHeading(title: title, entry: entry, shape: shape.name)
         }

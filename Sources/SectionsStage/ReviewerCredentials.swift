@@ -83,6 +83,64 @@ struct ReviewerCredentials: Sendable {
 
     /// Splits a list at commas and semicolons (and at a standalone `and` when `atAnd`), trimming each part.
     static func split(_ text: String, atAnd: Bool) -> [String] {
+        var text = text
+        if let parts = text.withUTF8({ splitASCII($0, atAnd: atAnd) }) { return parts }
+        return splitCharacters(text, atAnd: atAnd)
+    }
+
+    /// `split` on the bytes of an ASCII text (where every byte is one Character, CR aside); nil for any other text,
+    /// whose Characters (grapheme clusters, canonical equivalence) need `splitCharacters`.
+    static func splitASCII(_ text: UnsafeBufferPointer<UInt8>, atAnd: Bool) -> [String]? {
+        for byte in text where byte >= 0x80 || byte == 0x0D { return nil }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        var parts: [String] = []
+        var part: [UInt8] = []
+        func finish(_ part: [UInt8]) {
+            var lower0 = 0, upper = part.count
+            while lower0 < upper && part[lower0] == 0x20 { lower0 += 1 }
+            while upper > lower0 && (part[upper - 1] == 0x20 || part[upper - 1] == 0x2E) { upper -= 1 }
+            if upper - lower0 >= 4 && lower(part[lower0]) == 0x61 && lower(part[lower0 + 1]) == 0x6E
+                && lower(part[lower0 + 2]) == 0x64 && part[lower0 + 3] == 0x20
+            {
+                lower0 += 4
+            }
+            if lower0 < upper { parts.append(String(decoding: part[lower0..<upper], as: UTF8.self)) }
+        }
+        var pieceStart = 0
+        var i = 0
+        while i <= text.count {
+            guard i == text.count || text[i] == 0x2C || text[i] == 0x3B else { i += 1; continue }
+            let piece = pieceStart..<i
+            pieceStart = i + 1
+            i += 1
+            guard !piece.isEmpty else { continue }
+            guard atAnd else {
+                finish(Array(text[piece]))
+                continue
+            }
+            // Words (split at spaces), grouped between standalone `and`s; each group is its words joined by spaces.
+            part.removeAll(keepingCapacity: true)
+            var w = piece.lowerBound
+            while w < piece.upperBound {
+                if text[w] == 0x20 { w += 1; continue }
+                var end = w
+                while end < piece.upperBound && text[end] != 0x20 { end += 1 }
+                if end - w == 3 && lower(text[w]) == 0x61 && lower(text[w + 1]) == 0x6E && lower(text[w + 2]) == 0x64 {
+                    if !part.isEmpty { finish(part) }
+                    part.removeAll(keepingCapacity: true)
+                } else {
+                    if !part.isEmpty { part.append(0x20) }
+                    part.append(contentsOf: text[w..<end])
+                }
+                w = end
+            }
+            if !part.isEmpty { finish(part) }
+        }
+        return parts
+    }
+
+    /// `split` on Characters, for any text.
+    static func splitCharacters(_ text: String, atAnd: Bool) -> [String] {
         var parts: [String] = []
         for piece in text.split(whereSeparator: { $0 == "," || $0 == ";" }) {
             var subpieces = [Substring(piece)]

@@ -1,0 +1,59 @@
+import ClinPipeCore
+import ClinPipeText
+import Foundation
+import Testing
+
+@testable import SectionsStage
+
+/// The byte-level shortcuts give what the String-based code they replace gives, for any input.
+@Suite struct BytePathTests {
+    /// A small deterministic generator (tests must not depend on the run).
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    static let pieces = ["and", "AND", "And", "anD", " ", "  ", ",", ";", ".", "..", "California", "Texas", "andrew",
+                         "sand", "and.", "Pain Medicine", "x", "é", "K", "\u{212A}", "e\u{301}", ",\u{301}", "\t", "-"]
+
+    @Test func credentialSplitMatchesCharacterSplit() {
+        var random = Generator(state: 7)
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<random.next(9) { text += Self.pieces[random.next(Self.pieces.count)] }
+            for atAnd in [false, true] {
+                #expect(ReviewerCredentials.split(text, atAnd: atAnd) == ReviewerCredentials.splitCharacters(text, atAnd: atAnd),
+                        "\(text.debugDescription) atAnd: \(atAnd)")
+            }
+        }
+    }
+
+    @Test func headingLookupMatchesStringKeys() throws {
+        let environment = StageEnvironment(stageName: "sections")
+        let table = try HeadingTable(tables: RuleSources.tables(builtIn: "headings.tsv", extra: [], required: HeadingTable.columns,
+                                                                 environment: environment))
+        var titles = table.entries.keys.flatMap { [$0, $0.lowercased(), $0 + ":", " " + $0 + " : ", $0.replacingOccurrences(of: " ", with: "  \t"),
+                                                   String($0.dropLast()), $0 + "S"] }
+        titles += ["", ":", "  ", "K", "\u{212A}", "HPI", "hpi:", "H P I", "Ä", "A\u{308}"]
+        for title in titles {
+            let bytes = Array(title.utf8)
+            let expected = table[TextBytes.headingKey(bytes)]
+            let found = bytes.withUnsafeBufferPointer { table.entry(forTitle: $0) }
+            #expect(found == expected, "\(title.debugDescription)")
+        }
+    }
+
+    @Test func nonASCIIKeysStillMatchByCanonicalEquivalence() throws {
+        let rows = "heading\tname\n\u{212A}NEE\tknee\n"
+        let table = try HeadingTable(tables: [RuleTable(name: "extra.tsv", text: rows)])
+        for title in ["KNEE", "knee:", "\u{212A}NEE", "\u{212A}nee"] {
+            let bytes = Array(title.utf8)
+            let expected = table[TextBytes.headingKey(bytes)]
+            #expect(expected?.name == "knee")
+            #expect(bytes.withUnsafeBufferPointer { table.entry(forTitle: $0) } == expected, "\(title)")
+        }
+    }
+}
