@@ -9,10 +9,12 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Se
     public init() {}
 
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
+        pairs.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }
 
     public init(_ pairs: [(String, AttributeValue)]) {
+        self.pairs.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 

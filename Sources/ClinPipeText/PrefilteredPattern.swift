@@ -182,9 +182,17 @@ struct StartTerm: Sendable {
         return a.intersection(b)
     }
 
+    /// `PatternPlan.lineBreakBytes` as a switch (no global to initialise-check on every call).
+    @inline(__always) static func isLineBreak(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0xA8, 0xA9: true
+        default: false
+        }
+    }
+
     @inline(__always) func holds(in bytes: UnsafeBufferPointer<UInt8>, at s: Int) -> Bool {
         if textStart && s != 0 { return false }
-        if lineStart && s != 0 && !PatternPlan.lineBreakBytes.contains(bytes[s - 1]) { return false }
+        if lineStart && s != 0 && !Self.isLineBreak(bytes[s - 1]) { return false }
         if let previous, s == 0 || !previous.contains(bytes[s - 1]) { return false }
         if let first, s >= bytes.count || !first.contains(bytes[s]) { return false }
         return true
