@@ -66,6 +66,16 @@ struct CharacterCanonicalizer {
         writer.copy(upTo: start, from: bytes)
         var i = start
         while i < end {
+            // Fast path, same result as `classify`: printable ASCII is plain, and a single space before it stays.
+            let byte = bytes[i]
+            if byte > 0x20 && byte < 0x80 {
+                i += 1
+                continue
+            }
+            if byte == 0x20, i + 1 < end, bytes[i + 1] > 0x20, bytes[i + 1] < 0x80 {
+                i += 2
+                continue
+            }
             switch classify(bytes, i, end) {
             case .plain(let length):
                 i += length

@@ -92,6 +92,8 @@ struct LineRepairer {
         var i = 0
         let count = bytes.count
         while i <= count {
+            // Skip to the next line terminator (or the end) without testing bytes above 0x0D twice.
+            while i < count, bytes[i] > 0x0D { i += 1 }
             let byte: UInt8 = i < count ? bytes[i] : 0x0A
             guard byte == 0x0A || byte == 0x0D || byte == 0x0C else {
                 i += 1
