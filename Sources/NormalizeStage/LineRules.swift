@@ -63,12 +63,16 @@ struct LineRules: Sendable {
     }
 
     /// Whether `pattern` matches the line `bytes` (already trimmed).
-    static func matches(_ rule: Rule?, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        guard let rule else { return false }
-        if let first = bytes.first {
-            if let firstBytes = rule.firstBytes, !firstBytes.contains(first) { return false }
-            if let lastBytes = rule.lastBytes, !lastBytes.contains(bytes[bytes.count - 1]) { return false }
+    @inline(__always)
+    static func matches(_ rule: borrowing Rule?, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        switch rule {
+        case .none: return false
+        case .some(let rule):
+            if !bytes.isEmpty {
+                if let firstBytes = rule.firstBytes, !firstBytes.contains(bytes[0]) { return false }
+                if let lastBytes = rule.lastBytes, !lastBytes.contains(bytes[bytes.count - 1]) { return false }
+            }
+            return try rule.pattern.matches(bytes)
         }
-        return try rule.pattern.matches(bytes)
     }
 }
