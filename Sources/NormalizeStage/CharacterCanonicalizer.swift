@@ -65,7 +65,31 @@ struct CharacterCanonicalizer {
     func write(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter) {
         writer.copy(upTo: start, from: bytes)
         var i = start
+        let base = UnsafeRawPointer(bytes.baseAddress)
         while i < end {
+            // Eight bytes at a time: printable ASCII (0x20...0x7F) with no space followed by a space and no space last
+            // is all plain for `classify` (a single space before printable ASCII stays). Bit tricks may report a
+            // space or control byte that is not there (then the byte-wise path runs), never miss one.
+            if i + 8 <= end, let base {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+                let belowSpace = (word &- ones &* 0x20) & ~word & high
+                let spacesMask = { (x: UInt64) in (x &- ones) & ~x & high }(word ^ (ones &* 0x20))
+                if word & high == 0, belowSpace == 0, spacesMask & (spacesMask >> 8) == 0, spacesMask >> 63 == 0 {
+                    i += 8
+                    continue
+                }
+            }
+            // Fast path, same result as `classify`: printable ASCII is plain, and a single space before it stays.
+            let byte = bytes[i]
+            if byte > 0x20 && byte < 0x80 {
+                i += 1
+                continue
+            }
+            if byte == 0x20, i + 1 < end, bytes[i + 1] > 0x20, bytes[i + 1] < 0x80 {
+                i += 2
+                continue
+            }
             switch classify(bytes, i, end) {
             case .plain(let length):
                 i += length

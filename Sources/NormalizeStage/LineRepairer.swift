@@ -92,6 +92,16 @@ struct LineRepairer {
         var i = 0
         let count = bytes.count
         while i <= count {
+            // Skip to the next line terminator (or the end) without testing bytes above 0x0D twice.
+            if let base = UnsafeRawPointer(bytes.baseAddress) {
+                // Eight bytes at a time while none is below 0x0E (the bit trick never misses one).
+                while i + 8 <= count {
+                    let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+                    i += 8
+                }
+            }
+            while i < count, bytes[i] > 0x0D { i += 1 }
             let byte: UInt8 = i < count ? bytes[i] : 0x0A
             guard byte == 0x0A || byte == 0x0D || byte == 0x0C else {
                 i += 1

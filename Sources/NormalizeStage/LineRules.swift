@@ -5,12 +5,23 @@ import ClinPipeText
 struct LineRules: Sendable {
     enum Kind: String, CaseIterable { case start, end, decision, artifact, itemSentence = "item_sentence", decisionTail = "decision_tail" }
 
-    let start: PCRE2Pattern?
-    let end: PCRE2Pattern?
-    let decision: PCRE2Pattern?
-    let artifact: PCRE2Pattern?
-    let itemSentence: PCRE2Pattern?
-    let decisionTail: PCRE2Pattern?
+    /// One kind's compiled alternation with exact necessary conditions on the line's edge bytes.
+    struct Rule: Sendable {
+        let pattern: PCRE2Pattern
+        /// When set (the pattern is anchored at the line start and cannot match empty), a non-empty line whose first
+        /// byte is not in the set cannot match.
+        let firstBytes: EdgeByteSet?
+        /// When set (the pattern is anchored at the line end and cannot match empty), a non-empty line whose last
+        /// byte is not in the set cannot match.
+        let lastBytes: EdgeByteSet?
+    }
+
+    let start: Rule?
+    let end: Rule?
+    let decision: Rule?
+    let artifact: Rule?
+    let itemSentence: Rule?
+    let decisionTail: Rule?
     let keptHyphenPrefixes: Set<[UInt8]>
 
     /// Compiles the rules of each kind into one alternation, anchored as the kind requires.
@@ -28,14 +39,19 @@ struct LineRules: Sendable {
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
-        func compile(_ kind: Kind) throws -> PCRE2Pattern? {
+        func compile(_ kind: Kind) throws -> Rule? {
             guard let list = alternatives[kind], !list.isEmpty else { return nil }
             let body = "(?:" + list.joined(separator: "|") + ")"
+            let pattern: PCRE2Pattern
+            let anchoredStart: Bool, anchoredEnd: Bool
             switch kind {
-            case .start: return try PCRE2Pattern("\\A" + body)
-            case .artifact, .decisionTail: return try PCRE2Pattern("\\A" + body + "\\z")
-            case .end, .decision, .itemSentence: return try PCRE2Pattern(body + "\\z")
+            case .start: pattern = try PCRE2Pattern("\\A" + body); (anchoredStart, anchoredEnd) = (true, false)
+            case .artifact, .decisionTail: pattern = try PCRE2Pattern("\\A" + body + "\\z"); (anchoredStart, anchoredEnd) = (true, true)
+            case .end, .decision, .itemSentence: pattern = try PCRE2Pattern(body + "\\z"); (anchoredStart, anchoredEnd) = (false, true)
             }
+            // The body compiled without error, so the analysis sees a valid pattern; nil means no shortcut.
+            let edges = PatternEdges.analyze(body).flatMap { $0.nullable ? nil : $0 }
+            return Rule(pattern: pattern, firstBytes: anchoredStart ? edges?.first : nil, lastBytes: anchoredEnd ? edges?.last : nil)
         }
         start = try compile(.start)
         end = try compile(.end)
@@ -47,8 +63,16 @@ struct LineRules: Sendable {
     }
 
     /// Whether `pattern` matches the line `bytes` (already trimmed).
-    static func matches(_ pattern: PCRE2Pattern?, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        guard let pattern else { return false }
-        return try pattern.matches(bytes)
+    @inline(__always)
+    static func matches(_ rule: borrowing Rule?, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        switch rule {
+        case .none: return false
+        case .some(let rule):
+            if !bytes.isEmpty {
+                if let firstBytes = rule.firstBytes, !firstBytes.contains(bytes[0]) { return false }
+                if let lastBytes = rule.lastBytes, !lastBytes.contains(bytes[bytes.count - 1]) { return false }
+            }
+            return try rule.pattern.matches(bytes)
+        }
     }
 }
