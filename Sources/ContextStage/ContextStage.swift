@@ -99,6 +99,8 @@ public struct ContextStage: Stage {
         var type: String
         /// Index of `type` in `findingTypes`.
         var typeIndex: Int
+        /// What `type` is to this stage (see `kind(of:sentenceType:filter:)`), decided once from the configuration.
+        var kind: UInt8
         /// `normalized`, then the entry's attributes, in that order.
         var attributes: Attributes
         var provenance: Provenance
@@ -162,10 +164,12 @@ public struct ContextStage: Stage {
         self.findingsMatcher = matcher
         let types = findings?.types ?? []
         self.findingTypes = types
+        let filter = self.targetFilter
         self.findingEntries = (findings?.entries ?? []).map { entry in
             var attributes: Attributes = ["normalized": .string(entry.normalized)]
             for (key, value) in entry.attributes { attributes[key] = value }
             return FindingEntry(type: entry.type, typeIndex: types.firstIndex(of: entry.type) ?? -1,
+                                kind: Self.kind(of: entry.type, sentenceType: configuration.sentenceType, filter: filter),
                                 attributes: attributes, provenance: Provenance(stage: stageName, rule: entry.source))
         }
         var groups: [[Int]] = []
@@ -222,16 +226,19 @@ public struct ContextStage: Stage {
         var targets: [(id: AnnotationID, range: Range<Int>)] = []
         // What each type seen is (searched linearly, the last answer first: a document has a handful of types, they
         // come in runs, and equal type strings usually share storage, so comparing is cheaper than hashing).
-        var kinds: [(type: String, kind: UInt8)] = []
+        // Unequal lengths settle most comparisons without comparing bytes (canonically equal types of different
+        // lengths only get an entry each, with the same answer).
+        var kinds: [(type: String, length: Int, kind: UInt8)] = []
         var lastKind = -1
         func kind(of type: String) -> UInt8 {
-            if lastKind >= 0 && kinds[lastKind].type == type { return kinds[lastKind].kind }
-            if let index = kinds.firstIndex(where: { $0.type == type }) {
+            let length = type.utf8.count
+            if lastKind >= 0 && kinds[lastKind].length == length && kinds[lastKind].type == type { return kinds[lastKind].kind }
+            if let index = kinds.firstIndex(where: { $0.length == length && $0.type == type }) {
                 lastKind = index
                 return kinds[index].kind
             }
-            let kind: UInt8 = type == configuration.sentenceType ? 1 : targetFilter.accepts(type) ? 2 : 0
-            kinds.append((type, kind))
+            let kind = Self.kind(of: type, sentenceType: configuration.sentenceType, filter: targetFilter)
+            kinds.append((type, length, kind))
             lastKind = kinds.count - 1
             return kind
         }
@@ -244,7 +251,7 @@ public struct ContextStage: Stage {
             }
         }
         for (index, finding) in pending.enumerated() {
-            switch kind(of: findingEntries[finding.entry].type) {
+            switch findingEntries[finding.entry].kind {
             case 1: sentences.append(toLayer.map(finding.range))
             case 2: targets.append((AnnotationID(firstNewID + index), toLayer.map(finding.range)))
             default: break
@@ -274,8 +281,7 @@ public struct ContextStage: Stage {
                 findingState[target.id.rawValue - firstNewID] = index
             }
             for (index, finding) in pending.enumerated() {
-                let entry = findingEntries[finding.entry]
-                var attributes = entry.attributes
+                var attributes = findingEntries[finding.entry].attributes
                 if findingState[index] >= 0 {
                     // What `setAttribute` did: replace a value in place, or append the key.
                     let state = states[findingState[index]]
@@ -285,8 +291,8 @@ public struct ContextStage: Stage {
                     attributes["historical"] = .bool(state.historical)
                     attributes["experiencer"] = .string(experiencer(of: state))
                 }
-                try document.addAnnotation(type: entry.type, range: finding.range, attributes: attributes,
-                                           provenance: entry.provenance)
+                try document.addAnnotation(type: findingEntries[finding.entry].type, range: finding.range,
+                                           attributes: attributes, provenance: findingEntries[finding.entry].provenance)
             }
         }
         guard configuration.modifiers, !used.isEmpty else { return }
@@ -294,17 +300,22 @@ public struct ContextStage: Stage {
             ? $0.modifier.range.lowerBound < $1.modifier.range.lowerBound : $0.modifier.rule < $1.modifier.rule }
         var toOriginal = SpanMapper(layer.map, towardsLayer: false)
         for (modifier, modified) in used {
-            let template = modifierTemplates[modifier.rule]
+            let rule = modifier.rule
             var attributes: Attributes = [
-                "category": template.category,
-                "direction": template.direction,
+                "category": modifierTemplates[rule].category,
+                "direction": modifierTemplates[rule].direction,
                 "targets": .list(modified.map { .int($0.rawValue) }),
-                "rule": template.rule,
+                "rule": modifierTemplates[rule].rule,
             ]
-            if let value = template.value { attributes["value"] = value }
+            if let value = modifierTemplates[rule].value { attributes["value"] = value }
             try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
-                                       attributes: attributes, provenance: template.provenance)
+                                       attributes: attributes, provenance: modifierTemplates[rule].provenance)
         }
+    }
+
+    /// What annotations of `type` are to the stage: 1 sentences (scope bounds), 2 targets, 0 neither.
+    static func kind(of type: String, sentenceType: String, filter: TargetTypeFilter) -> UInt8 {
+        type == sentenceType ? 1 : filter.accepts(type) ? 2 : 0
     }
 
     /// The experiencer a target gets: the nearest experiencer trigger's value, else `patient`.
