@@ -24,6 +24,19 @@ public enum ContextCategory: String, Sendable, Hashable, CaseIterable, Codable {
     /// Categories that modify targets (and set their attributes), in output order.
     public static let modifying: [ContextCategory] = [.negated, .uncertain, .hypothetical, .historical, .experiencer]
 
+    /// A bit of its own per category (for sets of categories in one byte).
+    var bit: UInt8 {
+        switch self {
+        case .negated: 1
+        case .uncertain: 2
+        case .hypothetical: 4
+        case .historical: 8
+        case .experiencer: 16
+        case .pseudo: 32
+        case .terminate: 64
+        }
+    }
+
     /// Whether triggers of this category modify targets.
     public var isModifying: Bool {
         switch self {

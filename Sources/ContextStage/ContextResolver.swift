@@ -22,8 +22,38 @@ public struct ContextResolver: Sendable {
     }
 
     public let rules: [ContextRule]
+    /// What resolution reads of each rule (same indices as `rules`), without the rule's strings, so that reading
+    /// it copies and retains nothing.
+    let traits: [RuleTraits]
 
-    public init(rules: [ContextRule]) { self.rules = rules }
+    public init(rules: [ContextRule]) {
+        self.rules = rules
+        self.traits = rules.map(RuleTraits.init)
+    }
+
+    /// The parts of a `ContextRule` that resolution and target states read.
+    struct RuleTraits: Sendable {
+        var category: ContextCategory
+        var isModifying: Bool
+        var reachesForward: Bool
+        var reachesBackward: Bool
+        var maxScope: Int?
+        /// Bit `c.bit` is set when the rule ends the scopes of category `c` (`ContextRule.ends`).
+        var endsMask: UInt8
+
+        init(_ rule: ContextRule) {
+            category = rule.category
+            isModifying = rule.category.isModifying
+            reachesForward = rule.direction.reachesForward
+            reachesBackward = rule.direction.reachesBackward
+            maxScope = rule.maxScope
+            var mask: UInt8 = 0
+            for category in ContextCategory.allCases where rule.ends(category) { mask |= category.bit }
+            endsMask = mask
+        }
+
+        @inline(__always) func ends(_ category: ContextCategory) -> Bool { endsMask & category.bit != 0 }
+    }
 
     /// The modifiers of one sentence with their final scopes.
     /// - Parameters:
@@ -34,49 +64,57 @@ public struct ContextResolver: Sendable {
                           text: UnsafeBufferPointer<UInt8>) -> [Modifier]
     {
         var modifiers: [Modifier] = []
+        resolve(triggers, in: sentence, text: text, into: &modifiers)
+        return modifiers
+    }
+
+    /// `modifiers(for:in:text:)` into a buffer the caller reuses (emptied first, capacity kept).
+    func resolve(_ triggers: ArraySlice<TriggerMatch>, in sentence: Range<Int>, text: UnsafeBufferPointer<UInt8>,
+                 into modifiers: inout [Modifier])
+    {
+        modifiers.removeAll(keepingCapacity: true)
         for trigger in triggers {
             for rule in trigger.rules {
                 modifiers.append(Modifier(range: trigger.range, rule: rule, scope: trigger.range.lowerBound..<trigger.range.lowerBound))
             }
         }
         for index in modifiers.indices {
-            let rule = rules[modifiers[index].rule]
-            guard rule.category.isModifying else { continue }
+            let rule = traits[modifiers[index].rule]
+            guard rule.isModifying else { continue }
             let range = modifiers[index].range
             var lower = range.lowerBound, upper = range.upperBound
-            if rule.direction.reachesForward {
+            if rule.reachesForward {
                 upper = sentence.upperBound
                 if let limit = rule.maxScope { upper = Self.end(afterWords: limit, from: range.upperBound, limit: upper, text: text) }
             }
-            if rule.direction.reachesBackward {
+            if rule.reachesBackward {
                 lower = sentence.lowerBound
                 if let limit = rule.maxScope { lower = Self.start(beforeWords: limit, from: range.lowerBound, limit: lower, text: text) }
             }
             // Limits from the other triggers of the sentence.
             for other in modifiers where other.range != range {
-                let otherRule = rules[other.rule]
+                let otherRule = traits[other.rule]
                 let sameCategory = otherRule.category == rule.category
                 guard sameCategory || otherRule.ends(rule.category) else { continue }
-                if rule.direction.reachesForward, other.range.lowerBound >= range.upperBound,
-                    sameCategory || otherRule.direction.reachesForward
+                if rule.reachesForward, other.range.lowerBound >= range.upperBound,
+                    sameCategory || otherRule.reachesForward
                 {
                     upper = min(upper, other.range.lowerBound)
                 }
-                if rule.direction.reachesBackward, other.range.upperBound <= range.lowerBound,
-                    sameCategory || otherRule.direction.reachesBackward
+                if rule.reachesBackward, other.range.upperBound <= range.lowerBound,
+                    sameCategory || otherRule.reachesBackward
                 {
                     lower = max(lower, other.range.upperBound)
                 }
             }
             modifiers[index].scope = lower..<upper
         }
-        return modifiers
     }
 
     /// Whether `modifier` modifies a target at `target`.
     @inline(__always)
     public func modifies(_ modifier: Modifier, target: Range<Int>) -> Bool {
-        guard rules[modifier.rule].category.isModifying else { return false }
+        guard traits[modifier.rule].isModifying else { return false }
         // A target inside the trigger is part of the trigger; one that only shares a word with it
         // ("there are no documented" / "documented trigger points") is modified where it reaches the scope.
         if target.lowerBound >= modifier.range.lowerBound && target.upperBound <= modifier.range.upperBound { return false }

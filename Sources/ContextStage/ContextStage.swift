@@ -83,9 +83,37 @@ public struct ContextStage: Stage {
     /// The findings lexicon matched before ConText (nil when `findings` is off).
     public let findingsLexicon: Lexicon?
     private let findingsMatcher: LexiconMatcher?
-    /// The annotation types of `findingsLexicon`.
-    private let findingTypes: Set<String>
+    /// The annotation types of `findingsLexicon`, in `Lexicon.types` order.
+    private let findingTypes: [String]
+    /// Per entry of `findingsLexicon` (same indices): what its annotations get, built once.
+    private let findingEntries: [FindingEntry]
+    /// Per value group of `findingsMatcher`: the entries to add for a match, in group order, the first of each
+    /// type only (later entries of a type already added for the span are skipped).
+    private let findingGroups: [[Int]]
+    /// Per rule of `resolver.rules` (same indices): the values of its `context.modifier` annotations, built once.
+    private let modifierTemplates: [ModifierTemplate]
     private let stageName: String
+
+    /// What a findings lexicon entry's annotations get.
+    struct FindingEntry: Sendable {
+        var type: String
+        /// Index of `type` in `findingTypes`.
+        var typeIndex: Int
+        /// What `type` is to this stage (see `kind(of:sentenceType:filter:)`), decided once from the configuration.
+        var kind: UInt8
+        /// `normalized`, then the entry's attributes, in that order.
+        var attributes: Attributes
+        var provenance: Provenance
+    }
+
+    /// The fixed attribute values of a rule's `context.modifier` annotations.
+    struct ModifierTemplate: Sendable {
+        var category: AttributeValue
+        var direction: AttributeValue
+        var rule: AttributeValue
+        var value: AttributeValue?
+        var provenance: Provenance
+    }
 
     public init(configuration: Configuration = Configuration(),
                 environment: StageEnvironment = StageEnvironment(stageName: "context")) throws
@@ -132,8 +160,42 @@ public struct ContextStage: Stage {
         self.resolver = ContextResolver(rules: ruleSet.rules)
         self.targetFilter = TargetTypeFilter(include: configuration.includeTypes, exclude: configuration.excludeTypes)
         self.findingsLexicon = findings
-        self.findingsMatcher = findings?.makeMatcher()
-        self.findingTypes = Set(findings?.types ?? [])
+        let matcher = findings?.makeMatcher()
+        self.findingsMatcher = matcher
+        let types = findings?.types ?? []
+        self.findingTypes = types
+        let filter = self.targetFilter
+        self.findingEntries = (findings?.entries ?? []).map { entry in
+            var attributes: Attributes = ["normalized": .string(entry.normalized)]
+            for (key, value) in entry.attributes { attributes[key] = value }
+            return FindingEntry(type: entry.type, typeIndex: types.firstIndex(of: entry.type) ?? -1,
+                                kind: Self.kind(of: entry.type, sentenceType: configuration.sentenceType, filter: filter),
+                                attributes: attributes, provenance: Provenance(stage: stageName, rule: entry.source))
+        }
+        var groups: [[Int]] = []
+        if let matcher, let findings {
+            // Groups are numbered from 0, one per distinct normalized spelling.
+            var keys: Set<[UInt8]> = []
+            for entry in findings.entries {
+                let key = LexiconMatcher.normalizedKey(entry.term, caseSensitive: matcher.caseSensitive)
+                if !key.isEmpty { keys.insert(key) }
+            }
+            for group in 0..<keys.count {
+                var emitted: [String] = []
+                var added: [Int] = []
+                for index in matcher.values(ofGroup: group) where !emitted.contains(findings.entries[index].type) {
+                    emitted.append(findings.entries[index].type)
+                    added.append(index)
+                }
+                groups.append(added)
+            }
+        }
+        self.findingGroups = groups
+        self.modifierTemplates = ruleSet.rules.map { rule in
+            ModifierTemplate(category: .string(rule.category.rawValue), direction: .string(rule.direction.rawValue),
+                             rule: .string(rule.source), value: rule.value.map { .string($0) },
+                             provenance: Provenance(stage: stageName, rule: rule.source))
+        }
         self.stageName = stageName
     }
 
@@ -145,33 +207,129 @@ public struct ContextStage: Stage {
 
     public func process(_ document: inout Document) throws {
         let layer = document.normalized
-        if findingsMatcher != nil { try addFindings(to: &document, layer: layer) }
+        // The stage's own findings are added after ConText has run, each with all its attributes at once; their ids
+        // are known now (ids are given in order from the annotation count), so they take part as targets.
+        let firstNewID = document.annotations.count + 1
+        var pending = findingsMatcher == nil ? [] : pendingFindings(in: document, layer: layer)
+        if !pending.isEmpty && !Self.allAcceptable(pending, text: document.text) {
+            // A span the document refuses (a bug): add them first, as before, so that the same error is thrown.
+            for finding in pending {
+                let entry = findingEntries[finding.entry]
+                try document.addAnnotation(type: entry.type, range: finding.range, attributes: entry.attributes,
+                                           provenance: entry.provenance)
+            }
+            pending = []
+        }
 
         // Sentences and targets, in layer coordinates, sorted by start.
         var sentences: [Range<Int>] = []
         var targets: [(id: AnnotationID, range: Range<Int>)] = []
-        // The filter's answer per type seen, searched linearly: a document has a handful of types, and equal type
-        // strings usually share storage, so comparing is cheaper than hashing.
-        var accepted: [(type: String, isTarget: Bool)] = []
+        // What each type seen is (searched linearly, the last answer first: a document has a handful of types, they
+        // come in runs, and equal type strings usually share storage, so comparing is cheaper than hashing).
+        // Unequal lengths settle most comparisons without comparing bytes (canonically equal types of different
+        // lengths only get an entry each, with the same answer).
+        var kinds: [(type: String, length: Int, kind: UInt8)] = []
+        var lastKind = -1
+        func kind(of type: String) -> UInt8 {
+            let length = type.utf8.count
+            if lastKind >= 0 && kinds[lastKind].length == length && kinds[lastKind].type == type { return kinds[lastKind].kind }
+            if let index = kinds.firstIndex(where: { $0.length == length && $0.type == type }) {
+                lastKind = index
+                return kinds[index].kind
+            }
+            let kind = Self.kind(of: type, sentenceType: configuration.sentenceType, filter: targetFilter)
+            kinds.append((type, length, kind))
+            lastKind = kinds.count - 1
+            return kind
+        }
         var toLayer = SpanMapper(layer.map, towardsLayer: true)
         for annotation in document.annotations {
-            if annotation.type == configuration.sentenceType {
-                sentences.append(toLayer.map(annotation.range))
-                continue
+            switch kind(of: annotation.type) {
+            case 1: sentences.append(toLayer.map(annotation.range))
+            case 2: targets.append((annotation.id, toLayer.map(annotation.range)))
+            default: break
             }
-            let isTarget: Bool
-            if let known = accepted.first(where: { $0.type == annotation.type }) { isTarget = known.isTarget } else {
-                isTarget = targetFilter.accepts(annotation.type)
-                accepted.append((annotation.type, isTarget))
-            }
-            if isTarget { targets.append((annotation.id, toLayer.map(annotation.range))) }
         }
-        guard !targets.isEmpty else { return }
-        targets.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.id < $1.id }
-        sentences.sort { $0.lowerBound < $1.lowerBound }
-
-        var states = [TargetState](repeating: TargetState(), count: targets.count)
+        for (index, finding) in pending.enumerated() {
+            switch findingEntries[finding.entry].kind {
+            case 1: sentences.append(toLayer.map(finding.range))
+            case 2: targets.append((AnnotationID(firstNewID + index), toLayer.map(finding.range)))
+            default: break
+            }
+        }
         var used: [(modifier: ContextResolver.Modifier, targets: [AnnotationID])] = []
+        var states: [TargetState] = []
+        if !targets.isEmpty {
+            targets.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.id < $1.id }
+            sentences.sort { $0.lowerBound < $1.lowerBound }
+            states = [TargetState](repeating: TargetState(), count: targets.count)
+            try resolve(layer: layer, sentences: &sentences, targets: targets, states: &states, used: &used)
+        }
+
+        for (index, target) in targets.enumerated() where target.id.rawValue < firstNewID {
+            let state = states[index]
+            document.setAttribute("negated", .bool(state.negated), of: target.id)
+            document.setAttribute("uncertain", .bool(state.uncertain), of: target.id)
+            document.setAttribute("hypothetical", .bool(state.hypothetical), of: target.id)
+            document.setAttribute("historical", .bool(state.historical), of: target.id)
+            document.setAttribute("experiencer", .string(experiencer(of: state)), of: target.id)
+        }
+        if !pending.isEmpty {
+            // The state of each pending finding that is a target.
+            var findingState = [Int](repeating: -1, count: pending.count)
+            for (index, target) in targets.enumerated() where target.id.rawValue >= firstNewID {
+                findingState[target.id.rawValue - firstNewID] = index
+            }
+            for (index, finding) in pending.enumerated() {
+                var attributes = findingEntries[finding.entry].attributes
+                if findingState[index] >= 0 {
+                    // What `setAttribute` did: replace a value in place, or append the key.
+                    let state = states[findingState[index]]
+                    attributes["negated"] = .bool(state.negated)
+                    attributes["uncertain"] = .bool(state.uncertain)
+                    attributes["hypothetical"] = .bool(state.hypothetical)
+                    attributes["historical"] = .bool(state.historical)
+                    attributes["experiencer"] = .string(experiencer(of: state))
+                }
+                try document.addAnnotation(type: findingEntries[finding.entry].type, range: finding.range,
+                                           attributes: attributes, provenance: findingEntries[finding.entry].provenance)
+            }
+        }
+        guard configuration.modifiers, !used.isEmpty else { return }
+        used.sort { $0.modifier.range.lowerBound != $1.modifier.range.lowerBound
+            ? $0.modifier.range.lowerBound < $1.modifier.range.lowerBound : $0.modifier.rule < $1.modifier.rule }
+        var toOriginal = SpanMapper(layer.map, towardsLayer: false)
+        for (modifier, modified) in used {
+            let rule = modifier.rule
+            var attributes: Attributes = [
+                "category": modifierTemplates[rule].category,
+                "direction": modifierTemplates[rule].direction,
+                "targets": .list(modified.map { .int($0.rawValue) }),
+                "rule": modifierTemplates[rule].rule,
+            ]
+            if let value = modifierTemplates[rule].value { attributes["value"] = value }
+            try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
+                                       attributes: attributes, provenance: modifierTemplates[rule].provenance)
+        }
+    }
+
+    /// What annotations of `type` are to the stage: 1 sentences (scope bounds), 2 targets, 0 neither.
+    static func kind(of type: String, sentenceType: String, filter: TargetTypeFilter) -> UInt8 {
+        type == sentenceType ? 1 : filter.accepts(type) ? 2 : 0
+    }
+
+    /// The experiencer a target gets: the nearest experiencer trigger's value, else `patient`.
+    private func experiencer(of state: TargetState) -> String {
+        state.experiencerRule >= 0 ? resolver.rules[state.experiencerRule].value ?? "patient" : "patient"
+    }
+
+    /// Runs ConText over the targets (layer ranges, sorted by start, then id) within `sentences` (layer ranges,
+    /// sorted by start; filled with the text's lines when empty): sets each target's state (same indices) and
+    /// lists the modifying triggers with the ids of the targets they modified (ascending).
+    private func resolve(layer: TextLayer, sentences: inout [Range<Int>], targets: [(id: AnnotationID, range: Range<Int>)],
+                         states: inout [TargetState],
+                         used: inout [(modifier: ContextResolver.Modifier, targets: [AnnotationID])]) throws
+    {
         try layer.text.withUTF8Bytes { bytes in
             if sentences.isEmpty { sentences = Self.lines(in: bytes) }
             // The targets of each sentence (by start), and the triggers of the sentences that have targets: runs of
@@ -197,6 +355,8 @@ public struct ContextStage: Stage {
             if let current = run { try triggers.appendMatches(in: bytes, range: current, to: &found) }
 
             var triggerIndex = 0
+            var modifiers: [ContextResolver.Modifier] = []
+            var modified: [AnnotationID] = []
             for (sentenceIndex, sentence) in sentences.enumerated() {
                 let sentenceTargets = targetSpans[sentenceIndex]
                 guard !sentenceTargets.isEmpty else { continue }
@@ -205,73 +365,76 @@ public struct ContextStage: Stage {
                 while triggerEnd < found.count && found[triggerEnd].range.upperBound <= sentence.upperBound { triggerEnd += 1 }
                 defer { triggerIndex = triggerEnd }
                 guard triggerEnd > triggerIndex else { continue }
-                let modifiers = resolver.modifiers(for: found[triggerIndex..<triggerEnd], in: sentence, text: bytes)
+                resolver.resolve(found[triggerIndex..<triggerEnd], in: sentence, text: bytes, into: &modifiers)
                 for modifier in modifiers {
-                    let rule = resolver.rules[modifier.rule]
-                    guard rule.category.isModifying, !modifier.scope.isEmpty else { continue }
-                    var modified: [AnnotationID] = []
+                    let rule = resolver.traits[modifier.rule]
+                    guard rule.isModifying, !modifier.scope.isEmpty else { continue }
+                    modified.removeAll(keepingCapacity: true)
                     for index in sentenceTargets where resolver.modifies(modifier, target: targets[index].range) {
-                        states[index].apply(rule, modifier: modifier.range, target: targets[index].range)
+                        states[index].apply(rule.category, rule: modifier.rule, modifier: modifier.range, target: targets[index].range)
                         modified.append(targets[index].id)
                     }
                     if !modified.isEmpty { used.append((modifier, modified.sorted())) }
                 }
             }
         }
-
-        for (index, target) in targets.enumerated() {
-            let state = states[index]
-            document.setAttribute("negated", .bool(state.negated), of: target.id)
-            document.setAttribute("uncertain", .bool(state.uncertain), of: target.id)
-            document.setAttribute("hypothetical", .bool(state.hypothetical), of: target.id)
-            document.setAttribute("historical", .bool(state.historical), of: target.id)
-            document.setAttribute("experiencer", .string(state.experiencer ?? "patient"), of: target.id)
-        }
-        guard configuration.modifiers else { return }
-        used.sort { $0.modifier.range.lowerBound != $1.modifier.range.lowerBound
-            ? $0.modifier.range.lowerBound < $1.modifier.range.lowerBound : $0.modifier.rule < $1.modifier.rule }
-        var toOriginal = SpanMapper(layer.map, towardsLayer: false)
-        for (modifier, modified) in used {
-            let rule = resolver.rules[modifier.rule]
-            var attributes: Attributes = [
-                "category": .string(rule.category.rawValue),
-                "direction": .string(rule.direction.rawValue),
-                "targets": .list(modified.map { .int($0.rawValue) }),
-                "rule": .string(rule.source),
-            ]
-            if let value = rule.value { attributes["value"] = .string(value) }
-            try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
-                                       attributes: attributes, provenance: Provenance(stage: stageName, rule: rule.source))
-        }
     }
 
-    /// Adds the findings lexicon's matches, skipping spans that already carry an annotation of the same type
-    /// (from an earlier lexicon stage over the same file).
-    private func addFindings(to document: inout Document, layer: TextLayer) throws {
-        guard let matcher = findingsMatcher, let lexicon = findingsLexicon else { return }
+    /// A finding to add: a findings lexicon entry (index) and its span in the original text.
+    struct PendingFinding {
+        var entry: Int
+        var range: Range<Int>
+    }
+
+    /// The findings lexicon's matches, in text order, skipping spans that already carry an annotation of the same
+    /// type (from an earlier lexicon stage over the same file).
+    private func pendingFindings(in document: Document, layer: TextLayer) -> [PendingFinding] {
+        guard let matcher = findingsMatcher else { return [] }
         var found: [(Range<Int>, Int)] = []
         layer.text.withUTF8Bytes { bytes in
             matcher.forEachMatch(in: bytes) { range, group in found.append((range, group)) }
         }
-        guard !found.isEmpty else { return }
-        var existing: Set<String> = []
-        for annotation in document.annotations where findingTypes.contains(annotation.type) {
-            existing.insert("\(annotation.type) \(annotation.range.lowerBound) \(annotation.range.upperBound)")
+        guard !found.isEmpty else { return [] }
+        var existing: Set<ExistingFinding> = []
+        for annotation in document.annotations {
+            guard let typeIndex = findingTypes.firstIndex(of: annotation.type) else { continue }
+            existing.insert(ExistingFinding(type: typeIndex, lower: annotation.range.lowerBound, upper: annotation.range.upperBound))
         }
+        var result: [PendingFinding] = []
+        result.reserveCapacity(found.count)
         var toOriginal = SpanMapper(layer.map, towardsLayer: false)
         for (range, group) in found {
             let original = toOriginal.map(range)
-            var emitted: [String] = []
-            for index in matcher.values(ofGroup: group) {
-                let entry = lexicon.entries[index]
-                if emitted.contains(entry.type) { continue }
-                emitted.append(entry.type)
-                if !existing.isEmpty && existing.contains("\(entry.type) \(original.lowerBound) \(original.upperBound)") { continue }
-                var attributes: Attributes = ["normalized": .string(entry.normalized)]
-                for (key, value) in entry.attributes { attributes[key] = value }
-                try document.addAnnotation(type: entry.type, range: original, attributes: attributes,
-                                           provenance: Provenance(stage: stageName, rule: entry.source))
+            for index in findingGroups[group] {
+                if !existing.isEmpty && existing.contains(ExistingFinding(type: findingEntries[index].typeIndex,
+                                                                          lower: original.lowerBound, upper: original.upperBound))
+                {
+                    continue
+                }
+                result.append(PendingFinding(entry: index, range: original))
             }
+        }
+        return result
+    }
+
+    /// An annotation of a findings type already in the document: type (index in `findingTypes`) and span.
+    private struct ExistingFinding: Hashable {
+        var type: Int
+        var lower: Int
+        var upper: Int
+    }
+
+    /// Whether `Document.addAnnotation` accepts every span: inside the text, not splitting a character.
+    static func allAcceptable(_ findings: [PendingFinding], text: String) -> Bool {
+        text.withUTF8Bytes { bytes in
+            let count = bytes.count
+            for finding in findings {
+                let range = finding.range
+                guard range.lowerBound >= 0, range.upperBound <= count else { return false }
+                if range.lowerBound < count && bytes[range.lowerBound] & 0xC0 == 0x80 { return false }
+                if range.upperBound < count && bytes[range.upperBound] & 0xC0 == 0x80 { return false }
+            }
+            return true
         }
     }
 
@@ -297,12 +460,14 @@ struct TargetState {
     var uncertain = false
     var hypothetical = false
     var historical = false
-    var experiencer: String?
-    /// Distance in bytes to the experiencer trigger that set `experiencer` (the nearest wins).
+    /// The experiencer rule (index) that set the experiencer, or -1 (the patient).
+    var experiencerRule = -1
+    /// Distance in bytes to the experiencer trigger that set `experiencerRule` (the nearest wins).
     var experiencerDistance = Int.max
 
-    mutating func apply(_ rule: ContextRule, modifier: Range<Int>, target: Range<Int>) {
-        switch rule.category {
+    /// Applies rule `rule` of `category`, found at `modifier`, to a target at `target` (layer offsets).
+    mutating func apply(_ category: ContextCategory, rule: Int, modifier: Range<Int>, target: Range<Int>) {
+        switch category {
         case .negated: negated = true
         case .uncertain: uncertain = true
         case .hypothetical: hypothetical = true
@@ -312,7 +477,7 @@ struct TargetState {
                 : max(0, target.lowerBound - modifier.upperBound)
             if distance < experiencerDistance {
                 experiencerDistance = distance
-                experiencer = rule.value
+                experiencerRule = rule
             }
         case .pseudo, .terminate: break
         }

@@ -24,7 +24,17 @@ public struct TargetTypeFilter: Sendable, Hashable {
 
     /// Compares UTF-8 bytes: what `hasPrefix` would say for these ASCII names, without Unicode machinery.
     static func matches(_ name: String, _ type: String) -> Bool {
-        if name.utf8.last == UInt8(ascii: "*") { return type.utf8.starts(with: name.utf8.dropLast()) }
+        if name.utf8.last == UInt8(ascii: "*") {
+            let prefixLength = name.utf8.count - 1
+            guard type.utf8.count >= prefixLength else { return false }
+            // Contiguous UTF-8 (native strings): compare the bytes directly.
+            if let answer = name.utf8.withContiguousStorageIfAvailable({ nameBytes in
+                type.utf8.withContiguousStorageIfAvailable { typeBytes in
+                    nameBytes.prefix(prefixLength).elementsEqual(typeBytes.prefix(prefixLength))
+                }
+            }), let answer { return answer }
+            return type.utf8.starts(with: name.utf8.dropLast())
+        }
         return name == type
     }
 }

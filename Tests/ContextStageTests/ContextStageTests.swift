@@ -265,6 +265,44 @@ import Testing
         #expect(devices.map(ContextHarness.flags(of:)) == ["N", "-"])
     }
 
+    /// The stage's own findings are added after ConText with all their attributes at once: the keys come in the
+    /// order `setAttribute` on an added finding gave (`normalized`, the entry's attributes with ConText values
+    /// replaced in place, then the missing ConText keys), ids follow the earlier annotations, modifiers link to
+    /// them, a span already annotated with the type is skipped, and a finding that is not a target gets no
+    /// ConText keys.
+    @Test func ownFindingsCarryTheirAttributesInSetAttributeOrder() throws {
+        let lexicon = try Lexicon(name: "f.tsv", text: """
+            term	type	normalized	attributes
+            spasm	finding	SPASM	source=lex;negated=true;historical=false
+            spasm	sign	SPASM2	
+            walker	device	WALKER	
+            fever	finding	FEVER	
+
+            """)
+        var configuration = ContextStage.Configuration()
+        configuration.excludeTypes += ["device"]
+        let stage = try ContextStage(configuration: configuration, ruleSet: try ContextRuleSet.builtIn(), findings: lexicon)
+        var document = Document(id: "x", text: "Fever noted. She denies spasm and uses a walker. Cough.")
+        let cough = try document.addAnnotation(type: "symptom", range: 49..<54, provenance: .input)
+        let existing = try document.addAnnotation(type: "finding", range: 0..<5, provenance: .input)
+        try harness.normalize.process(&document)
+        try harness.sentences.process(&document)
+        let before = document.annotations.count
+        try stage.process(&document)
+        let added = Array(document.annotations[before...])
+        // "Fever" already carries a finding; "spasm" gives a finding and a sign; "walker" a device (no target).
+        #expect(added.map(\.type) == ["finding", "sign", "device", ContextStage.modifierType])
+        #expect(added.map(\.id.rawValue) == Array(before + 1...before + 4))
+        let spasm = added[0]
+        #expect(spasm.attributes.keys == ["normalized", "source", "negated", "historical", "uncertain", "hypothetical", "experiencer"])
+        #expect(spasm.attributes["negated"] == .bool(true) && spasm.attributes["historical"] == .bool(false))
+        #expect(added[1].attributes.keys == ["normalized", "negated", "uncertain", "hypothetical", "historical", "experiencer"])
+        #expect(added[2].attributes.keys == ["normalized"])
+        #expect(added[3].attributes["targets"] == .list([.int(before + 1), .int(before + 2)]))
+        #expect(document.annotation(existing)!.attributes["negated"] == .bool(false))
+        #expect(document.annotation(cough)!.attributes["negated"] == .bool(false))
+    }
+
     @Test func offsetsAreInTheOriginalText() throws {
         // Curly quotes, a no-break space and a hard-wrapped line: the normalized layer differs from the original.
         let text = "The patient\u{2019}s exam:\u{00A0}there is no\nevidence of radiculopathy or \u{201C}spasm\u{201D}."
