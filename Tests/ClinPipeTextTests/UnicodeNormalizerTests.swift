@@ -1,6 +1,6 @@
 import ClinPipeTestSupport
 import ClinPipeCore
-import ClinPipeText
+@testable import ClinPipeText
 import Foundation
 import Synchronization
 import Testing
@@ -8,6 +8,21 @@ import Testing
 @Suite("UnicodeNormalizer")
 struct UnicodeNormalizerTests {
     typealias Edit = OffsetMap.Edit
+
+    @Test("ASCII text skips ICU and gets what ICU gives", arguments: UnicodeNormalizer.Form.allCases)
+    func asciiShortcut(form: UnicodeNormalizer.Form) throws {
+        let every = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for text in [every, "Norco 10/325mg #60\r\n\tL4-5", "", String(repeating: "abcdefg ", count: 9) + "x"] {
+            let fast = try UnicodeNormalizer.normalize(text, form: form)
+            let icu = try UnicodeNormalizer.normalizeWithICU(text, form: form)
+            #expect(fast.text == icu.text)
+            #expect(fast.map == icu.map)
+        }
+        #expect(try UnicodeNormalizer.normalize("ﬁ", form: form).text == UnicodeNormalizer.normalizeWithICU("ﬁ", form: form).text)
+        let bytes: [UInt8] = Array("plain ascii, then é".utf8)
+        #expect(bytes.withUnsafeBufferPointer { !UnicodeNormalizer.isASCII($0) })
+        #expect(Array("0123456789abcdef".utf8).withUnsafeBufferPointer { UnicodeNormalizer.isASCII($0) })
+    }
 
     @Test("NFKC expands ligatures and fullwidth digits with an exact edit map")
     func nfkcEdits() throws {
