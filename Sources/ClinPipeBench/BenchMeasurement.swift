@@ -49,13 +49,13 @@ public struct BenchMeasurement: Sendable {
     ///   - makeSource: opens the input (called once; the corpus is read as it streams).
     ///   - encode: encode results as JSONL (written to /dev/null); off measures the stages and reading only.
     public static func run(pipeline: Pipeline, makeSource: () throws -> DocumentSource, jobs: Int,
-                           encode: Bool = true) throws -> BenchMeasurement
+                           encode: Bool = true, batch: Int = RunOptions().batch) throws -> BenchMeasurement
     {
         let source = try makeSource()
         let sink = try OutputSink(path: "/dev/null")
         let encoder: any RecordEncoder = encode ? JSONLEncoder(unit: .codepoint) : NullEncoder()
         let runner = Runner(pipeline: pipeline, encoder: encoder,
-                            options: RunOptions(jobs: jobs, offsets: .codepoint, timeStages: true))
+                            options: RunOptions(jobs: jobs, offsets: .codepoint, timeStages: true, batch: batch))
         let peakReset = ProcessMemory.resetPeak()
         let cpuBefore = processorSeconds()
         let summary = try runner.run(source: source, sink: sink)

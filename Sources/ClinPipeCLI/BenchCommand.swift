@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Runs per worker count; the fastest is reported.")
     var repeats: Int = 1
 
+    @Option(name: .long, help: "Documents a worker runs through the pipeline stage by stage (default 4; at most half a worker's share of the in-flight window).")
+    var batch: Int = 4
+
     func run() throws {
         let startup = ProcessMemory.millisecondsSinceProcessStart()
         let machine = MachineInfo.current()
@@ -63,7 +66,7 @@ struct BenchCommand: ParsableCommand {
                 do {
                     measurement = try BenchMeasurement.run(pipeline: pipeline, makeSource: {
                         ConcatenatedSource(try inputs.map { try SourceOptions().openSource($0) })
-                    }, jobs: count, encode: !noEncode)
+                    }, jobs: count, encode: !noEncode, batch: batch)
                 } catch {
                     fail("\(error)", code: 1)
                 }

@@ -13,17 +13,18 @@ public struct RunOptions: Sendable {
     /// Measure the time spent in each stage.
     public var timeStages: Bool
     /// Documents a worker takes at once and runs through the pipeline stage by stage (so that each stage's tables
-    /// stay in cache over the batch). At most `window / jobs`; 1 processes document by document.
+    /// stay in cache over the batch). At most half of `window / jobs`, so that workers never wait for each other's
+    /// whole batch to be written; 1 processes document by document.
     public var batch: Int
 
     public init(jobs: Int = RunOptions.activeCores, window: Int? = nil, offsets: OffsetUnit = .codepoint,
-                timeStages: Bool = false, batch: Int = 8)
+                timeStages: Bool = false, batch: Int = 4)
     {
         self.jobs = max(1, jobs)
         self.window = max(self.jobs, window ?? self.jobs * 8)
         self.offsets = offsets
         self.timeStages = timeStages
-        self.batch = min(max(1, batch), max(1, self.window / self.jobs))
+        self.batch = min(max(1, batch), max(1, self.window / (2 * self.jobs)))
     }
 
     /// The number of active processor cores.

@@ -188,7 +188,7 @@ struct RunnerTests {
         for batch in [1, 3, 8] {
             let path = Self.temporaryFile()
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let options = RunOptions(jobs: jobs, window: 16, offsets: .codepoint, batch: batch)
+            let options = RunOptions(jobs: jobs, window: 32, offsets: .codepoint, batch: batch)
             #expect(options.batch == batch)
             try Runner(pipeline: pipeline, encoder: JSONLEncoder(unit: .codepoint), options: options)
                 .run(source: ArraySource(records), sink: try OutputSink(path: path))
@@ -196,7 +196,8 @@ struct RunnerTests {
         }
         #expect(outputs[0] == outputs[1])
         #expect(outputs[0] == outputs[2])
-        #expect(RunOptions(jobs: 2, window: 4, batch: 8).batch == 2)
+        #expect(RunOptions(jobs: 2, window: 4, batch: 8).batch == 1)
+        #expect(RunOptions(jobs: 2, window: 16, batch: 8).batch == 4)
     }
 
     @Test("CSV output: header once, then rows in input order")
