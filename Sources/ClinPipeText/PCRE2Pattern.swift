@@ -130,14 +130,16 @@ public final class PCRE2Pattern: @unchecked Sendable {
 
     /// Calls `body` for each non-overlapping match in `subject[start..<subject.count]`, left to right, until it
     /// returns false. `subject` must be valid UTF-8 and `start` a character boundary.
+    ///
+    /// With an `anchor`, matching runs only from shortly before each run of anchor bytes, with PCRE2's offset limit
+    /// so that no attempt starts after the run. The matches are the same: a match starting at `p` contains an
+    /// anchor byte in `p...p+lead`, so when the next anchor byte at or after `offset` is at `a`, no match starts in
+    /// `offset..<a-lead`; and a window's last allowed start is the last anchor byte of the run (anchor bytes closer
+    /// than `lead` to each other form one run).
     /// - Throws: `PCRE2Error.limitExceeded` when a match attempt hits a limit, `PCRE2Error.match` otherwise.
     public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                              _ body: (PCRE2Match) throws -> Bool) throws
     {
-        if let anchor {
-            try forEachMatch(in: subject, from: start, anchor: anchor, body)
-            return
-        }
         let scratch = PCRE2ThreadScratch.current(for: limits)
         let matchData = scratch.enter()
         defer { scratch.leave() }
@@ -146,55 +148,26 @@ public final class PCRE2Pattern: @unchecked Sendable {
         var offset = start
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         while offset <= length {
+            var searchStart = offset
+            var latestStart = PCRE2ThreadScratch.unset
+            if let anchor {
+                guard offset < length, let first = anchor.nextAnchor(in: base, from: offset, to: length) else { return }
+                // Extend the run while the next anchor byte is within `lead` of the last one.
+                latestStart = first
+                while let next = anchor.nextAnchor(in: base, from: latestStart + 1, to: min(length, latestStart + anchor.lead + 1)) {
+                    latestStart = next
+                }
+                searchStart = max(offset, first - anchor.lead)
+                while searchStart > offset && base[searchStart] & 0xC0 == 0x80 { searchStart -= 1 }
+            }
             // The body may have run a pattern with other limits on this thread's shared match context.
             if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
-            let rc = pcre2_match_8(code, base, length, offset, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
-            if rc == PCRE2_ERROR_NOMATCH { return }
-            if rc < 0 { throw PCRE2Error.fromMatch(rc) }
-            let begin = ovector[0], end = ovector[1]
-            let match = PCRE2Match(ovector: ovector, pairCount: captureCount + 1, groupNumbers: groupNumbers)
-            guard try body(match) else { return }
-            if end > begin {
-                offset = end
-            } else {
-                // Empty match: move on by one character.
-                offset = end + 1
-                while offset < length && base[offset] & 0xC0 == 0x80 { offset += 1 }
-            }
-        }
-    }
-
-    /// `forEachMatch` for a pattern with an anchor: the same matches, found by matching only from shortly before
-    /// each run of anchor bytes, with PCRE2's offset limit so that no attempt starts after the run.
-    ///
-    /// Why it is exact: a match starting at `p` contains an anchor byte in `p...p+lead`, so when the next anchor
-    /// byte at or after `offset` is at `a`, no match starts in `offset..<a-lead`; and a window's last allowed start
-    /// is the last anchor byte of the run (anchor bytes closer than `lead` to each other form one run).
-    private func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int, anchor: MatchAnchor,
-                              _ body: (PCRE2Match) throws -> Bool) throws
-    {
-        guard let base = subject.baseAddress else { return }
-        let scratch = PCRE2ThreadScratch.current(for: limits)
-        let matchData = scratch.enter()
-        defer { scratch.leave() }
-        let length = subject.count
-        let ovector = pcre2_get_ovector_pointer_8(matchData)!
-        var offset = start
-        while offset < length {
-            guard let first = anchor.nextAnchor(in: base, from: offset, to: length) else { return }
-            // Extend the run while the next anchor byte is within `lead` of the last one.
-            var last = first
-            while let next = anchor.nextAnchor(in: base, from: last + 1, to: min(length, last + anchor.lead + 1)) {
-                last = next
-            }
-            var windowStart = max(offset, first - anchor.lead)
-            while windowStart > offset && base[windowStart] & 0xC0 == 0x80 { windowStart -= 1 }
-            if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
-            pcre2_set_offset_limit_8(scratch.matchContext, last)
-            let rc = pcre2_match_8(code, base, length, windowStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
-            pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset)
+            if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, latestStart) }
+            let rc = pcre2_match_8(code, base, length, searchStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
+            if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset) }
             if rc == PCRE2_ERROR_NOMATCH {
-                offset = last + 1
+                guard anchor != nil else { return }
+                offset = latestStart + 1
                 continue
             }
             if rc < 0 { throw PCRE2Error.fromMatch(rc) }
@@ -204,6 +177,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
             if end > begin {
                 offset = end
             } else {
+                // Empty match: move on by one character.
                 offset = end + 1
                 while offset < length && base[offset] & 0xC0 == 0x80 { offset += 1 }
             }
