@@ -110,6 +110,9 @@ public struct LexiconMatcher: Sendable {
     /// The term indices of a value group reported by `forEachMatch`.
     public func values(ofGroup group: Int) -> [Int] { valueGroups[group] }
 
+    /// The number of value groups (one per distinct normalized spelling), numbered from 0.
+    public var groupCount: Int { valueGroups.count }
+
     /// Calls `body(range, group)` for each match (`range` in UTF-8 offsets of `text`); `group` indexes
     /// `values(ofGroup:)`. Allocates nothing.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Int) -> Void) {

@@ -174,13 +174,7 @@ public struct ContextStage: Stage {
         }
         var groups: [[Int]] = []
         if let matcher, let findings {
-            // Groups are numbered from 0, one per distinct normalized spelling.
-            var keys: Set<[UInt8]> = []
-            for entry in findings.entries {
-                let key = LexiconMatcher.normalizedKey(entry.term, caseSensitive: matcher.caseSensitive)
-                if !key.isEmpty { keys.insert(key) }
-            }
-            for group in 0..<keys.count {
+            for group in 0..<matcher.groupCount {
                 var emitted: [String] = []
                 var added: [Int] = []
                 for index in matcher.values(ofGroup: group) where !emitted.contains(findings.entries[index].type) {
