@@ -22,23 +22,8 @@ public enum UnicodeNormalizer {
     public static func normalize(_ text: String, form: Form) throws -> (text: String, map: OffsetMap) {
         // ASCII is invariant under all four forms (no ASCII character decomposes, composes or reorders), and most
         // letters are plain ASCII: ICU is not needed for them.
-        if text.withUTF8Bytes(isASCII) { return (text, .identity(length: text.utf8.count)) }
+        if text.withUTF8Bytes({ OffsetConverter.isASCII($0) }) { return (text, .identity(length: text.utf8.count)) }
         return try normalizeWithICU(text, form: form)
-    }
-
-    /// Whether every byte is below 0x80 (eight bytes at a time).
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var index = 0
-        while index + 8 <= bytes.count {
-            if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            index += 8
-        }
-        while index < bytes.count {
-            if base[index] >= 0x80 { return false }
-            index += 1
-        }
-        return true
     }
 
     /// `normalize` through ICU, whatever the text.

@@ -19,9 +19,6 @@ struct UnicodeNormalizerTests {
             #expect(fast.map == icu.map)
         }
         #expect(try UnicodeNormalizer.normalize("ﬁ", form: form).text == UnicodeNormalizer.normalizeWithICU("ﬁ", form: form).text)
-        let bytes: [UInt8] = Array("plain ascii, then é".utf8)
-        #expect(bytes.withUnsafeBufferPointer { !UnicodeNormalizer.isASCII($0) })
-        #expect(Array("0123456789abcdef".utf8).withUnsafeBufferPointer { UnicodeNormalizer.isASCII($0) })
     }
 
     @Test("NFKC expands ligatures and fullwidth digits with an exact edit map")
