@@ -67,25 +67,45 @@ public final class Runner: @unchecked Sendable {
 
     /// Processes one record into its result (no I/O). Safe from any thread.
     public func process(_ record: SourceRecord, nanoseconds: inout [UInt64]) -> DocumentResult {
-        let record = record.resolved()
-        switch record.content {
-        case .failure(let error):
-            return .error(id: record.id, message: error.message)
-        case .success(let input):
-            do {
-                var document = try input.makeDocument(unit: options.offsets)
-                if options.timeStages {
-                    try pipeline.process(&document, nanoseconds: &nanoseconds)
-                } else {
-                    try pipeline.process(&document)
+        process(batch: [record], nanoseconds: &nanoseconds)[0]
+    }
+
+    /// Processes records into their results, in order (no I/O): each record is read into a document, then the
+    /// documents go through the pipeline stage by stage. A record that cannot be read, or whose stage fails,
+    /// becomes an error result. Stage times are added to `nanoseconds` when `timeStages` is on.
+    func process(batch records: [SourceRecord], nanoseconds: inout [UInt64]) -> [DocumentResult] {
+        var results = [DocumentResult?](repeating: nil, count: records.count)
+        var ids = [String](repeating: "", count: records.count)
+        var documents: [Document] = []
+        var documentSlots: [Int] = []
+        for (slot, record) in records.enumerated() {
+            let record = record.resolved()
+            ids[slot] = record.id
+            switch record.content {
+            case .failure(let error):
+                results[slot] = .error(id: record.id, message: error.message)
+            case .success(let input):
+                do {
+                    documents.append(try input.makeDocument(unit: options.offsets))
+                    documentSlots.append(slot)
+                } catch let error as RecordError {
+                    results[slot] = .error(id: record.id, message: error.message)
+                } catch {
+                    results[slot] = .error(id: record.id, message: String(describing: error))
                 }
-                return .document(document)
-            } catch let error as RecordError {
-                return .error(id: record.id, message: error.message)
-            } catch {
-                return .error(id: record.id, message: String(describing: error))
             }
         }
+        let failures = options.timeStages
+            ? pipeline.process(batch: &documents, nanoseconds: &nanoseconds)
+            : pipeline.process(batch: &documents)
+        for (position, slot) in documentSlots.enumerated() {
+            if let failure = failures[position] {
+                results[slot] = .error(id: ids[slot], message: String(describing: failure))
+            } else {
+                results[slot] = .document(documents[position])
+            }
+        }
+        return results.map { $0! }
     }
 
     /// Runs the whole source into `sink`, encoded with the runner's encoder.
@@ -126,41 +146,9 @@ public final class Runner: @unchecked Sendable {
             // without waiting.
             var taken = [first]
             while taken.count < options.batch, let next = state.take(waiting: false) { taken.append(next) }
-            var results = [DocumentResult?](repeating: nil, count: taken.count)
-            var ids = [String](repeating: "", count: taken.count)
-            var documents: [Document] = []
-            var documentSlots: [Int] = []
-            for (slot, (_, record)) in taken.enumerated() {
-                let record = record.resolved()
-                ids[slot] = record.id
-                switch record.content {
-                case .failure(let error):
-                    results[slot] = .error(id: record.id, message: error.message)
-                case .success(let input):
-                    do {
-                        documents.append(try input.makeDocument(unit: options.offsets))
-                        documentSlots.append(slot)
-                    } catch let error as RecordError {
-                        results[slot] = .error(id: record.id, message: error.message)
-                    } catch {
-                        results[slot] = .error(id: record.id, message: String(describing: error))
-                    }
-                }
-            }
-            let failures = options.timeStages
-                ? pipeline.process(batch: &documents, nanoseconds: &nanoseconds)
-                : pipeline.process(batch: &documents)
-            for (position, slot) in documentSlots.enumerated() {
-                if let failure = failures[position] {
-                    results[slot] = .error(id: ids[slot], message: String(describing: failure))
-                } else {
-                    results[slot] = .document(documents[position])
-                }
-            }
-            documents = []
+            let results = process(batch: taken.map(\.1), nanoseconds: &nanoseconds)
             for (slot, (index, _)) in taken.enumerated() {
-                let result = results[slot]!
-                results[slot] = nil
+                let result = results[slot]
                 var textBytes = 0
                 if case .document(let document) = result { textBytes = document.utf8Count }
                 var isError = false
