@@ -148,88 +148,30 @@ public enum JSONText {
         appendQuoted(String(value), to: &bytes)
     }
 
-    /// Appends UTF-8 bytes (valid UTF-8) as a JSON string literal: runs that need no escaping are copied at once
-    /// (found eight bytes at a time).
+    /// Appends UTF-8 bytes (valid UTF-8) as a JSON string literal (see `JSONBuffer.appendQuoted`).
     public static func appendQuoted(_ value: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        guard let base = value.baseAddress else {
-            bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        let count = value.count
-        var runStart = 0
-        var index = 0
-        while index < count {
-            // Skip eight bytes at a time while none needs escaping.
-            while index + 8 <= count && !wordNeedsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
-                index += 8
-            }
-            if index >= count { break }
-            let byte = base[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F else {
-                index += 1
-                continue
-            }
-            if index > runStart { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart)) }
-            index += 1
-            runStart = index
-            switch byte {
-            case 0x22, 0x5C: bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
-            case 0x0A: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "\\")); bytes.append(UInt8(ascii: "t"))
-            default:
-                let hex: StaticString = "0123456789abcdef"
-                let digits = hex.utf8Start
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-            }
-        }
-        if count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
-        bytes.append(UInt8(ascii: "\""))
+        var buffer = JSONBuffer(capacity: value.count + 16)
+        buffer.appendQuoted(value)
+        buffer.withBytes { bytes.append(contentsOf: $0) }
     }
 
-    /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or DEL (0x7F). Exact: the per-byte tests
-    /// cannot borrow across bytes because bytes of 0x80 and above are excluded first.
-    @inline(__always) static func wordNeedsEscape(_ word: UInt64) -> Bool {
+    /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or DEL (0x7F).
+    @inline(__always) static func wordNeedsEscape(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
+
+    /// A mask with the high bit set in the lowest byte of `word` (in memory order, little-endian) that needs
+    /// escaping (below 0x20, `"`, `\\` or DEL), zero when none does. Bits above the lowest set one may be false
+    /// positives (borrows), so only the lowest is meaningful. It is exact because bytes of 0x80 and above are first
+    /// replaced by a neutral ASCII letter, so that no lane starts below zero or borrows through a non-ASCII byte.
+    @inline(__always) static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        // Bytes with the high bit set never need escaping; clear them so the subtractions below stay per byte.
-        let ascii = word & ~highs
-        let isHigh = word & highs
+        let nonASCIILanes = ((word & highs) >> 7) &* 0xFF
+        let lanes = (word & ~nonASCIILanes) | (nonASCIILanes & 0x4141_4141_4141_4141)
         func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-        let below20 = (ascii &- 0x2020_2020_2020_2020) & highs & ~isHigh & ~(ascii & highs)
-        let quote = zeroByte(ascii ^ 0x2222_2222_2222_2222)
-        let backslash = zeroByte(ascii ^ 0x5C5C_5C5C_5C5C_5C5C)
-        let delete = zeroByte(ascii ^ 0x7F7F_7F7F_7F7F_7F7F)
-        return (below20 | ((quote | backslash | delete) & ~isHigh)) != 0
-    }
-
-}
-
-extension Array where Element == UInt8 {
-    /// Appends the bytes of a string literal.
-    @inlinable public mutating func appendLiteral(_ literal: StaticString) {
-        literal.withUTF8Buffer { append(contentsOf: $0) }
-    }
-
-    /// Appends a decimal integer.
-    public mutating func appendDecimal(_ value: Int) {
-        if value < 0 { append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        if magnitude < 10 {
-            append(UInt8(ascii: "0") &+ UInt8(magnitude))
-            return
-        }
-        // Digits right to left into a small stack buffer, then one append.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var start = 20
-            while magnitude > 0 {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
-                magnitude /= 10
-            }
-            append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
-        }
+        let below20 = (lanes &- 0x2020_2020_2020_2020) & highs
+        let quote = zeroByte(lanes ^ 0x2222_2222_2222_2222)
+        let backslash = zeroByte(lanes ^ 0x5C5C_5C5C_5C5C_5C5C)
+        let delete = zeroByte(lanes ^ 0x7F7F_7F7F_7F7F_7F7F)
+        return below20 | quote | backslash | delete
     }
 }

@@ -27,12 +27,10 @@ public struct CSVEncoder: RecordEncoder {
             }
             let offsets = ConvertedOffsets(document, unit: unit)
             for (index, annotation) in document.annotations.enumerated() {
-                var attributes: [UInt8] = []
-                JSONLEncoder.append(annotation.attributes, to: &attributes)
                 Self.row([
                     document.id, String(annotation.id.rawValue), annotation.type, String(offsets.begins[index]),
                     String(offsets.ends[index]), String(document.coveredText(of: annotation)),
-                    String(decoding: attributes, as: UTF8.self), annotation.provenance.stage,
+                    JSONLEncoder.json(.object(annotation.attributes)), annotation.provenance.stage,
                     annotation.provenance.rule ?? "", unit.rawValue, "",
                 ], to: &out)
             }

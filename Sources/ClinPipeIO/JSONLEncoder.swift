@@ -14,62 +14,65 @@ public struct JSONLEncoder: RecordEncoder {
     public var header: [UInt8] { [] }
 
     public func encode(_ result: DocumentResult) -> [UInt8] {
-        var out: [UInt8] = []
         switch result {
         case .error(let id, let message):
-            out.reserveCapacity(64 + message.utf8.count)
-            out.appendLiteral(#"{"id":"#)
-            JSONText.appendQuoted(id, to: &out)
-            out.appendLiteral(#","error":"#)
-            JSONText.appendQuoted(message, to: &out)
-            out.appendLiteral("}\n")
+            var out = JSONBuffer(capacity: 64 + id.utf8.count + message.utf8.count)
+            out.append(#"{"id":"#)
+            out.appendQuoted(id)
+            out.append(#","error":"#)
+            out.appendQuoted(message)
+            out.append("}\n")
+            return out.bytes
         case .document(let document):
             let offsets = ConvertedOffsets(document, unit: unit)
-            out.reserveCapacity(256 + document.annotations.count * 160)
-            out.appendLiteral(#"{"id":"#)
-            JSONText.appendQuoted(document.id, to: &out)
-            out.appendLiteral(#","offsets":"#)
-            JSONText.appendQuoted(unit.rawValue, to: &out)
+            var out = JSONBuffer(capacity: 256 + document.text.utf8.count * 2 + document.annotations.count * 128)
+            out.append(#"{"id":"#)
+            out.appendQuoted(document.id)
+            out.append(#","offsets":"#)
+            out.appendQuoted(unit.rawValue)
             if !document.attributes.isEmpty {
-                out.appendLiteral(#","attributes":"#)
+                out.append(#","attributes":"#)
                 Self.append(document.attributes, to: &out)
             }
-            out.appendLiteral(#","annotations":["#)
+            out.append(#","annotations":["#)
             document.text.withUTF8Bytes { text in
                 for (index, annotation) in document.annotations.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    out.appendLiteral(#"{"id":"#)
+                    out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
                     out.appendDecimal(annotation.id.rawValue)
-                    out.appendLiteral(#","type":"#)
-                    JSONText.appendQuoted(annotation.type, to: &out)
-                    out.appendLiteral(#","begin":"#)
+                    out.append(#","type":"#)
+                    out.appendQuoted(annotation.type)
+                    out.append(#","begin":"#)
                     out.appendDecimal(offsets.begins[index])
-                    out.appendLiteral(#","end":"#)
+                    out.append(#","end":"#)
                     out.appendDecimal(offsets.ends[index])
-                    out.appendLiteral(#","text":"#)
-                    JSONText.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]), to: &out)
-                    out.appendLiteral(#","attributes":"#)
+                    out.append(#","text":"#)
+                    out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
+                    out.append(#","attributes":"#)
                     Self.append(annotation.attributes, to: &out)
-                    out.appendLiteral(#","stage":"#)
-                    JSONText.appendQuoted(annotation.provenance.stage, to: &out)
+                    out.append(#","stage":"#)
+                    out.appendQuoted(annotation.provenance.stage)
                     if let rule = annotation.provenance.rule {
-                        out.appendLiteral(#","rule":"#)
-                        JSONText.appendQuoted(rule, to: &out)
+                        out.append(#","rule":"#)
+                        out.appendQuoted(rule)
                     }
                     out.append(UInt8(ascii: "}"))
                 }
             }
-            out.appendLiteral("]}\n")
+            out.append("]}\n")
+            return out.bytes
         }
-        return out
     }
 
     /// Appends attributes as a JSON object.
-    public static func append(_ attributes: Attributes, to out: inout [UInt8]) {
+    public static func append(_ attributes: Attributes, to out: inout JSONBuffer) {
+        if attributes.isEmpty {
+            out.append("{}")
+            return
+        }
         out.append(UInt8(ascii: "{"))
         for (index, pair) in attributes.pairs.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(pair.key, to: &out)
+            out.appendQuoted(pair.key)
             out.append(UInt8(ascii: ":"))
             append(pair.value, to: &out)
         }
@@ -77,13 +80,13 @@ public struct JSONLEncoder: RecordEncoder {
     }
 
     /// Appends one attribute value as JSON.
-    public static func append(_ value: AttributeValue, to out: inout [UInt8]) {
+    public static func append(_ value: AttributeValue, to out: inout JSONBuffer) {
         switch value {
-        case .string(let string): JSONText.appendQuoted(string, to: &out)
+        case .string(let string): out.appendQuoted(string)
         case .int(let int): out.appendDecimal(int)
-        case .double(let double): out.append(contentsOf: (double.isFinite ? String(double) : "null").utf8)
-        case .bool(let bool): out.appendLiteral(bool ? "true" : "false")
-        case .null: out.appendLiteral("null")
+        case .double(let double): out.appendUTF8(double.isFinite ? String(double) : "null")
+        case .bool(let bool): out.append(bool ? "true" : "false")
+        case .null: out.append("null")
         case .object(let object): append(object, to: &out)
         case .list(let list):
             out.append(UInt8(ascii: "["))
@@ -97,8 +100,8 @@ public struct JSONLEncoder: RecordEncoder {
 
     /// An attribute value as JSON text.
     public static func json(_ value: AttributeValue) -> String {
-        var out: [UInt8] = []
+        var out = JSONBuffer()
         append(value, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -91,12 +91,13 @@ public struct SynthCorpus: Sendable {
                     var record: [UInt8] = []
                     switch destination {
                     case .jsonl:
-                        record.reserveCapacity(letter.text.utf8.count + 128)
-                        record += Array(#"{"id":"#.utf8)
-                        JSONText.appendQuoted(letter.id, to: &record)
-                        record += Array(#","text":"#.utf8)
-                        JSONText.appendQuoted(letter.text, to: &record)
-                        record += Array("}\n".utf8)
+                        var line = JSONBuffer(capacity: letter.text.utf8.count + 128)
+                        line.append(#"{"id":"#)
+                        line.appendQuoted(letter.id)
+                        line.append(#","text":"#)
+                        line.appendQuoted(letter.text)
+                        line.append("}\n")
+                        record = line.bytes
                     case .folder:
                         record = Array(letter.text.utf8)
                     }

@@ -1,0 +1,86 @@
+import ClinPipeTestSupport
+import ClinPipeCore
+import Foundation
+import Testing
+
+/// `JSONBuffer` against a byte-at-a-time reference escaper and against Foundation's JSON parser.
+@Suite("JSONBuffer")
+struct JSONBufferTests {
+    /// The JSON string literal of `bytes`, one byte at a time (the definition the fast path must reproduce).
+    static func reference(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for byte in bytes {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20, 0x7F: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(0x22)
+        return out
+    }
+
+    static func quoted(_ text: String) -> [UInt8] {
+        var buffer = JSONBuffer(capacity: 1)
+        buffer.appendQuoted(text)
+        return buffer.bytes
+    }
+
+    @Test("Quoting escapes exactly what JSON needs, at every position of a word")
+    func specialBytesAtEveryPosition() {
+        // Each special byte at each offset 0..<24, surrounded by plain ASCII and by non-ASCII letters (whose
+        // bytes must not hide or fake an escape in the word-at-a-time scan).
+        let specials: [String] = ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", " ", "!", "#", "]"]
+        let fillers: [String] = ["a", "é", "\u{2019}", "€", "\u{85}", "\u{A2}", "\u{DC}"]
+        for special in specials {
+            for filler in fillers {
+                for position in 0..<24 {
+                    let text = String(repeating: filler, count: position) + special + String(repeating: filler, count: 23 - position)
+                    #expect(Self.quoted(text) == Self.reference(Array(text.utf8)), "special \(special.debugDescription) after \(position) × \(filler.debugDescription)")
+                }
+            }
+        }
+    }
+
+    @Test("Quoting random text matches the reference and parses back to the same string")
+    func randomText() throws {
+        for seed in testSeeds(300) {
+            var generator = SeededGenerator(seed: seed)
+            let text = RandomText.make(pieceCount: Int.random(in: 0...80, using: &generator), using: &generator)
+            let quoted = Self.quoted(text)
+            #expect(quoted == Self.reference(Array(text.utf8)), "seed \(seed)")
+            // Foundation's parser drops U+FEFF (a byte order mark) wherever it appears, so those texts are not
+            // parsed back.
+            guard !text.unicodeScalars.contains("\u{FEFF}") else { continue }
+            let parsed = try JSONSerialization.jsonObject(with: Data(quoted), options: [.fragmentsAllowed]) as? String
+            #expect(parsed == text, "seed \(seed)")
+        }
+    }
+
+    @Test("A string longer than one 4 KiB chunk, full of escapes, is written whole")
+    func longStrings() {
+        var generator = SeededGenerator(seed: 7)
+        let alphabet: [UInt8] = Array("ab \"\\\n\t\u{1}".utf8) + [0xC3, 0xA9]
+        var bytes: [UInt8] = []
+        while bytes.count < 20_000 {
+            let byte = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            if byte == 0xC3 { bytes += [0xC3, 0xA9] } else if byte != 0xA9 { bytes.append(byte) }
+        }
+        var buffer = JSONBuffer(capacity: 1)
+        bytes.withUnsafeBufferPointer { buffer.appendQuoted($0) }
+        #expect(buffer.bytes == Self.reference(bytes))
+    }
+
+    @Test("Decimals, literals and raw bytes", arguments: [0, 7, 9, 10, 99, 100, -1, -10, 123_456_789, Int.max, Int.min])
+    func decimals(value: Int) {
+        var buffer = JSONBuffer(capacity: 1)
+        buffer.append("[")
+        buffer.appendDecimal(value)
+        buffer.append(UInt8(ascii: "]"))
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == "[\(value)]")
+    }
+}
