@@ -155,6 +155,25 @@ public enum JSONText {
         buffer.withBytes { bytes.append(contentsOf: $0) }
     }
 
+    /// The first offset at or after `start` (and before `count`) whose byte JSON escapes: a control character,
+    /// `"`, `\\` or DEL; `count` when there is none. For readers of JSON strings (DEL may also stand unescaped
+    /// in JSON text: a reader steps over it). Eight bytes at a time.
+    public static func nextEscapedByte(in base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= count {
+            let mask = escapeMask(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if mask != 0 { return index + mask.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return index }
+            index += 1
+        }
+        return count
+    }
+
     /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or DEL (0x7F).
     @inline(__always) static func wordNeedsEscape(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
 

@@ -1,3 +1,5 @@
+import ClinPipeCore
+
 /// A fast reader for the common shape of a JSONL input line: an object whose fields are only `"id"` (a string or
 /// a plain integer) and `"text"` (a string), each at most once, in any order.
 ///
@@ -116,13 +118,9 @@ enum FastJSONRecord {
         /// A JSON string (the scanner is on its opening quote), unescaped; nil on anything irregular.
         mutating func string() -> String? {
             guard take(UInt8(ascii: "\"")) else { return nil }
-            // Plain strings (no escapes) are copied at once.
-            var index = position
-            while index < count {
-                let byte = base[index]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                index += 1
-            }
+            // Plain strings (no escapes) are copied at once. DEL may stand unescaped: step over it.
+            var index = JSONText.nextEscapedByte(in: base, from: position, count: count)
+            while index < count && base[index] == 0x7F { index = JSONText.nextEscapedByte(in: base, from: index + 1, count: count) }
             guard index < count else { return nil }
             if base[index] == UInt8(ascii: "\"") {
                 let value = String(decoding: UnsafeBufferPointer(start: base + position, count: index - position), as: UTF8.self)
@@ -142,7 +140,8 @@ enum FastJSONRecord {
                 }
                 if byte < 0x20 { return nil }
                 if byte != UInt8(ascii: "\\") {
-                    position += 1
+                    // DEL, which JSON lets stand unescaped: plain text.
+                    position = JSONText.nextEscapedByte(in: base, from: position + 1, count: count)
                     continue
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
@@ -174,6 +173,7 @@ enum FastJSONRecord {
                     return nil
                 }
                 runStart = position
+                position = JSONText.nextEscapedByte(in: base, from: position, count: count)
             }
             return nil
         }

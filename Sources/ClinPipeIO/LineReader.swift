@@ -9,6 +9,8 @@ public final class LineReader {
     private let ownsDescriptor: Bool
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Bytes of `buffer` from `start` up to here hold no line break (so a long line is searched once).
+    private var searched = 0
     private var finished = false
     private let chunkSize: Int
     /// Keep a `\r` before `\n` in the returned line (the CSV reader needs it inside quoted fields).
@@ -34,7 +36,14 @@ public final class LineReader {
     /// The next line's bytes without its terminator, or nil at the end. A final line without `\n` is returned.
     public func nextLine() throws -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            let from = max(start, searched)
+            let found = buffer.withUnsafeBufferPointer { bytes -> Int? in
+                guard from < bytes.count, let base = bytes.baseAddress,
+                      let hit = memchr(base + from, 0x0A, bytes.count - from) else { return nil }
+                return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            }
+            searched = found.map { $0 + 1 } ?? buffer.count
+            if let newline = found {
                 var line = buffer[start..<newline]
                 start = newline + 1
                 if line.last == 0x0D && !keepsCarriageReturn { line = line.dropLast() }
@@ -54,6 +63,7 @@ public final class LineReader {
     private func fill() throws {
         if start > 0 {
             buffer.removeSubrange(0..<start)
+            searched -= start
             start = 0
         }
         let oldCount = buffer.count
