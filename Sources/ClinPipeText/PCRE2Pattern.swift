@@ -163,7 +163,12 @@ public final class PCRE2Pattern: @unchecked Sendable {
             // The body may have run a pattern with other limits on this thread's shared match context.
             if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
             if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, latestStart) }
-            let rc = pcre2_match_8(code, base, length, searchStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
+            // JIT code goes through PCRE2's fast path, which skips `pcre2_match`'s argument checks (the subject is
+            // valid UTF-8 and `searchStart <= length` here) but honours the same match context: limits, offset limit
+            // and JIT stack.
+            let rc = isJIT
+                ? pcre2_jit_match_8(code, base, length, searchStart, 0, matchData, scratch.matchContext)
+                : pcre2_match_8(code, base, length, searchStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
             if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset) }
             if rc == PCRE2_ERROR_NOMATCH {
                 guard anchor != nil else { return }
