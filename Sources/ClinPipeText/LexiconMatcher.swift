@@ -122,8 +122,20 @@ public struct LexiconMatcher: Sendable {
         let symbolOf = trie.symbolOf
         let isWordByte = trie.isWordByte
         let spaceSymbol = symbolOf[0x20]
+        let startClass = trie.startClass
         var position = 0
         while position < count {
+            // Straight to the next byte that can start a term: bytes that cannot are stepped over, and so is the
+            // rest of a word that one begins (the same moves as a failed start below, without the trie).
+            var action = startClass[Int(base[position])]
+            while action != Trie.startsTerm {
+                position += 1
+                if action == Trie.skipsWord {
+                    while position < count && isWordByte[Int(base[position])] != 0 { position += 1 }
+                }
+                guard position < count else { return }
+                action = startClass[Int(base[position])]
+            }
             let first = base[position]
             let firstSymbol = symbolOf[Int(first)]
             // The root's dense row first (one load: no key starts with whitespace or most punctuation), then the
@@ -197,6 +209,12 @@ extension LexiconMatcher {
         let symbolOf: UnsafeMutablePointer<UInt8>
         /// 1 for the bytes `ByteClass.isWord` accepts, else 0 (a load instead of three comparisons per byte).
         let isWordByte: UnsafeMutablePointer<UInt8>
+        /// Per byte, what a scan does on meeting it: `startsTerm` when some key starts with its symbol, else
+        /// `skipsWord` for a word byte (no term starts inside the rest of its word) or `skipsByte`.
+        let startClass: UnsafeMutablePointer<UInt8>
+        static let skipsByte: UInt8 = 0
+        static let skipsWord: UInt8 = 1
+        static let startsTerm: UInt8 = 2
         let nodes: UnsafeMutablePointer<UInt32>
         /// Per node: the value group of a terminal node, else -1.
         let terminal: UnsafeMutablePointer<Int32>
@@ -282,6 +300,12 @@ extension LexiconMatcher {
             self.symbolOf.initialize(from: symbolOf, count: 256)
             self.isWordByte = .allocate(capacity: 256)
             for byte in 0..<256 { (self.isWordByte + byte).initialize(to: ByteClass.isWord(UInt8(byte)) ? 1 : 0) }
+            self.startClass = .allocate(capacity: 256)
+            for byte in 0..<256 {
+                let symbol = symbolOf[byte]
+                let starts = symbol != 0 && children[0][symbol] != nil
+                (self.startClass + byte).initialize(to: starts ? Self.startsTerm : ByteClass.isWord(UInt8(byte)) ? Self.skipsWord : Self.skipsByte)
+            }
             precondition(max(denseCount, edgeTotal) <= Int(Self.offsetMask), "lexicon too large for the trie's 28-bit offsets")
             self.nodes = .allocate(capacity: max(nodeCount, 1))
             self.nodes.initialize(repeating: 0, count: max(nodeCount, 1))
@@ -316,6 +340,7 @@ extension LexiconMatcher {
 
         deinit {
             isWordByte.deallocate()
+            startClass.deallocate()
             startBits?.deallocate()
             shortBits?.deallocate()
             quadBits?.deallocate()
