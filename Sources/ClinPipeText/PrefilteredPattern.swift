@@ -117,7 +117,9 @@ public struct PrefilteredPattern: Sendable {
             scannedUpTo = highest + 1
             var s = max(lowest, runStart)
             if plan.onlyRunStart && s != runStart { continue }
-            while s <= highest {
+            // When only a run's first position can start a match, no other position of the run is worth a look.
+            let last = plan.onlyRunStart ? s : highest
+            while s <= last {
                 defer { s += 1 }
                 if s < count {
                     let byte = bytes[s]
@@ -142,8 +144,6 @@ public struct PrefilteredPattern: Sendable {
                     }
                     if offset > count { return }
                     s = offset - 1  // the defer moves on to `offset`
-                } else if plan.onlyRunStart {
-                    break
                 }
             }
         }
