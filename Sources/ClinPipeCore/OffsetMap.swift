@@ -154,7 +154,11 @@ public struct OffsetMap: Sendable, Hashable {
 
     /// The smallest target position that corresponds to `position`.
     static func lowest(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
-        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        lowest(position, lastEdit: lastEdit(startingAtOrBefore: position, edits: edits, from: from), edits: edits, from: from, to: to)
+    }
+
+    /// `lowest` with `index`, the last edit starting at or before `position` (or -1), already found.
+    private static func lowest(_ position: Int, lastEdit index: Int, edits: [Edit], from: Side, to: Side) -> Int {
         if index >= 0 {
             let edit = edits[index]
             let source = edit.range(from)
@@ -166,7 +170,11 @@ public struct OffsetMap: Sendable, Hashable {
 
     /// The largest target position that corresponds to `position`.
     static func highest(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
-        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        highest(position, lastEdit: lastEdit(startingAtOrBefore: position, edits: edits, from: from), edits: edits, from: from, to: to)
+    }
+
+    /// `highest` with `index`, the last edit starting at or before `position` (or -1), already found.
+    private static func highest(_ position: Int, lastEdit index: Int, edits: [Edit], from: Side, to: Side) -> Int {
         if index >= 0 {
             let edit = edits[index]
             let source = edit.range(from)
@@ -194,7 +202,7 @@ public struct OffsetMap: Sendable, Hashable {
             let source = edits[index].range(from)
             if source.lowerBound < position && position < source.upperBound { return edits[index].range(to).lowerBound }
         }
-        return highest(position, edits: edits, from: from, to: to)
+        return highest(position, lastEdit: index, edits: edits, from: from, to: to)
     }
 
     /// Where a span ending at `position` ends: the edit's end if inside one, else before any empty edit here.
@@ -204,7 +212,7 @@ public struct OffsetMap: Sendable, Hashable {
             let source = edits[index].range(from)
             if source.lowerBound < position && position < source.upperBound { return edits[index].range(to).upperBound }
         }
-        return lowest(position, edits: edits, from: from, to: to)
+        return lowest(position, lastEdit: index, edits: edits, from: from, to: to)
     }
 }
 
