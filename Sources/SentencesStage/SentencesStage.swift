@@ -127,9 +127,20 @@ public struct SentencesStage: Stage {
 struct AbbreviationTable: Sendable {
     enum Rule: String { case always, beforeDigit = "before_digit", beforeLowercase = "before_lower" }
 
-    private var single: [[UInt8]: Rule] = [:]
-    /// Two-word abbreviations such as `et al.`, by their last word, with the word before.
-    private var pairs: [[UInt8]: [(previous: [UInt8], rule: Rule)]] = [:]
+    /// What a lowercased word ending with a period means.
+    private struct Entry: Sendable {
+        let word: [UInt8]
+        /// The rule for the word alone, when it is listed alone (a later row replaces an earlier one).
+        var single: Rule?
+        /// Two-word abbreviations such as `et al.` ending with the word: the word before, and the rule (the first
+        /// row that matches wins).
+        var pairs: [(previous: [UInt8], rule: Rule)] = []
+    }
+
+    /// Entries by the hash of their word (`hash`), so that a token is looked up without building an array.
+    private var entries: [UInt64: [Entry]] = [:]
+    /// The length of the longest word: a longer token is no abbreviation.
+    private var longestWord = 0
 
     init(tables: [RuleTable]) throws {
         var problems: [String] = []
@@ -144,18 +155,42 @@ struct AbbreviationTable: Sendable {
                     problems.append("\(table.name):\(row.line): an abbreviation ends with a period")
                     continue
                 }
-                if words.count == 1 { single[last] = rule } else { pairs[last, default: []].append((words[words.count - 2], rule)) }
+                longestWord = max(longestWord, last.count)
+                let key = Self.hash(last)
+                var bucket = entries[key] ?? []
+                let index: Int
+                if let found = bucket.firstIndex(where: { $0.word == last }) {
+                    index = found
+                } else {
+                    bucket.append(Entry(word: last))
+                    index = bucket.count - 1
+                }
+                if words.count == 1 { bucket[index].single = rule } else { bucket[index].pairs.append((words[words.count - 2], rule)) }
+                entries[key] = bucket
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
     }
 
     func rule(for token: UnsafeBufferPointer<UInt8>, previousWord: UnsafeBufferPointer<UInt8>?) -> Rule? {
-        let key = token.map(ByteClass.lower)
-        if let previousWord, let candidates = pairs[key] {
-            let previous = previousWord.map(ByteClass.lower)
-            if let match = candidates.first(where: { $0.previous == previous }) { return match.rule }
+        guard token.count <= longestWord, let bucket = entries[Self.hash(token)],
+              let entry = bucket.first(where: { Self.equalsLowercased($0.word, token) })
+        else { return nil }
+        if let previousWord, let match = entry.pairs.first(where: { Self.equalsLowercased($0.previous, previousWord) }) {
+            return match.rule
         }
-        return single[key]
+        return entry.single
+    }
+
+    /// FNV-1a of the ASCII-lowercased bytes.
+    private static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(ByteClass.lower(byte))) &* 0x100_0000_01B3 }
+        return hash
+    }
+
+    /// Whether `bytes` lowercased (ASCII) are `word`.
+    private static func equalsLowercased(_ word: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        word.count == bytes.count && zip(word, bytes).allSatisfy { $0 == ByteClass.lower($1) }
     }
 }
