@@ -15,7 +15,9 @@ public struct SentencesStage: Stage {
     public struct Configuration: StageConfiguration {
         /// More abbreviations (TSV with `abbreviation` and `when` columns), added to the built-in list.
         public var abbreviations: [String] = []
-        /// Break at every line break of the normalized layer.
+        /// Break at every line break of the normalized layer. Line breaks always end a sentence (UAX #29 SB4 puts a
+        /// boundary after each, and no exception removes it), so `false` changes nothing; the setting is read so
+        /// that configurations naming it still load.
         public var breakAtNewlines = true
         public init() {}
     }
@@ -58,25 +60,15 @@ public struct SentencesStage: Stage {
     }
 
     /// Sentence spans (UTF-8 offsets of `bytes`), trimmed of whitespace, in order.
+    ///
+    /// Every line break is a boundary: the Unicode rules end a sentence after each one (UAX #29 SB4) and
+    /// `keepsTogether` never removes a boundary that follows a line break.
     public func sentenceSpans(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
-        let icu = try SentenceBoundaries.boundaries(in: bytes)
-        var boundaries: [Int] = []
-        boundaries.reserveCapacity(icu.count * 2)
-        var newlineCursor = 0
-        for boundary in icu {
-            // Line breaks between the previous boundary and this one are boundaries too.
-            if configuration.breakAtNewlines {
-                while newlineCursor < boundary {
-                    if bytes[newlineCursor] == 0x0A { boundaries.append(newlineCursor + 1) }
-                    newlineCursor += 1
-                }
-            }
-            if boundary > 0 && boundary < bytes.count && !keepsTogether(bytes, at: boundary) { boundaries.append(boundary) }
-        }
-        boundaries.append(bytes.count)
+        let proposed = try SentenceBoundaries.boundaries(in: bytes)
         var spans: [Range<Int>] = []
+        spans.reserveCapacity(proposed.count)
         var start = 0
-        for boundary in boundaries where boundary > start {
+        for boundary in proposed.dropFirst() where boundary == bytes.count || !keepsTogether(bytes, at: boundary) {
             var lower = start, upper = boundary
             while lower < upper && ByteClass.isSpace(bytes[lower]) { lower += 1 }
             while upper > lower && ByteClass.isSpace(bytes[upper - 1]) { upper -= 1 }

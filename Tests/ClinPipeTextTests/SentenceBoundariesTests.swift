@@ -50,6 +50,10 @@ struct SentenceBoundariesTests {
             #expect(boundaries.first == 0 && boundaries.last == text.utf8.count)
             #expect(zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 })
             #expect(boundaries.allSatisfy { valid.contains($0) })
+            // A sentence ends after every line feed (UAX #29 SB4), whatever follows it (the `sentences` stage relies
+            // on it).
+            let lineStarts = text.utf8.indices.filter { text.utf8[$0] == 0x0A }.map { text.utf8.distance(from: text.utf8.startIndex, to: $0) + 1 }
+            #expect(Set(lineStarts).isSubset(of: Set(boundaries)))
         }
         let mismatches = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
