@@ -42,7 +42,7 @@ enum SentenceBreakRules {
             switch kind {
             case .cr:
                 // SB3, SB4: after CR, or after CR LF.
-                position += position + 1 < count && base[position + 1] == 0x0A ? 2 : 1
+                position += (position + 1 < count && base[position + 1] == 0x0A) ? 2 : 1
                 result.append(position)
             case .lf, .sep:
                 position += length  // SB4
