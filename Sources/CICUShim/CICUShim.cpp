@@ -5,6 +5,7 @@
 #include <unicode/bytestream.h>
 #include <unicode/edits.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/uclean.h>
 #include <unicode/utext.h>
 #include <unicode/uversion.h>
@@ -144,6 +145,26 @@ extern "C" void cp_boundaries_free(cp_boundaries *boundaries) {
     std::free(boundaries->offsets);
     boundaries->offsets = nullptr;
     boundaries->count = 0;
+}
+
+extern "C" int32_t cp_sentence_break_class(int32_t codepoint) {
+    switch (u_getIntPropertyValue(codepoint, UCHAR_SENTENCE_BREAK)) {
+    case U_SB_CR: return CP_SENTENCE_BREAK_CR;
+    case U_SB_LF: return CP_SENTENCE_BREAK_LF;
+    case U_SB_SEP: return CP_SENTENCE_BREAK_SEP;
+    case U_SB_SP: return CP_SENTENCE_BREAK_SP;
+    case U_SB_LOWER: return CP_SENTENCE_BREAK_LOWER;
+    case U_SB_UPPER: return CP_SENTENCE_BREAK_UPPER;
+    case U_SB_OLETTER: return CP_SENTENCE_BREAK_OLETTER;
+    case U_SB_NUMERIC: return CP_SENTENCE_BREAK_NUMERIC;
+    case U_SB_ATERM: return CP_SENTENCE_BREAK_ATERM;
+    case U_SB_STERM: return CP_SENTENCE_BREAK_STERM;
+    case U_SB_CLOSE: return CP_SENTENCE_BREAK_CLOSE;
+    case U_SB_SCONTINUE: return CP_SENTENCE_BREAK_SCONTINUE;
+    case U_SB_EXTEND: return CP_SENTENCE_BREAK_EXTEND;
+    case U_SB_FORMAT: return CP_SENTENCE_BREAK_FORMAT;
+    default: return CP_SENTENCE_BREAK_OTHER;
+    }
 }
 
 extern "C" void cp_icu_version(char *buffer, int32_t capacity) {

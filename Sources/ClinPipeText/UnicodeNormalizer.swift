@@ -60,27 +60,6 @@ public enum UnicodeNormalizer {
     }
 }
 
-/// ICU sentence boundaries over UTF-8 (root locale). Clinical exceptions are the `sentences` stage's job.
-public enum SentenceBoundaries {
-    /// Boundary offsets (UTF-8 bytes), ascending, from 0 to `bytes.count`.
-    public static func boundaries(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Int] {
-        var result = cp_boundaries()
-        var message = [CChar](repeating: 0, count: 160)
-        let base = UnsafeRawPointer(bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject).assumingMemoryBound(to: CChar.self)
-        let status = cp_sentence_boundaries_utf8(base, Int64(bytes.count), &result, &message, Int32(message.count))
-        guard status == 0 else {
-            throw TextEngineError.icu(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        defer { cp_boundaries_free(&result) }
-        return (0..<Int(result.count)).map { Int(result.offsets[$0]) }
-    }
-
-    /// Boundary offsets of a string (UTF-8 bytes).
-    public static func boundaries(in text: String) throws -> [Int] {
-        try text.withUTF8Bytes { try boundaries(in: $0) }
-    }
-}
-
 /// Errors from the text engine's C libraries.
 public enum TextEngineError: Error, Sendable, CustomStringConvertible {
     case icu(String)

@@ -15,7 +15,9 @@ public struct SentencesStage: Stage {
     public struct Configuration: StageConfiguration {
         /// More abbreviations (TSV with `abbreviation` and `when` columns), added to the built-in list.
         public var abbreviations: [String] = []
-        /// Break at every line break of the normalized layer.
+        /// Break at every line break of the normalized layer. Line breaks always end a sentence (UAX #29 SB4 puts a
+        /// boundary after each, and no exception removes it), so `false` changes nothing; the setting is read so
+        /// that configurations naming it still load.
         public var breakAtNewlines = true
         public init() {}
     }
@@ -58,25 +60,15 @@ public struct SentencesStage: Stage {
     }
 
     /// Sentence spans (UTF-8 offsets of `bytes`), trimmed of whitespace, in order.
+    ///
+    /// Every line break is a boundary: the Unicode rules end a sentence after each one (UAX #29 SB4) and
+    /// `keepsTogether` never removes a boundary that follows a line break.
     public func sentenceSpans(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
-        let icu = try SentenceBoundaries.boundaries(in: bytes)
-        var boundaries: [Int] = []
-        boundaries.reserveCapacity(icu.count * 2)
-        var newlineCursor = 0
-        for boundary in icu {
-            // Line breaks between the previous boundary and this one are boundaries too.
-            if configuration.breakAtNewlines {
-                while newlineCursor < boundary {
-                    if bytes[newlineCursor] == 0x0A { boundaries.append(newlineCursor + 1) }
-                    newlineCursor += 1
-                }
-            }
-            if boundary > 0 && boundary < bytes.count && !keepsTogether(bytes, at: boundary) { boundaries.append(boundary) }
-        }
-        boundaries.append(bytes.count)
+        let proposed = try SentenceBoundaries.boundaries(in: bytes)
         var spans: [Range<Int>] = []
+        spans.reserveCapacity(proposed.count)
         var start = 0
-        for boundary in boundaries where boundary > start {
+        for boundary in proposed.dropFirst() where boundary == bytes.count || !keepsTogether(bytes, at: boundary) {
             var lower = start, upper = boundary
             while lower < upper && ByteClass.isSpace(bytes[lower]) { lower += 1 }
             while upper > lower && ByteClass.isSpace(bytes[upper - 1]) { upper -= 1 }
@@ -127,9 +119,20 @@ public struct SentencesStage: Stage {
 struct AbbreviationTable: Sendable {
     enum Rule: String { case always, beforeDigit = "before_digit", beforeLowercase = "before_lower" }
 
-    private var single: [[UInt8]: Rule] = [:]
-    /// Two-word abbreviations such as `et al.`, by their last word, with the word before.
-    private var pairs: [[UInt8]: [(previous: [UInt8], rule: Rule)]] = [:]
+    /// What a lowercased word ending with a period means.
+    private struct Entry: Sendable {
+        let word: [UInt8]
+        /// The rule for the word alone, when it is listed alone (a later row replaces an earlier one).
+        var single: Rule?
+        /// Two-word abbreviations such as `et al.` ending with the word: the word before, and the rule (the first
+        /// row that matches wins).
+        var pairs: [(previous: [UInt8], rule: Rule)] = []
+    }
+
+    /// Entries by the hash of their word (`hash`), so that a token is looked up without building an array.
+    private var entries: [UInt64: [Entry]] = [:]
+    /// The length of the longest word: a longer token is no abbreviation.
+    private var longestWord = 0
 
     init(tables: [RuleTable]) throws {
         var problems: [String] = []
@@ -144,18 +147,42 @@ struct AbbreviationTable: Sendable {
                     problems.append("\(table.name):\(row.line): an abbreviation ends with a period")
                     continue
                 }
-                if words.count == 1 { single[last] = rule } else { pairs[last, default: []].append((words[words.count - 2], rule)) }
+                longestWord = max(longestWord, last.count)
+                let key = Self.hash(last)
+                var bucket = entries[key] ?? []
+                let index: Int
+                if let found = bucket.firstIndex(where: { $0.word == last }) {
+                    index = found
+                } else {
+                    bucket.append(Entry(word: last))
+                    index = bucket.count - 1
+                }
+                if words.count == 1 { bucket[index].single = rule } else { bucket[index].pairs.append((words[words.count - 2], rule)) }
+                entries[key] = bucket
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
     }
 
     func rule(for token: UnsafeBufferPointer<UInt8>, previousWord: UnsafeBufferPointer<UInt8>?) -> Rule? {
-        let key = token.map(ByteClass.lower)
-        if let previousWord, let candidates = pairs[key] {
-            let previous = previousWord.map(ByteClass.lower)
-            if let match = candidates.first(where: { $0.previous == previous }) { return match.rule }
+        guard token.count <= longestWord, let bucket = entries[Self.hash(token)],
+              let entry = bucket.first(where: { Self.equalsLowercased($0.word, token) })
+        else { return nil }
+        if let previousWord, let match = entry.pairs.first(where: { Self.equalsLowercased($0.previous, previousWord) }) {
+            return match.rule
         }
-        return single[key]
+        return entry.single
+    }
+
+    /// FNV-1a of the ASCII-lowercased bytes.
+    private static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(ByteClass.lower(byte))) &* 0x100_0000_01B3 }
+        return hash
+    }
+
+    /// Whether `bytes` lowercased (ASCII) are `word`.
+    private static func equalsLowercased(_ word: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        word.count == bytes.count && zip(word, bytes).allSatisfy { $0 == ByteClass.lower($1) }
     }
 }

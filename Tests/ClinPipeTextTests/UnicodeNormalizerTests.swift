@@ -2,7 +2,6 @@ import ClinPipeTestSupport
 import ClinPipeCore
 @testable import ClinPipeText
 import Foundation
-import Synchronization
 import Testing
 
 @Suite("UnicodeNormalizer")
@@ -172,47 +171,5 @@ struct UnicodeNormalizerTests {
                 #expect(composed.toOriginal(directMap.toLayer(span)) == span, "seed \(seed): ASCII at \(offset)")
             }
         }
-    }
-}
-
-@Suite("SentenceBoundaries")
-struct SentenceBoundariesTests {
-    @Test("ICU sentence breaks in UTF-8 offsets")
-    func basic() throws {
-        let text = "Pain is severe. MRI shows stenosis! Is it better? Yes."
-        let boundaries = try SentenceBoundaries.boundaries(in: text)
-        let sentences = zip(boundaries, boundaries.dropFirst()).map { String(text.sliceUTF8($0..<$1)) }
-        #expect(sentences == ["Pain is severe. ", "MRI shows stenosis! ", "Is it better? ", "Yes."])
-
-        let accented = "Café fermé. Naïve patient? 中文。Done"
-        let accentedBoundaries = try SentenceBoundaries.boundaries(in: accented)
-        let accentedSentences = zip(accentedBoundaries, accentedBoundaries.dropFirst()).map { String(accented.sliceUTF8($0..<$1)) }
-        #expect(accentedSentences == ["Café fermé. ", "Naïve patient? ", "中文。", "Done"])
-
-        #expect(try SentenceBoundaries.boundaries(in: "") == [0])
-        // ICU ends a sentence at every hard line break (the sentences stage deals with wrapped lines).
-        #expect(try SentenceBoundaries.boundaries(in: "line one\nline two") == [0, 9, 17])
-    }
-
-    @Test("boundaries are ascending scalar boundaries from 0 to the end, on random text, from many threads")
-    func randomText() throws {
-        let texts: [String] = testSeeds(40).map { seed in
-            var generator = SeededGenerator(seed: seed)
-            return RandomText.make(pieceCount: Int.random(in: 1...80, using: &generator), using: &generator)
-        }
-        let expected = try texts.map { try SentenceBoundaries.boundaries(in: $0) }
-        for (text, boundaries) in zip(texts, expected) {
-            let valid = Set(RandomText.scalarBoundaries(text))
-            #expect(boundaries.first == 0 && boundaries.last == text.utf8.count)
-            #expect(zip(boundaries, boundaries.dropFirst()).allSatisfy { $0 < $1 })
-            #expect(boundaries.allSatisfy { valid.contains($0) })
-        }
-        let mismatches = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            for (text, boundaries) in zip(texts, expected) where (try? SentenceBoundaries.boundaries(in: text)) != boundaries {
-                mismatches.withLock { $0 += 1 }
-            }
-        }
-        #expect(mismatches.withLock { $0 } == 0)
     }
 }

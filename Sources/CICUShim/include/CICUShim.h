@@ -70,6 +70,34 @@ int32_t cp_sentence_boundaries_utf8(const char *text, int64_t length, cp_boundar
 /** Releases a boundary list. */
 void cp_boundaries_free(cp_boundaries *boundaries);
 
+/**
+ * Sentence_Break property values (Unicode UAX #29) as returned by cp_sentence_break_class. These numbers are
+ * ClinPipe's own and stable; they do not depend on ICU's enumeration.
+ */
+enum {
+    CP_SENTENCE_BREAK_OTHER = 0,
+    CP_SENTENCE_BREAK_CR = 1,
+    CP_SENTENCE_BREAK_LF = 2,
+    CP_SENTENCE_BREAK_SEP = 3,
+    CP_SENTENCE_BREAK_SP = 4,
+    CP_SENTENCE_BREAK_LOWER = 5,
+    CP_SENTENCE_BREAK_UPPER = 6,
+    CP_SENTENCE_BREAK_OLETTER = 7,
+    CP_SENTENCE_BREAK_NUMERIC = 8,
+    CP_SENTENCE_BREAK_ATERM = 9,
+    CP_SENTENCE_BREAK_STERM = 10,
+    CP_SENTENCE_BREAK_CLOSE = 11,
+    CP_SENTENCE_BREAK_SCONTINUE = 12,
+    CP_SENTENCE_BREAK_EXTEND = 13,
+    CP_SENTENCE_BREAK_FORMAT = 14
+};
+
+/**
+ * The Sentence_Break property of the code point `codepoint` (0...0x10FFFF) in the Unicode version of the ICU
+ * this process runs with, as a CP_SENTENCE_BREAK_* value; CP_SENTENCE_BREAK_OTHER for anything else.
+ */
+int32_t cp_sentence_break_class(int32_t codepoint);
+
 /** The ICU version string (for example "72.1") into `buffer`. */
 void cp_icu_version(char *buffer, int32_t capacity);
 

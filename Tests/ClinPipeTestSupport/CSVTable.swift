@@ -1,10 +1,10 @@
 /// A small RFC 4180 reader for the development corpora's CSV files (quoted fields may hold commas, quotes and line
 /// breaks), for tests only.
-struct CSVTable {
-    let header: [String]
-    let rows: [[String]]
+public struct CSVTable {
+    public let header: [String]
+    public let rows: [[String]]
 
-    init(_ text: String) {
+    public init(_ text: String) {
         var records: [[String]] = []
         var record: [String] = []
         var field: [UInt8] = []
@@ -44,7 +44,7 @@ struct CSVTable {
     }
 
     /// Rows as dictionaries by column name.
-    var dictionaries: [[String: String]] {
+    public var dictionaries: [[String: String]] {
         rows.map { row in
             var dictionary: [String: String] = [:]
             for (index, name) in header.enumerated() where index < row.count { dictionary[name] = row[index] }
