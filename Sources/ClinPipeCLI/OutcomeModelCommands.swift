@@ -29,11 +29,9 @@ struct OutcomeDataOptions: ParsableArguments {
     }
 
     var trainer: TextClassifierTrainer {
-        get throws {
-            var configuration = TrainerConfiguration(algorithm: algorithm == .naiveBayes ? .naiveBayes : .logisticRegression)
-            configuration.balanceClasses = balanceClasses
-            return try TextClassifierTrainer(configuration: configuration)
-        }
+        var configuration = TrainerConfiguration(algorithm: algorithm == .naiveBayes ? .naiveBayes : .logisticRegression)
+        configuration.balanceClasses = balanceClasses
+        return TextClassifierTrainer(configuration: configuration)
     }
 
     /// Labelled texts, grouped by letter, in input order; letters or items without a label are skipped and counted.
@@ -129,7 +127,7 @@ struct EvaluateOutcome: ParsableCommand {
     func run() throws {
         let (examples, unlabeled) = try data.examples()
         guard !examples.isEmpty else { fail("no labelled items found (check --labels against the document ids)") }
-        let report = try CrossValidation.run(examples, trainer: try data.trainer, folds: folds, seed: seed)
+        let report = try CrossValidation.run(examples, trainer: data.trainer, folds: folds, seed: seed)
         print("\(examples.count) items in \(Set(examples.compactMap(\.group)).count) letters (\(unlabeled) without a label or text), \(folds)-fold cross-validation by letter, source: \(data.source.rawValue)")
         print(report.metrics.report())
     }

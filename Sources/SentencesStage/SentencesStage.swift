@@ -2,22 +2,24 @@ import ClinPipeCore
 import ClinPipeText
 import Foundation
 
-/// The `sentences` stage: `sentence` annotations from ICU sentence breaks over the normalized layer, corrected
+/// The `sentences` stage: `sentence` annotations from Unicode sentence breaks over the normalized layer, corrected
 /// for clinical text.
 ///
-/// ICU (root locale, UTF-8) proposes boundaries; the stage then removes a boundary after a known abbreviation
+/// The UAX #29 sentence rules (`SentenceBoundaries`: ICU's root-locale boundaries, computed on the bytes) propose
+/// boundaries; the stage then removes a boundary after a known abbreviation
 /// (`Dr.`, `p.o.`, `b.i.d.`, `q.h.s.`, `vs.`, `e.g.`, `No. 5`: `Rules/abbreviations.tsv`), after a list number
-/// (`1.`, `a)`), or inside a number, date or level (`L4-5.` ends a sentence only before a capital or the end), and
-/// adds a boundary at every line break: the normalized layer keeps a line per heading, field or paragraph, so a
-/// heading is its own sentence. Sentences exclude surrounding whitespace; their spans are mapped to the original
+/// (`1.`, `a)`), or inside a number, date or level (`L4-5.` ends a sentence only before a capital or the end). A
+/// line break always ends a sentence (unless `breakAtNewlines` is off): the normalized layer keeps a line per
+/// heading, field or paragraph, so a heading is its own sentence. Sentences exclude surrounding whitespace; their spans are mapped to the original
 /// text.
 public struct SentencesStage: Stage {
     public struct Configuration: StageConfiguration {
         /// More abbreviations (TSV with `abbreviation` and `when` columns), added to the built-in list.
         public var abbreviations: [String] = []
-        /// Break at every line break of the normalized layer. Line breaks always end a sentence (UAX #29 SB4 puts a
-        /// boundary after each, and no exception removes it), so `false` changes nothing; the setting is read so
-        /// that configurations naming it still load.
+        /// End a sentence at every line break of the normalized layer (the default: the layer keeps a line per
+        /// heading, field or paragraph). `false` reads line feeds and carriage returns as spaces, so that a
+        /// sentence runs on across line breaks and only sentence ends (and the exceptions below) decide; a heading
+        /// then joins the text after it.
         public var breakAtNewlines = true
         public init() {}
     }
@@ -64,7 +66,18 @@ public struct SentencesStage: Stage {
     /// Every line break is a boundary: the Unicode rules end a sentence after each one (UAX #29 SB4) and
     /// `keepsTogether` never removes a boundary that follows a line break.
     public func sentenceSpans(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
-        let proposed = try SentenceBoundaries.boundaries(in: bytes)
+        guard !configuration.breakAtNewlines else {
+            return spans(in: bytes, proposed: try SentenceBoundaries.boundaries(in: bytes))
+        }
+        // Line feeds and carriage returns read as spaces (offsets unchanged), so that only sentence ends split.
+        var joined = Array(bytes)
+        for index in joined.indices where joined[index] == 0x0A || joined[index] == 0x0D { joined[index] = 0x20 }
+        let proposed = try joined.withUnsafeBufferPointer { try SentenceBoundaries.boundaries(in: $0) }
+        return spans(in: bytes, proposed: proposed)
+    }
+
+    /// The spans between the `proposed` boundaries that the clinical exceptions keep, trimmed of whitespace.
+    private func spans(in bytes: UnsafeBufferPointer<UInt8>, proposed: [Int]) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         spans.reserveCapacity(proposed.count)
         var start = 0
@@ -78,7 +91,7 @@ public struct SentencesStage: Stage {
         return spans
     }
 
-    /// Whether an ICU boundary at `position` (the start of the next sentence) should be removed.
+    /// Whether a proposed boundary at `position` (the start of the next sentence) should be removed.
     private func keepsTogether(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
         // The last non-space byte before the boundary and the first after.
         var end = position

@@ -28,6 +28,18 @@ import Testing
             == ["PLAN:", "1. Continue Norco.", "2. Return in 4 weeks."])
     }
 
+    @Test func withoutLineBreaksSentencesRunOnAcrossLines() throws {
+        var configuration = SentencesStage.Configuration()
+        configuration.breakAtNewlines = false
+        let stage = try SentencesStage(configuration: configuration)
+        var document = Document(id: "t", text: "The patient reported\nconstant pain. She was seen\r\nby Dr. Smith.\nPLAN:\n1. Continue Norco.")
+        try stage.process(&document)
+        #expect(document.texts(ofType: "sentence")
+            == ["The patient reported\nconstant pain.", "She was seen\r\nby Dr. Smith.", "PLAN:\n1. Continue Norco."])
+        // The default ends a sentence at each line break.
+        #expect(try sentences("The patient reported\nconstant pain.", normalize: false) == ["The patient reported", "constant pain."])
+    }
+
     @Test func aHeadingIsItsOwnSentence() throws {
         let found = try sentences("CLINICAL CASE SUMMARY \n\nThe expert reviewer developed the following clinical case summary based on a review of the \n\ncase file, including all medical records:")
         #expect(found.first == "CLINICAL CASE SUMMARY")
