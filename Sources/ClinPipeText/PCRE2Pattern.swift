@@ -189,6 +189,16 @@ public final class PCRE2Pattern: @unchecked Sendable {
         }
     }
 
+    /// The range of the first match at or after `start`, or nil. Allocates nothing (`firstMatch` builds an array).
+    public func firstMatchRange(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws -> Range<Int>? {
+        var found: Range<Int>?
+        try forEachMatch(in: subject, from: start) { match in
+            found = match.range
+            return false
+        }
+        return found
+    }
+
     /// The first match at or after `start`, as captured ranges, or nil.
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws -> [Range<Int>?]? {
         var found: [Range<Int>?]?

@@ -153,7 +153,7 @@ public struct TriggerMatcher: Sendable {
     {
         var next: [Range<Int>?] = []
         next.reserveCapacity(patterns.count)
-        for entry in patterns { next.append(try entry.pattern.firstMatch(in: text, from: 0)?[0]) }
+        for entry in patterns { next.append(try entry.pattern.firstMatchRange(in: text, from: 0)) }
         while true {
             var best = -1
             for index in next.indices {
@@ -172,7 +172,7 @@ public struct TriggerMatcher: Sendable {
             if position > text.count { return }
             for index in next.indices {
                 guard let pending = next[index], pending.lowerBound < position else { continue }
-                next[index] = try patterns[index].pattern.firstMatch(in: text, from: position)?[0]
+                next[index] = try patterns[index].pattern.firstMatchRange(in: text, from: position)
             }
         }
     }

@@ -257,7 +257,7 @@ struct DatePatternSet: Sendable {
         while start < position, bytes[start] & 0xC0 == 0x80 { start += 1 }
         let subject = UnsafeBufferPointer(rebasing: bytes[0..<position])
         // A limit error here means "no cue": the candidate is dropped rather than failing the document.
-        return (try? pattern.firstMatch(in: subject, from: start)) != nil
+        return (try? pattern.firstMatchRange(in: subject, from: start)) != nil
     }
 
     /// The month of a month-name field: lower-cased, a final period dropped, looked up in the month names.

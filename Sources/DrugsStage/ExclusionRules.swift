@@ -46,12 +46,12 @@ public struct ExclusionRules: Sendable {
 
     /// Whether the name at `range` (UTF-8 offsets into `bytes`) stands in an excluded context.
     public func excludes(_ bytes: UnsafeBufferPointer<UInt8>, name range: Range<Int>) throws -> Bool {
-        for pattern in after where try pattern.firstMatch(in: bytes, from: range.upperBound) != nil { return true }
+        for pattern in after where try pattern.firstMatchRange(in: bytes, from: range.upperBound) != nil { return true }
         if !before.isEmpty && range.lowerBound > 0 {
             var start = max(0, range.lowerBound - Self.lookBehind)
             while start < range.lowerBound && bytes[start] & 0xC0 == 0x80 { start += 1 }
             let window = UnsafeBufferPointer(rebasing: bytes[start..<range.lowerBound])
-            for pattern in before where try pattern.firstMatch(in: window) != nil { return true }
+            for pattern in before where try pattern.firstMatchRange(in: window) != nil { return true }
         }
         return false
     }
