@@ -26,7 +26,7 @@ public struct SentencesStage: Stage {
 
     public static let descriptor = StageDescriptor(
         name: "sentences",
-        summary: "Sentences from ICU breaks with clinical abbreviation, list and number exceptions",
+        summary: "Sentences from Unicode sentence breaks with clinical abbreviation, list and number exceptions",
         produces: ["sentence"])
 
     private let abbreviations: AbbreviationTable
