@@ -151,11 +151,11 @@ public struct JSONBuffer: ~Copyable {
         while index < end {
             let byte = source[index]
             index += 1
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C && byte != 0x7F {
+            if JSONText.needsEscape(byte) {
+                written = writeEscape(byte, into: out, at: written)
+            } else {
                 out[written] = byte
                 written += 1
-            } else {
-                written = writeEscape(byte, into: out, at: written)
             }
         }
         return written

@@ -168,14 +168,16 @@ public enum JSONText {
         }
         while index < count {
             let byte = base[index]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return index }
+            if needsEscape(byte) { return index }
             index += 1
         }
         return count
     }
 
-    /// Whether any of the eight bytes of `word` is below 0x20, `"`, `\\` or DEL (0x7F).
-    @inline(__always) static func wordNeedsEscape(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
+    /// Whether JSON escapes `byte` inside a string: a control character, `"`, `\\` or DEL.
+    @inline(__always) static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
+    }
 
     /// A mask with the high bit set in the lowest byte of `word` (in memory order, little-endian) that needs
     /// escaping (below 0x20, `"`, `\\` or DEL), zero when none does. Bits above the lowest set one may be false
