@@ -32,6 +32,9 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Se
             if let index = pairs.firstIndex(where: { $0.key == key }) {
                 if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
             } else if let newValue {
+                // Room for a few more at once: stages add attributes one by one (ConText adds five to every
+                // target), and growing one slot at a time reallocates at 1, 2 and 4.
+                if pairs.count == pairs.capacity { pairs.reserveCapacity(Swift.max(8, pairs.count * 2)) }
                 pairs.append((key, newValue))
             }
         }

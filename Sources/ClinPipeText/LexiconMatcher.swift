@@ -7,9 +7,10 @@
 ///
 /// The terms live in a byte trie over a compact alphabet (only the bytes that occur in some term; ASCII case and
 /// whitespace folded in the byte-to-symbol table). Nodes with many children (the root and the busy upper levels)
-/// have a dense row indexed by symbol; the others keep a short sorted edge list. A pass costs about one trie walk
-/// per word, skips the rest of a word as soon as no term can start there, and allocates nothing but its results.
-/// Tens of thousands of terms build in milliseconds.
+/// have a dense row indexed by symbol; the others keep a short sorted edge list. A pass hashes each word whose first
+/// byte can start a term and asks a Bloom filter of the terms' first words (`FirstWordFilter`); only the few words
+/// it cannot rule out walk the trie. It allocates nothing but its results. Tens of thousands of terms build in
+/// milliseconds.
 public struct LexiconMatcher: Sendable {
     /// One match: UTF-8 offsets into the text and the values of every term with this spelling.
     public struct Match: Sendable, Hashable {
@@ -74,7 +75,9 @@ public struct LexiconMatcher: Sendable {
                 groups[Int(terminalGroup[node])].append(index)
             }
         }
-        self.trie = Trie(children: children, terminal: terminalGroup, symbolOf: symbolOf, symbolCount: symbolCount)
+        self.trie = Trie(children: children, terminal: terminalGroup, symbolOf: symbolOf, symbolCount: symbolCount,
+                         firstWords: FirstWordFilter(keys: keys, fold: { caseSensitive ? $0 : ByteClass.lower($0) }),
+                         caseSensitive: caseSensitive)
         self.valueGroups = groups
     }
 
@@ -123,6 +126,8 @@ public struct LexiconMatcher: Sendable {
         let isWordByte = trie.isWordByte
         let spaceSymbol = symbolOf[0x20]
         let startClass = trie.startClass
+        let wordFold = trie.wordFold
+        let firstWords = trie.firstWords
         var position = 0
         while position < count {
             // Straight to the next byte that can start a term: bytes that cannot are stepped over, and so is the
@@ -137,6 +142,22 @@ public struct LexiconMatcher: Sendable {
                 action = startClass[Int(base[position])]
             }
             let first = base[position]
+            if isWordByte[Int(first)] != 0 {
+                // A word starts here (a scan never stops inside one): a term can start here only if its first word
+                // is this whole word, so the word's hash settles most words without the trie.
+                var end = position
+                var hash = FirstWordFilter.seed
+                while end < count {
+                    let folded = wordFold[Int(base[end])]
+                    if folded == 0 { break }
+                    hash = FirstWordFilter.combine(hash, folded)
+                    end += 1
+                }
+                if !firstWords.mayContain(hash) {
+                    position = end
+                    continue
+                }
+            }
             let firstSymbol = symbolOf[Int(first)]
             // The root's dense row first (one load: no key starts with whitespace or most punctuation), then the
             // start filters.
@@ -212,6 +233,10 @@ extension LexiconMatcher {
         /// Per byte, what a scan does on meeting it: `startsTerm` when some key starts with its symbol, else
         /// `skipsWord` for a word byte (no term starts inside the rest of its word) or `skipsByte`.
         let startClass: UnsafeMutablePointer<UInt8>
+        /// Per byte: 0 for a byte that is not a word byte, else the byte as matching folds it (word bytes are never 0).
+        let wordFold: UnsafeMutablePointer<UInt8>
+        /// The first words of the keys, to rule out words that start no term.
+        let firstWords: FirstWordFilter
         static let skipsByte: UInt8 = 0
         static let skipsWord: UInt8 = 1
         static let startsTerm: UInt8 = 2
@@ -235,8 +260,16 @@ extension LexiconMatcher {
         private let denseCount: Int
         private let edgeTotal: Int
 
-        init(children: [[UInt8: Int32]], terminal: [Int32], symbolOf: [UInt8], symbolCount: Int) {
+        init(children: [[UInt8: Int32]], terminal: [Int32], symbolOf: [UInt8], symbolCount: Int,
+             firstWords: FirstWordFilter, caseSensitive: Bool)
+        {
             self.symbolCount = symbolCount
+            self.firstWords = firstWords
+            self.wordFold = .allocate(capacity: 256)
+            for byte in 0..<256 {
+                let value = UInt8(byte)
+                (self.wordFold + byte).initialize(to: ByteClass.isWord(value) ? (caseSensitive ? value : ByteClass.lower(value)) : 0)
+            }
             let tripleCount = symbolCount * symbolCount * symbolCount
             if tripleCount <= 1 << 21 {
                 let words = tripleCount / 64 + 1
@@ -340,6 +373,7 @@ extension LexiconMatcher {
 
         deinit {
             isWordByte.deallocate()
+            wordFold.deallocate()
             startClass.deallocate()
             startBits?.deallocate()
             shortBits?.deallocate()

@@ -19,23 +19,40 @@ final class PCRE2ThreadScratch {
         return UnsafePointer(pointer)
     }()
 
-    /// One match data per nesting level, so a callback may run another pattern on the same thread.
-    private var matchDataStack: [OpaquePointer] = []
-    private var depth = 0
+    /// The mutable state, behind a pointer: a class's `var` properties pay a dynamic exclusivity check on every
+    /// access, and this is touched twice per match call.
+    private struct State {
+        /// One match data per nesting level, so a callback may run another pattern on the same thread; created on
+        /// first use of a level.
+        var matchData: UnsafeMutablePointer<OpaquePointer?>
+        var capacity: Int
+        var depth: Int
+        var limits: PCRE2Pattern.Limits
+    }
+
+    private let state: UnsafeMutablePointer<State>
     let matchContext: OpaquePointer
     let jitStack: OpaquePointer?
-    private(set) var limits: PCRE2Pattern.Limits
+    /// The limits the match context carries now.
+    var limits: PCRE2Pattern.Limits { state.pointee.limits }
 
     private init(limits: PCRE2Pattern.Limits) {
         matchContext = pcre2_match_context_create_8(nil)!
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack)) }
-        self.limits = limits
+        let capacity = 8
+        let matchData = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: capacity)
+        matchData.initialize(repeating: nil, count: capacity)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(matchData: matchData, capacity: capacity, depth: 0, limits: limits))
         apply(limits)
     }
 
     deinit {
-        for matchData in matchDataStack { pcre2_match_data_free_8(matchData) }
+        let current = state.pointee
+        for level in 0..<current.capacity { if let data = current.matchData[level] { pcre2_match_data_free_8(data) } }
+        current.matchData.deallocate()
+        state.deallocate()
         pcre2_match_context_free_8(matchContext)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
@@ -44,17 +61,33 @@ final class PCRE2ThreadScratch {
         pcre2_set_match_limit_8(matchContext, limits.matchLimit)
         pcre2_set_depth_limit_8(matchContext, limits.depthLimit)
         pcre2_set_heap_limit_8(matchContext, limits.heapLimitKiB)
-        self.limits = limits
+        state.pointee.limits = limits
     }
 
-    /// Takes the match data for the next nesting level; pair with `leave()`.
-    func enter() -> OpaquePointer {
-        if depth == matchDataStack.count { matchDataStack.append(pcre2_match_data_create_8(Self.ovectorPairs, nil)!) }
-        depth += 1
-        return matchDataStack[depth - 1]
+    /// The match data for a new nesting level; pair with `leave()`.
+    @inline(__always) func enter() -> OpaquePointer {
+        let depth = state.pointee.depth
+        if depth == state.pointee.capacity { grow() }
+        state.pointee.depth = depth + 1
+        if let data = state.pointee.matchData[depth] { return data }
+        let data = pcre2_match_data_create_8(Self.ovectorPairs, nil)!
+        state.pointee.matchData[depth] = data
+        return data
     }
 
-    func leave() { depth -= 1 }
+    @inline(__always) func leave() { state.pointee.depth -= 1 }
+
+    /// Doubles the number of nesting levels (deep nesting only).
+    @inline(never) private func grow() {
+        let old = state.pointee
+        let capacity = old.capacity * 2
+        let matchData = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: capacity)
+        matchData.initialize(repeating: nil, count: capacity)
+        matchData.update(from: old.matchData, count: old.capacity)
+        old.matchData.deallocate()
+        state.pointee.matchData = matchData
+        state.pointee.capacity = capacity
+    }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

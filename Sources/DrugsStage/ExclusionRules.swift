@@ -10,8 +10,8 @@ public struct ExclusionRules: Sendable {
 
     public static let columns = ["side", "pattern", "reason"]
 
-    /// Anchored at the name's end.
-    private let after: [PCRE2Pattern]
+    /// The `after` patterns, anchored at the name's end, with the bytes their matches can start with.
+    private let after: [(pattern: PCRE2Pattern, startBytes: StartByteSet?)]
     /// Anchored so that a match ends where the name starts.
     private let before: [PCRE2Pattern]
 
@@ -25,13 +25,16 @@ public struct ExclusionRules: Sendable {
     public init(name: String, text: String) throws {
         let table = try RuleTable(name: name, text: text, required: ["side", "pattern"], knownColumns: Self.columns)
         var problems: [String] = []
-        var after: [PCRE2Pattern] = []
+        var after: [(pattern: PCRE2Pattern, startBytes: StartByteSet?)] = []
         var before: [PCRE2Pattern] = []
         for row in table.rows {
             let place = "\(name):\(row.line)"
             do {
                 switch row["side"] {
-                case "after": after.append(try PCRE2Pattern("\\G(?:" + row["pattern"] + ")", options: [.caseless]))
+                case "after":
+                    let body = "(?:" + row["pattern"] + ")"
+                    after.append((try PCRE2Pattern("\\G" + body, options: [.caseless]),
+                                  StartByteSet(pattern: body, options: [.caseless])))
                 case "before": before.append(try PCRE2Pattern("(?:" + row["pattern"] + ")\\z", options: [.caseless]))
                 default: problems.append("\(place): side must be 'before' or 'after'")
                 }
@@ -46,7 +49,12 @@ public struct ExclusionRules: Sendable {
 
     /// Whether the name at `range` (UTF-8 offsets into `bytes`) stands in an excluded context.
     public func excludes(_ bytes: UnsafeBufferPointer<UInt8>, name range: Range<Int>) throws -> Bool {
-        for pattern in after where try pattern.firstMatchRange(in: bytes, from: range.upperBound) != nil { return true }
+        let end = range.upperBound
+        for (pattern, startBytes) in after {
+            // A pattern whose first byte is known cannot match at the text's end or before another byte.
+            if let startBytes, end == bytes.count || !startBytes.contains(bytes[end]) { continue }
+            if try pattern.firstMatchRange(in: bytes, from: end) != nil { return true }
+        }
         if !before.isEmpty && range.lowerBound > 0 {
             var start = max(0, range.lowerBound - Self.lookBehind)
             while start < range.lowerBound && bytes[start] & 0xC0 == 0x80 { start += 1 }

@@ -30,6 +30,7 @@ extension SignatureRules {
                 case .first: if elementCount > 0 { continue }
                 case .adjacent: if elementCount > 0 || !onlySpaces { continue }
                 }
+                guard run.mayMatch(in: subject, at: next) else { continue }
                 try run.pattern.forEachMatch(in: subject, from: next) { match in
                     let range = match.range
                     guard range.lowerBound == next, range.upperBound > next else { return false }
@@ -54,7 +55,7 @@ extension SignatureRules {
         var advanced = true
         while advanced && cursor < subject.count {
             advanced = false
-            for run in skipRuns {
+            for run in skipRuns where run.mayMatch(in: subject, at: cursor) {
                 var end = cursor
                 try run.pattern.forEachMatch(in: subject, from: cursor) { match in
                     if match.range.lowerBound == cursor { end = match.range.upperBound }

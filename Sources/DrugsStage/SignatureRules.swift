@@ -44,7 +44,15 @@ public struct SignatureRules: Sendable {
         let position: Position
         /// `\G(?:(?<r0>row)|(?<r1>row)...)` followed by a word-boundary check.
         let pattern: PCRE2Pattern
+        /// The bytes a match of `pattern` can start with (nil: any), so that most positions skip the call.
+        let startBytes: StartByteSet?
         let rows: [Row]
+
+        /// Whether the run can match at `offset` of `subject` (a valid offset): false when its first byte rules
+        /// it out.
+        @inline(__always) func mayMatch(in subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+            startBytes?.contains(subject[offset]) ?? true
+        }
     }
 
     public static let columns = ["element", "pattern", "value", "unit", "position"]
@@ -145,6 +153,7 @@ public struct SignatureRules: Sendable {
             let row = members[0]
             let pattern = try PCRE2Pattern(anchored(row.pattern), options: [.caseless])
             return Run(element: row.element, position: row.position, pattern: pattern,
+                       startBytes: StartByteSet(pattern: body(row.pattern), options: [.caseless]),
                        rows: [Row(element: row.element, value: row.value, unit: row.unit, groupPrefix: "",
                                   branchGroup: 0, source: row.source)])
         }
@@ -152,7 +161,8 @@ public struct SignatureRules: Sendable {
         for (number, row) in members.enumerated() {
             branches.append("(?<r\(number)>" + renamingGroups(row.pattern, prefix: "r\(number)_") + ")")
         }
-        let pattern = try PCRE2Pattern(anchored(branches.joined(separator: "|")), options: [.caseless])
+        let combined = branches.joined(separator: "|")
+        let pattern = try PCRE2Pattern(anchored(combined), options: [.caseless])
         var rows: [Row] = []
         for (number, row) in members.enumerated() {
             let prefix = "r\(number)_"
@@ -166,13 +176,17 @@ public struct SignatureRules: Sendable {
                             groupPrefix: prefix, branchGroup: pattern.groupNumbers["r\(number)"] ?? 0,
                             source: row.source))
         }
-        return Run(element: members[0].element, position: members[0].position, pattern: pattern, rows: rows)
+        return Run(element: members[0].element, position: members[0].position, pattern: pattern,
+                   startBytes: StartByteSet(pattern: body(combined), options: [.caseless]), rows: rows)
     }
 
     /// Anchors a pattern at the parse position (a leading `\G` makes PCRE2 treat it as anchored, so a failed attempt
     /// costs one try, not a scan) and requires a word boundary at its end unless the match ends in punctuation.
-    private static func anchored(_ pattern: String) -> String {
-        "\\G(?:" + pattern + ")(?:(?<![A-Za-z0-9])|(?![A-Za-z0-9]))"
+    private static func anchored(_ pattern: String) -> String { "\\G" + body(pattern) }
+
+    /// `pattern` followed by the word-boundary check, not anchored.
+    private static func body(_ pattern: String) -> String {
+        "(?:" + pattern + ")(?:(?<![A-Za-z0-9])|(?![A-Za-z0-9]))"
     }
 
     /// Whether a pattern refers to groups (`\1`, `\k<name>`, `\g{..}`, `(?P=name)`, `(?&name)`, `(?1)`), which
