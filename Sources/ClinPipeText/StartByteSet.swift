@@ -6,8 +6,9 @@ import CPCRE2
 /// A match attempt at offset `p` can succeed only if the byte at `p` is in the set (PCRE2 skips start positions
 /// with the same table). The set exists only when the study gives one: a pattern that can match the empty string,
 /// starts at a line start, or whose first character PCRE2 cannot pin down has none (`init` returns nil), and then
-/// every position must be tried. Where PCRE2 names a single first code unit, the set is widened to be safe for
-/// caseless matching: both ASCII cases of a letter and every byte that can start a non-ASCII character.
+/// every position must be tried. Where PCRE2 names a single first code unit that is a letter or non-ASCII, the set
+/// is widened to be safe for caseless matching: both ASCII cases of a letter and every byte that can start a
+/// non-ASCII character.
 public struct StartByteSet: Sendable {
     private let bits: (UInt64, UInt64, UInt64, UInt64)
 
@@ -37,9 +38,15 @@ public struct StartByteSet: Sendable {
             guard unit < 0x100 else { return nil }
             insert(Int(unit))
             let byte = UInt8(unit)
-            if (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A { insert(Int(byte ^ 0x20)) }
-            // Caseless letters can match non-ASCII characters too (k and the Kelvin sign): any lead byte.
-            for lead in 0xC2...0xF4 { insert(lead) }
+            let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+            if isLetter || byte >= 0x80 {
+                // A caseless letter can also match the other ASCII case and non-ASCII characters (k and the Kelvin
+                // sign, s and the long s), and a non-ASCII first character an ASCII one: both cases, every lead
+                // byte, and for a non-ASCII unit every ASCII letter.
+                if isLetter { insert(Int(byte ^ 0x20)) }
+                for lead in 0xC2...0xF4 { insert(lead) }
+                if byte >= 0x80 { for letter in 0x41...0x5A { insert(letter); insert(letter | 0x20) } }
+            }
         } else if firstType == 0 {
             var table: UnsafePointer<UInt8>?
             pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_FIRSTBITMAP), &table)

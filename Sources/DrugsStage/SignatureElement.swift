@@ -37,7 +37,7 @@ enum SignatureVocabulary {
 
     /// A strength unit in canonical spelling (`MG` → `mg`, `gm` → `g`, `ug` → `mcg`, `cc` → `ml`).
     static func strengthUnit(_ text: String) -> String {
-        let lower = collapsed(text).lowercased().replacingOccurrences(of: " ", with: "")
+        let lower = ASCIIText.replacing(collapsed(text).lowercased(), " ", with: "")
         switch lower {
         case "gm", "gram", "grams": return "g"
         case "µg", "ug": return "mcg"
@@ -52,7 +52,7 @@ enum SignatureVocabulary {
 
     /// A count unit in canonical singular spelling (`tabs` → `tablet`, `grams` → `g`, `patches` → `patch`).
     static func countUnit(_ text: String) -> String {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
+        let lower = ASCIIText.trimmingSpacesAndTabs(text.lowercased())
         if lower.hasPrefix("tab") { return "tablet" }
         if lower.hasPrefix("cap") { return "capsule" }
         if lower.hasPrefix("patch") { return "patch" }
@@ -73,8 +73,10 @@ enum SignatureVocabulary {
         return lower
     }
 
-    /// Text with every whitespace run made one space.
+    /// Text with every run of the characters space, tab, line feed and carriage return made one space, and none
+    /// at either end. (A CR LF pair is one `Character` and counts as neither, as `Character` comparison has it.)
     static func collapsed(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        if let bytes = ASCIIText.collapsed(text) { return bytes }
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 }

@@ -82,7 +82,7 @@ extension SignatureRules {
         func groupValue(_ name: String) -> String? {
             guard let range = match.range(name) else { return nil }
             let collapsed = SignatureVocabulary.collapsed(text(range))
-            let compact = collapsed.replacingOccurrences(of: " to ", with: "-").replacingOccurrences(of: " ", with: "")
+            let compact = ASCIIText.replacing(ASCIIText.replacing(collapsed, " to ", with: "-"), " ", with: "")
             return SignatureVocabulary.digits(compact)
         }
         func render(_ template: [TemplatePart]) -> String? {
@@ -112,7 +112,7 @@ extension SignatureRules {
             if signature.release == nil { signature.release = value }
         case .strength:
             if signature.strength == nil {
-                signature.strength = value.replacingOccurrences(of: "-", with: "/")
+                signature.strength = ASCIIText.replacing(value, "-", with: "/")
                 signature.unit = unit.map(SignatureVocabulary.strengthUnit)
             }
         case .dose:
