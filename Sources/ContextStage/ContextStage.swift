@@ -218,29 +218,13 @@ public struct ContextStage: Stage {
         // Sentences and targets, in layer coordinates, sorted by start.
         var sentences: [Range<Int>] = []
         var targets: [(id: AnnotationID, range: Range<Int>)] = []
-        // What each type seen is (searched linearly, the last answer first: a document has a handful of types, they
-        // come in runs, and equal type strings usually share storage, so comparing is cheaper than hashing).
-        // Unequal lengths settle most comparisons without comparing bytes (canonically equal types of different
-        // lengths only get an entry each, with the same answer).
-        var kinds: [(type: String, length: Int, kind: UInt8)] = []
-        var lastKind = -1
-        func kind(of type: String) -> UInt8 {
-            let length = type.utf8.count
-            if lastKind >= 0 && kinds[lastKind].length == length && kinds[lastKind].type == type { return kinds[lastKind].kind }
-            if let index = kinds.firstIndex(where: { $0.length == length && $0.type == type }) {
-                lastKind = index
-                return kinds[index].kind
-            }
-            let kind = Self.kind(of: type, sentenceType: configuration.sentenceType, filter: targetFilter)
-            kinds.append((type, length, kind))
-            lastKind = kinds.count - 1
-            return kind
-        }
+        var kinds = TypeKinds(sentenceType: configuration.sentenceType, filter: targetFilter)
         var toLayer = SpanMapper(layer.map, towardsLayer: true)
-        for annotation in document.annotations {
-            switch kind(of: annotation.type) {
-            case 1: sentences.append(toLayer.map(annotation.range))
-            case 2: targets.append((annotation.id, toLayer.map(annotation.range)))
+        // By index, so that no annotation is copied (a copy retains its strings and attributes).
+        for index in document.annotations.indices {
+            switch kinds.kind(of: document.annotations[index].type) {
+            case 1: sentences.append(toLayer.map(document.annotations[index].range))
+            case 2: targets.append((document.annotations[index].id, toLayer.map(document.annotations[index].range)))
             default: break
             }
         }
