@@ -1,3 +1,5 @@
+import ClinPipeCore
+
 /// Stable 64-bit hashes of tokens and n-grams.
 ///
 /// Feature keys must be the same in every process, on every platform and in every future version of the

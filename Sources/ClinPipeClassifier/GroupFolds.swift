@@ -1,3 +1,5 @@
+import ClinPipeCore
+
 /// Assigns examples to cross-validation folds by group: all examples of a group land in the same fold.
 ///
 /// Deterministic from the seed. Groups are shuffled with `SplitMix64(seed)` (in byte order of their ids first, so

@@ -1,3 +1,4 @@
+import ClinPipeCore
 import ClinPipeText
 
 /// Splits UTF-8 text into normalized word tokens, without decoding it.

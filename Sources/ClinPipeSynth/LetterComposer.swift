@@ -1,3 +1,4 @@
+import ClinPipeCore
 import Foundation
 
 /// Composes the whole letter: the three sections, the disputed items, and the layout.

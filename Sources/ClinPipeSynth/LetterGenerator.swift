@@ -1,3 +1,5 @@
+import ClinPipeCore
+
 /// Writes one synthetic IMR final determination letter from a seeded generator, recording what it puts in.
 ///
 /// The letter's structure follows the DWC/MAXIMUS letters (three sections; in the third, one block per disputed

@@ -1,3 +1,5 @@
+import ClinPipeCore
+
 /// Lays out a letter's blocks the way PDF text extraction leaves IMR letters, and maps every key span into the
 /// final text.
 ///

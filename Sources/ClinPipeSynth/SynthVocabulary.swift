@@ -1,3 +1,4 @@
+import ClinPipeCore
 import Foundation
 import ClinPipeText
 

@@ -1,4 +1,5 @@
 import ClinPipeClassifier
+import ClinPipeCore
 import Testing
 
 @Suite struct GroupFoldsTests {

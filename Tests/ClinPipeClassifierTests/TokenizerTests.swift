@@ -1,4 +1,5 @@
 import ClinPipeClassifier
+import ClinPipeCore
 import ClinPipeTestSupport
 import ClinPipeText
 import Testing

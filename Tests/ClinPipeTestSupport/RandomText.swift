@@ -1,17 +1,8 @@
+import ClinPipeCore
 import Foundation
 
-/// A small, fast, seedable generator (SplitMix64), so that every random test reproduces from its seed.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The generator of every random test: SplitMix64 (ClinPipeCore), so that each test reproduces from its seed.
+public typealias SeededGenerator = SplitMix64
 
 /// The seeds a property test runs over: `count` fixed seeds, or only `CLINPIPE_SEED` when that environment variable
 /// is set (to reproduce one failure: every failure message names its seed).

@@ -15,20 +15,8 @@ import Testing
         "sensation at ", "+2/2", " vertebra", " fracture",
     ]
 
-    /// A small deterministic generator (SplitMix64), so a failure reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func randomTexts() throws {
-        var generator = Generator(state: 2024)
+        var generator = SeededGenerator(seed: 2024)
         var annotated = 0
         for _ in 0..<3000 {
             let count = Int(generator.next() % 24) + 1

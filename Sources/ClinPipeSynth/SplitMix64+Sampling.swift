@@ -1,30 +1,9 @@
-/// A small, fast, seeded pseudo-random generator (Steele, Lea and Flood's SplitMix64), so that a corpus depends
-/// only on its seed: the same seed gives the same bytes on every platform and every Swift version.
-///
-/// The generator's own helpers (`below`, `chance`, `pick`) are used instead of the standard library's
-/// `random(in:using:)`, whose algorithm is not promised to stay the same across Swift releases.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+import ClinPipeCore
 
-    public init(seed: UInt64) { state = seed }
-
-    /// A generator for item `index` of a stream seeded with `seed`: letters are independent of each other, so
-    /// letter 17 of seed 42 is the same whether 20 or 200,000 letters are generated.
-    public init(seed: UInt64, stream index: UInt64) {
-        var mixer = SplitMix64(seed: seed ^ 0x6A09_E667_F3BC_C909)
-        let base = mixer.next()
-        state = base &+ index &* 0x9E37_79B9_7F4A_7C15
-        _ = next()
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The generator's sampling helpers for the corpus generator. They are used instead of the standard library's
+/// `random(in:using:)`, whose algorithm is not promised to stay the same across Swift releases, so that a corpus
+/// depends only on its seed.
+extension SplitMix64 {
     /// A uniform integer in `0..<bound` (Lemire's multiply-and-reject method). `bound` must be positive.
     public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
