@@ -8,15 +8,16 @@ import ClinPipeText
 /// Injections Page(s): 122`) is split into citations at `Decision based on`, `;` and the start of each new source;
 /// each citation's `source` comes from `Rules/guidelines.tsv` (MTUS, ODG, ACOEM, other), `title` from the words
 /// naming the guideline document, `section` from `Section(s):`, a `section` word or the words before `Page(s)`,
-/// and `pages` from `Page(s): 98-99 of 127` (`98-99`). Sources named in the rationale (`ODG states`) are added with
-/// `cited_in: rationale` when the guideline lines did not already cite them.
+/// and `pages` from `Page(s): 98-99 of 127` (`98-99`). Sources named in the rationale (`ODG states`, read by
+/// `RationaleReading`) are added with `cited_in: rationale` when the guideline lines did not already cite them.
 struct GuidelineCitations: Sendable {
     /// Characters trimmed from captured values.
     private static let edgeCharacters = EdgeTrimmer(CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:")))
     /// Characters trimmed from the citations a line splits into.
     private static let partEdges = EdgeTrimmer(CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters))
 
-    private let sources: PatternTable
+    /// The guideline sources (`Rules/guidelines.tsv`); `RationaleReading` looks for them in rationales.
+    let sources: PatternTable
     // Internal, not private: the tests' reference implementation uses the same patterns.
     let splitter: PCRE2Pattern
     let pages: PCRE2Pattern
@@ -71,15 +72,6 @@ struct GuidelineCitations: Sendable {
                 : pages.replacingOccurrences(of: " ", with: ""))
         }
         return citation
-    }
-
-    /// Sources named in a rationale (UTF-8).
-    func sourcesNamed(in bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
-        let scan = sources.filter.scan(bytes)
-        return try sources.rows.indices.compactMap { index in
-            let row = sources.rows[index]
-            return try row.label != "other" && sources.matches(index, in: bytes, scan: scan) ? row.label : nil
-        }
     }
 
     /// The parts of a guideline line between splitter matches, as UTF-8 ranges (none empty).

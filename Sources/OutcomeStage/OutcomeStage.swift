@@ -56,7 +56,7 @@ public struct OutcomeStage: Stage {
         details = try ItemDetails()
         categories = try PatternTable(file: "categories.tsv", labelColumn: "category")
         citations = try GuidelineCitations()
-        rationale = try RationaleReading()
+        rationale = try RationaleReading(sources: citations.sources)
         stageName = environment.stageName
         func load(_ path: String) throws -> TextClassifier? {
             guard !path.isEmpty else { return nil }
@@ -151,8 +151,9 @@ public struct OutcomeStage: Stage {
                 let (conclusion, reasons, named) = try layer.text.withUTF8Bytes { bytes -> (String?, [String], [String]) in
                     let text = UnsafeBufferPointer(rebasing: bytes[layerRange])
                     let conclusion = try rationale.conclusion(bytes, sentences: sentences.isEmpty ? [layerRange] : sentences)
-                    let reasons = conclusion == "medically_necessary" ? [] : try rationale.reasons(text, negatedFindings: negated)
-                    return (conclusion, reasons, try citations.sourcesNamed(in: text))
+                    let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
+                                                                           negatedFindings: negated)
+                    return (conclusion, reasons, named)
                 }
                 if let conclusion {
                     attributes["rationale_conclusion"] = .string(conclusion)
