@@ -27,7 +27,10 @@ struct GuidelineCitations: Sendable {
 
     init() throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
-        splitter = try PCRE2Pattern(#"(?:Decision\s+based\s+on|;|\bNon-MTUS\s+Citation\b|(?<=[.,])\s+(?=(?:MTUS|ODG|ACOEM|Official\s+Disability|Non-MTUS)\b))"#, options: [.caseless])
+        // The split before a source that follows `.` or `,` starts after that character (`\K`), not at a lookbehind:
+        // the same matches (no match ends in `.` or `,`, so none starts right after one), but every alternative
+        // now starts with a known character, so PCRE2 skips the positions where none is.
+        splitter = try PCRE2Pattern(#"(?:Decision\s+based\s+on|;|\bNon-MTUS\s+Citation\b|[.,]\K\s+(?=(?:MTUS|ODG|ACOEM|Official\s+Disability|Non-MTUS)\b))"#, options: [.caseless])
         pages = try PCRE2Pattern(#"\bpages?(?:\s*\(s\))?\s*:?\s*(?<pages>\d+(?:\s*(?:-|to|,|and)\s*\d+)*)(?:\s+of\s+\d+)?"#, options: [.caseless])
         sectionLabel = try PCRE2Pattern(#"\bSection(?:\(s\)|s)?\s*:\s*(?<section>[^.;]+?)\s*(?:[.;]|$|\bPages?\b)"#, options: [.caseless])
         title = try PCRE2Pattern(#"(?<title>(?:Chronic\s+Pain(?:\s+Medical)?\s+Treatment(?:\s+Guidelines?)?|Acupuncture\s+Medical\s+Treatment(?:\s+Guidelines?)?|Post-?surgical\s+(?:Treatment\s+)?Guidelines?|Medical\s+Treatment\s+Utilization\s+Schedule|Official\s+Disability\s+Guidelines|(?:ACOEM\s+)?(?:Occupational\s+Medicine\s+)?Practice\s+Guidelines?|American\s+College\s+of\s+Occupational\s+and\s+Environmental\s+Medicine)(?:[,\s]+(?:\d{4}|2nd\s+Edition|3rd\s+Edition))*)"#, options: [.caseless])
@@ -54,19 +57,20 @@ struct GuidelineCitations: Sendable {
     /// The citation in one trimmed part of a guideline line (UTF-8), without its `text`; nil when it names no
     /// source.
     private func citation(in part: UnsafeBufferPointer<UInt8>) throws -> Attributes? {
-        guard let source = try sources.firstMatch(in: part)?.label else { return nil }
+        // A part is short and nearly always names its source in its first words: a keyword scan would cost more
+        // than the patterns it spares.
+        guard let source = try sources.firstMatch(in: part, prefilter: false)?.label else { return nil }
         var citation: Attributes = ["source": .string(source)]
-        let ascii = OffsetConverter.isASCII(part)
-        /// Whether `word` (lowercase ASCII) may occur caselessly: a pattern that needs it is not run when it does not.
-        /// Text that is not ASCII is never ruled out (PCRE2 also takes `ſ` for `s`).
-        func mayContain(_ word: StaticString) -> Bool { !ascii || ASCII.find(word, in: part) != nil }
+        // Where `section` and `page` first occur, caselessly, in ASCII text: a pattern that needs the word is not run
+        // when it is absent. Text that is not ASCII is never ruled out (PCRE2 also takes `ſ` for `s`).
+        let words = OffsetConverter.isASCII(part) ? PartWords(part) : nil
         if let title = try capture(title, "title", in: part) { citation["title"] = .string(title) }
-        if let section = try (mayContain("section") ? capture(sectionLabel, "section", in: part) : nil)
-            ?? odgSectionName(in: part, ascii: ascii) ?? sectionBeforePages(part, ascii: ascii)
+        if let section = try (words.map { $0.section != nil } ?? true ? capture(sectionLabel, "section", in: part) : nil)
+            ?? odgSectionName(in: part, words: words) ?? sectionBeforePages(part, words: words)
         {
             citation["section"] = .string(section)
         }
-        if mayContain("page"), let pages = try capture(pages, "pages", in: part) {
+        if words.map({ $0.page != nil }) ?? true, let pages = try capture(pages, "pages", in: part) {
             citation["pages"] = .string(pages.utf8.allSatisfy { $0 < 0x80 }
                 ? String(decoding: pages.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
                 : pages.replacingOccurrences(of: " ", with: ""))
@@ -100,10 +104,11 @@ struct GuidelineCitations: Sendable {
         return value?.isEmpty == false ? value : nil
     }
 
-    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) throws -> String? {
+    /// `words`: the part's words when it is ASCII, else nil.
+    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords?) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        if ascii {
-            guard ASCII.find("section", in: bytes) != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+        if let words {
+            guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
         } else {
             let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
             guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
@@ -130,8 +135,8 @@ struct GuidelineCitations: Sendable {
     }
 
     /// The words between a guideline title and `Page(s)` (`... Guidelines Trigger Point Injections Page(s): 122`).
-    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
-        guard ascii else {
+    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, words: PartWords?) -> String? {
+        guard let words else {
             // Foundation's caseless search, for text that is not all ASCII.
             let text = String(decoding: bytes, as: UTF8.self)
             guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
@@ -140,7 +145,7 @@ struct GuidelineCitations: Sendable {
             let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: Self.edgeCharacters.set)
             return section.isEmpty ? nil : section
         }
-        guard let pages = ASCII.find("page", in: bytes),
+        guard let pages = words.page,
               let guidelines = ASCII.find("guidelines", in: UnsafeBufferPointer(rebasing: bytes[..<pages]), last: true) else { return nil }
         let section = Self.edgeCharacters.trimmed(bytes, (guidelines + "guidelines".utf8.count)..<pages)
         return section.isEmpty ? nil : section
@@ -171,6 +176,20 @@ struct EdgeTrimmer: Sendable {
     }
 }
 
+/// Where the words that citation patterns need first occur in an ASCII part of a guideline line (UTF-8 offsets,
+/// ASCII case ignored), found once and shared by the patterns' pre-tests.
+struct PartWords {
+    /// The first `section`, or nil.
+    let section: Int?
+    /// The first `page`, or nil.
+    let page: Int?
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        section = ASCII.find("section", in: bytes)
+        page = ASCII.find("page", in: bytes)
+    }
+}
+
 /// ASCII case-insensitive search in UTF-8 bytes.
 enum ASCII {
     /// The offset of the first (or `last`) occurrence of `needle` (lowercase ASCII) in `bytes`, ignoring ASCII
@@ -178,9 +197,10 @@ enum ASCII {
     static func find(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) -> Int? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard !pattern.isEmpty, pattern.count <= bytes.count else { return nil }
-        let first = pattern[0]
+        let first = pattern[0], firstFolded = pattern[0] | 0x20
         func matches(at start: Int) -> Bool {
-            guard ByteClass.lower(bytes[start]) == first else { return false }
+            // `b | 0x20` is one instruction and equals `firstFolded` whenever `lower(b) == first`.
+            guard bytes[start] | 0x20 == firstFolded, ByteClass.lower(bytes[start]) == first else { return false }
             for offset in 1..<pattern.count where ByteClass.lower(bytes[start + offset]) != pattern[offset] { return false }
             return true
         }

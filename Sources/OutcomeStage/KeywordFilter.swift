@@ -185,7 +185,7 @@ struct KeywordFilter: Sendable {
     /// has keywords).
     func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
         guard hasKeywords else { return .unfiltered(rows: required.count) }
-        var starts = required.map { $0 == 0 ? 0 : -1 }
+        var starts: [Int] = []
         var segments: [(range: Range<Int>, groups: UInt64)] = []
         var seen: UInt64 = 0
         var unfilterable = false
@@ -203,7 +203,8 @@ struct KeywordFilter: Sendable {
                         /// Segment rows not yet placed.
                         var pending = bySegment
                         var found: [(range: Range<Int>, groups: UInt64)] = []
-                        var firstStarts = starts
+                        found.reserveCapacity(16)
+                        var firstStarts = required.map { $0 == 0 ? 0 : -1 }
                         let count = bytes.count
                         var offset = 0
                         while true {
