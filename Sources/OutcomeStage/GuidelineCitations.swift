@@ -39,16 +39,19 @@ struct GuidelineCitations: Sendable {
 
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
     func citations(inGuidelineLine text: String) throws -> [Attributes] {
+        try text.withUTF8Bytes { try citations(inGuidelineLine: $0) }
+    }
+
+    /// Citations in one guideline line's text (UTF-8, after its label): objects with `source`, then `title`,
+    /// `section` and `pages` when found, then `text`.
+    func citations(inGuidelineLine line: UnsafeBufferPointer<UInt8>) throws -> [Attributes] {
         var result: [Attributes] = []
-        try text.withUTF8Bytes { line in
-            for part in try split(line) {
-                let trimmed = Self.partEdges.trimmed(line, part)
-                guard !trimmed.isEmpty else { continue }
-                if let citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
-                    var citation = citation
-                    citation["text"] = .string(trimmed)
-                    result.append(citation)
-                }
+        for part in try split(line) {
+            let trimmed = Self.partEdges.trimmed(line, part)
+            guard !trimmed.isEmpty else { continue }
+            if var citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
+                citation.appendNew("text", .string(trimmed))
+                result.append(citation)
             }
         }
         return result
@@ -60,20 +63,22 @@ struct GuidelineCitations: Sendable {
         // A part is short and nearly always names its source in its first words: a keyword scan would cost more
         // than the patterns it spares.
         guard let source = try sources.firstMatch(in: part, prefilter: false)?.label else { return nil }
-        var citation: Attributes = ["source": .string(source)]
-        // Where `section` and `page` first occur, caselessly, in ASCII text: a pattern that needs the word is not run
-        // when it is absent. Text that is not ASCII is never ruled out (PCRE2 also takes `ſ` for `s`).
-        let words = OffsetConverter.isASCII(part) ? PartWords(part) : nil
-        if let title = try capture(title, "title", in: part) { citation["title"] = .string(title) }
-        if let section = try (words.map { $0.section != nil } ?? true ? capture(sectionLabel, "section", in: part) : nil)
+        var citation = Attributes()
+        // Room for `cited_in` too, which the stage adds.
+        citation.reserveCapacity(6)
+        citation.appendNew("source", .string(source))
+        let words = PartWords(part)
+        if let title = try capture(title, "title", in: part) { citation.appendNew("title", .string(title)) }
+        // `sectionLabel` matches start with `section`, `pages` matches with `page`.
+        if let section = try words.section.flatMap({ try capture(sectionLabel, "section", in: part, from: $0) })
             ?? odgSectionName(in: part, words: words) ?? sectionBeforePages(part, words: words)
         {
-            citation["section"] = .string(section)
+            citation.appendNew("section", .string(section))
         }
-        if words.map({ $0.page != nil }) ?? true, let pages = try capture(pages, "pages", in: part) {
-            citation["pages"] = .string(pages.utf8.allSatisfy { $0 < 0x80 }
+        if let pages = try words.page.flatMap({ try capture(pages, "pages", in: part, from: $0) }) {
+            citation.appendNew("pages", .string(pages.utf8.allSatisfy { $0 < 0x80 }
                 ? String(decoding: pages.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
-                : pages.replacingOccurrences(of: " ", with: ""))
+                : pages.replacingOccurrences(of: " ", with: "")))
         }
         return citation
     }
@@ -94,20 +99,21 @@ struct GuidelineCitations: Sendable {
     }
 
     /// The trimmed value of `group` in the first match of `pattern`, or nil when it is absent or empty.
-    private func capture(_ pattern: PCRE2Pattern, _ group: String, in bytes: UnsafeBufferPointer<UInt8>) throws -> String? {
+    private func capture(_ pattern: PCRE2Pattern, _ group: String, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws
+        -> String?
+    {
         guard let number = pattern.groupNumbers[group] else { return nil }
         var value: String?
-        try pattern.forEachMatch(in: bytes) { match in
+        try pattern.forEachMatch(in: bytes, from: start) { match in
             if let range = match.range(number) { value = Self.edgeCharacters.trimmed(bytes, range) }
             return false
         }
         return value?.isEmpty == false ? value : nil
     }
 
-    /// `words`: the part's words when it is ASCII, else nil.
-    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords?) throws -> String? {
+    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        if let words {
+        if words.isASCII {
             guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
         } else {
             let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
@@ -135,8 +141,8 @@ struct GuidelineCitations: Sendable {
     }
 
     /// The words between a guideline title and `Page(s)` (`... Guidelines Trigger Point Injections Page(s): 122`).
-    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, words: PartWords?) -> String? {
-        guard let words else {
+    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, words: PartWords) -> String? {
+        guard words.isASCII else {
             // Foundation's caseless search, for text that is not all ASCII.
             let text = String(decoding: bytes, as: UTF8.self)
             guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
@@ -176,17 +182,23 @@ struct EdgeTrimmer: Sendable {
     }
 }
 
-/// Where the words that citation patterns need first occur in an ASCII part of a guideline line (UTF-8 offsets,
-/// ASCII case ignored), found once and shared by the patterns' pre-tests.
+/// Where the words that citation patterns need first occur in a part of a guideline line, found once and shared by
+/// the patterns: a pattern whose matches start with a word runs from the word's first occurrence, and not at all
+/// when it is absent (`\b` and lookbehinds still see the text before the start).
+///
+/// Only ASCII text rules anything out: in other text the words may be anywhere (PCRE2 caselessly takes `ſ` for `s`
+/// and the Kelvin sign for `k`), so every offset is 0.
 struct PartWords {
-    /// The first `section`, or nil.
+    let isASCII: Bool
+    /// The first `section` (ASCII case ignored, UTF-8 offset), or nil when there is none.
     let section: Int?
-    /// The first `page`, or nil.
+    /// The first `page` (ASCII case ignored, UTF-8 offset), or nil when there is none.
     let page: Int?
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        section = ASCII.find("section", in: bytes)
-        page = ASCII.find("page", in: bytes)
+        isASCII = OffsetConverter.isASCII(bytes)
+        section = isASCII ? ASCII.find("section", in: bytes) : 0
+        page = isASCII ? ASCII.find("page", in: bytes) : 0
     }
 }
 

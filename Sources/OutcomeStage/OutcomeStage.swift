@@ -95,83 +95,98 @@ public struct OutcomeStage: Stage {
         let items = index.annotations(ofType: "imr.item")
         var decisions: [(range: Range<Int>, attributes: Attributes)] = []
         guard !items.isEmpty else { return (decisions, 0, 0) }
+        decisions.reserveCapacity(items.count)
         let layer = document.normalized
         var upheld = 0, overturned = 0
-        for item in items {
-            var attributes = Attributes()
-            for key in ["item", "outcome", "partial", "original_request", "authorized_portion"] {
-                if let value = item.attributes[key] { attributes[key] = value }
+        try layer.text.withUTF8Bytes { layerBytes in
+            for item in items {
+                let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes)
+                if outcome == "upheld" { upheld += 1 } else if outcome == "overturned" { overturned += 1 }
+                decisions.append((item.range, attributes))
             }
-            let outcome = item.attributes["outcome"]?.stringValue
-            if outcome == "upheld" { upheld += 1 } else if outcome == "overturned" { overturned += 1 }
-            func child(_ type: String) -> Annotation? {
-                index.annotations(ofType: type, inside: item.range).first { $0.attributes["parent"]?.intValue == item.id.rawValue }
-                    ?? index.annotations(ofType: type, inside: item.range).first
-            }
-            let line = child("imr.item.line")
-            let itemText = item.attributes["item"]?.stringValue ?? line.map { String(document.coveredText(of: $0)) } ?? ""
-
-            // Item details.
-            if let line, let date = index.annotations(ofType: "date", inside: line.range).first(where: { $0.attributes["role"]?.stringValue == "service" }),
-               let value = date.attributes["value"] {
-                attributes["service_date"] = value
-            } else if let written = try details.serviceDate(in: line.map { String(document.coveredText(of: $0)) } ?? itemText) {
-                attributes["service_date"] = .string(written)
-            }
-            let quantities = try details.quantities(in: itemText)
-            if !quantities.isEmpty { attributes["quantity"] = .strings(quantities) }
-            let codes = try details.cptCodes(in: itemText)
-            if !codes.isEmpty { attributes["cpt"] = .strings(codes) }
-            attributes["category"] = .string(try category(of: itemText, line: line, index: index))
-
-            // Guidelines.
-            var guidelines: [AttributeValue] = []
-            var citedSources: Set<String> = []
-            for (type, place) in [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")] {
-                guard let field = child(type) else { continue }
-                let text = String(layer.slice(layer.toLayer(field.range)))
-                for var citation in try citations.citations(inGuidelineLine: text) {
-                    citation["cited_in"] = .string(place)
-                    if let source = citation["source"]?.stringValue { citedSources.insert(source) }
-                    guidelines.append(.object(citation))
-                }
-            }
-
-            // Rationale.
-            if let rationaleField = child("imr.item.rationale") {
-                attributes["rationale_id"] = .int(rationaleField.id.rawValue)
-                let layerRange = layer.toLayer(rationaleField.range)
-                let sentences = index.annotations(ofType: "sentence", overlapping: rationaleField.range).map { sentence -> Range<Int> in
-                    let mapped = layer.toLayer(sentence.range)
-                    return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
-                }.filter { !$0.isEmpty }
-                let negated = Set(index.annotations(ofType: "finding", inside: rationaleField.range)
-                    .filter { $0.attributes["negated"]?.boolValue == true }
-                    .compactMap { $0.attributes["normalized"]?.stringValue })
-                let (conclusion, reasons, named) = try layer.text.withUTF8Bytes { bytes -> (String?, [String], [String]) in
-                    let text = UnsafeBufferPointer(rebasing: bytes[layerRange])
-                    let conclusion = try rationale.conclusion(bytes, sentences: sentences.isEmpty ? [layerRange] : sentences)
-                    let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
-                                                                           negatedFindings: negated)
-                    return (conclusion, reasons, named)
-                }
-                if let conclusion {
-                    attributes["rationale_conclusion"] = .string(conclusion)
-                    if let outcome {
-                        attributes["consistent"] = .bool((outcome == "upheld") == (conclusion == "not_medically_necessary"))
-                    }
-                }
-                attributes["reasons"] = .strings(reasons)
-                for source in named where !citedSources.contains(source) {
-                    guidelines.append(.object(["source": .string(source), "cited_in": "rationale"]))
-                    citedSources.insert(source)
-                }
-            }
-            attributes["guidelines"] = .list(guidelines)
-            attributes["item_id"] = .int(item.id.rawValue)
-            decisions.append((item.range, attributes))
         }
         return (decisions, upheld, overturned)
+    }
+
+    /// The attributes of the decision on one `imr.item`, and its stated outcome. `layerBytes` holds the normalized
+    /// layer's text (UTF-8). Every key is set once, in a fixed order.
+    private func readDecision(_ item: Annotation, document: Document, index: QueriedAnnotations, layer: TextLayer,
+                              layerBytes: UnsafeBufferPointer<UInt8>) throws -> (Attributes, outcome: String?)
+    {
+        var attributes = Attributes()
+        attributes.reserveCapacity(16)
+        for key in ["item", "outcome", "partial", "original_request", "authorized_portion"] {
+            if let value = item.attributes[key] { attributes.appendNew(key, value) }
+        }
+        let outcome = item.attributes["outcome"]?.stringValue
+        func child(_ type: String) -> Annotation? {
+            index.first(ofType: type, inside: item.range) { $0.attributes["parent"]?.intValue == item.id.rawValue }
+                ?? index.first(ofType: type, inside: item.range)
+        }
+        /// The normalized text of an annotation (UTF-8).
+        func layerText(_ annotation: Annotation) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: layerBytes[layer.toLayer(annotation.range)])
+        }
+        let line = child("imr.item.line")
+        let itemText = item.attributes["item"]?.stringValue ?? line.map { String(document.coveredText(of: $0)) } ?? ""
+
+        // Item details.
+        if let line, let date = index.first(ofType: "date", inside: line.range, where: { $0.attributes["role"]?.stringValue == "service" }),
+           let value = date.attributes["value"] {
+            attributes.appendNew("service_date", value)
+        } else if let written = try details.serviceDate(in: line.map { String(document.coveredText(of: $0)) } ?? itemText) {
+            attributes.appendNew("service_date", .string(written))
+        }
+        let quantities = try details.quantities(in: itemText)
+        if !quantities.isEmpty { attributes.appendNew("quantity", .strings(quantities)) }
+        let codes = try details.cptCodes(in: itemText)
+        if !codes.isEmpty { attributes.appendNew("cpt", .strings(codes)) }
+        attributes.appendNew("category", .string(try category(of: itemText, line: line, index: index)))
+
+        // Guidelines.
+        var guidelines: [AttributeValue] = []
+        // A handful at most: a list searched beats hashing.
+        var citedSources: [String] = []
+        for (type, place) in [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")] {
+            guard let field = child(type) else { continue }
+            for var citation in try citations.citations(inGuidelineLine: layerText(field)) {
+                citation.appendNew("cited_in", .string(place))
+                if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                guidelines.append(.object(citation))
+            }
+        }
+
+        // Rationale.
+        if let rationaleField = child("imr.item.rationale") {
+            attributes.appendNew("rationale_id", .int(rationaleField.id.rawValue))
+            let layerRange = layer.toLayer(rationaleField.range)
+            // The sentences overlapping the rationale, last first, cut to it; mapped only as far as they are read.
+            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleField.range).reversed().lazy.map { sentence in
+                let mapped = layer.toLayer(sentence)
+                return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
+            }.filter { !$0.isEmpty }
+            let negated = Set(index.annotations(ofType: "finding", inside: rationaleField.range)
+                .filter { $0.attributes["negated"]?.boolValue == true }
+                .compactMap { $0.attributes["normalized"]?.stringValue })
+            let text = UnsafeBufferPointer(rebasing: layerBytes[layerRange])
+            let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentencesLastFirst: sentences)
+            let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
+                                                                   negatedFindings: negated)
+            if let conclusion {
+                attributes.appendNew("rationale_conclusion", .string(conclusion))
+                if let outcome {
+                    attributes.appendNew("consistent", .bool((outcome == "upheld") == (conclusion == "not_medically_necessary")))
+                }
+            }
+            attributes.appendNew("reasons", .strings(reasons))
+            for source in named where !citedSources.contains(source) {
+                guidelines.append(.object(["source": .string(source), "cited_in": "rationale"]))
+                citedSources.append(source)
+            }
+        }
+        attributes.appendNew("guidelines", .list(guidelines))
+        attributes.appendNew("item_id", .int(item.id.rawValue))
+        return (attributes, outcome)
     }
 
     /// Adds the classifiers' predictions to each `imr.decision`.
@@ -196,7 +211,7 @@ public struct OutcomeStage: Stage {
     /// otherwise unclassified item a medication.
     private func category(of text: String, line: Annotation?, index: QueriedAnnotations) throws -> String {
         let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
-        if label == "other", let line, !index.annotations(ofType: "drug", inside: line.range).isEmpty { return "medication" }
+        if label == "other", let line, index.first(ofType: "drug", inside: line.range) != nil { return "medication" }
         return label
     }
 }

@@ -32,13 +32,21 @@ struct RationaleReading: Sendable {
         }
     }
 
-    /// The conclusion of the last sentence that states one. `sentences` are UTF-8 ranges of `bytes`, in order.
-    func conclusion(_ bytes: UnsafeBufferPointer<UInt8>, sentences: [Range<Int>]) throws -> String? {
-        for sentence in sentences.reversed() {
-            let slice = UnsafeBufferPointer(rebasing: bytes[sentence])
-            if let row = try conclusions.firstMatch(in: slice) { return row.label }
+    /// The conclusion of the last sentence that states one.
+    /// - Parameters:
+    ///   - rationale: the rationale's range in `bytes` (UTF-8), read as one sentence when `sentencesLastFirst` is
+    ///     empty.
+    ///   - sentencesLastFirst: UTF-8 ranges of `bytes`, none empty, last first; read only until one concludes.
+    func conclusion(_ bytes: UnsafeBufferPointer<UInt8>, rationale: Range<Int>, sentencesLastFirst: some Sequence<Range<Int>>) throws
+        -> String?
+    {
+        var anySentence = false
+        for sentence in sentencesLastFirst {
+            anySentence = true
+            if let row = try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[sentence])) { return row.label }
         }
-        return nil
+        guard !anySentence else { return nil }
+        return try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[rationale]))?.label
     }
 
     /// Reason codes and guideline sources in a rationale's text (UTF-8), after one keyword scan of it.
