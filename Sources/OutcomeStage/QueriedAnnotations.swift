@@ -5,67 +5,74 @@ import ClinPipeCore
 ///
 /// Building an `AnnotationIndex` hashes every annotation's type into a dictionary and copies every annotation;
 /// this index compares each type with the few it keeps, sorts positions in the document's annotation array rather
-/// than annotations, and skips sorting a type whose annotations already come in strict order.
+/// than annotations, and skips sorting a type whose annotations already come in strict order. All types share
+/// three flat arrays (grouped by type), so building it allocates a handful of arrays whatever the number of types.
 struct QueriedAnnotations {
     /// The types kept (others are dropped).
     static let types = ["imr.item", "imr.item.line", "imr.item.claims_guideline", "imr.item.maximus_guideline",
                         "imr.item.rationale", "sentence", "finding", "date", "drug"]
 
-    private struct Bucket {
-        /// Positions in `all`, sorted by start, then longer first.
-        var members: [Int] = []
-        /// The annotations' ranges, in `members` order.
-        var ranges: [Range<Int>] = []
-        /// `maxEnd[i]` is the largest `upperBound` among `ranges[0...i]`.
-        var maxEnd: [Int] = []
-
-        /// Sorts `members` (in document order) and `ranges` as `AnnotationIndex` sorts, and fills `maxEnd`.
-        mutating func order(_ annotations: [Annotation]) {
-            func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-                a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
-            }
-            // Strictly ordered input is what any sort returns; otherwise sort as `AnnotationIndex` does (the same
-            // algorithm with the same comparisons gives the same order, ties included).
-            if !ranges.indices.dropFirst().allSatisfy({ before(ranges[$0 - 1], ranges[$0]) }) {
-                members.sort { before(annotations[$0].range, annotations[$1].range) }
-                ranges = members.map { annotations[$0].range }
-            }
-            maxEnd.reserveCapacity(ranges.count)
-            var running = Int.min
-            for range in ranges {
-                running = max(running, range.upperBound)
-                maxEnd.append(running)
-            }
-        }
-    }
-
     private let all: [Annotation]
-    private let buckets: [Bucket]
+    /// Positions in `all` of the kept annotations, grouped by type (in `types` order); each group sorted by start,
+    /// then longer first.
+    private let members: [Int]
+    /// The annotations' ranges, in `members` order.
+    private let ranges: [Range<Int>]
+    /// `maxEnd[i]` is the largest `upperBound` among the ranges of `i`'s group up to and including `i`.
+    private let maxEnd: [Int]
+    /// The group of `types[k]` is `groupStart[k]..<groupStart[k + 1]` (indices of `members`).
+    private let groupStart: [Int]
 
     init(_ annotations: [Annotation]) {
         all = annotations
-        // Classify once, count, then fill buckets of the right size.
+        // Classify once and count (a counting sort by type, keeping document order within a type).
         var kinds = [UInt8](repeating: UInt8.max, count: annotations.count)
-        var counts = [Int](repeating: 0, count: Self.types.count)
+        var groupStart = [Int](repeating: 0, count: Self.types.count + 1)
         for (position, annotation) in annotations.enumerated() {
             guard let kind = Self.kind(of: annotation.type) else { continue }
             kinds[position] = UInt8(kind)
-            counts[kind] += 1
+            groupStart[kind + 1] += 1
         }
-        var buckets = counts.map { count in
-            var bucket = Bucket()
-            bucket.members.reserveCapacity(count)
-            bucket.ranges.reserveCapacity(count)
-            return bucket
+        for kind in 0..<Self.types.count { groupStart[kind + 1] += groupStart[kind] }
+        let total = groupStart[Self.types.count]
+        var members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var next = groupStart
+            for (position, kind) in kinds.enumerated() where kind != UInt8.max {
+                buffer[next[Int(kind)]] = position
+                next[Int(kind)] += 1
+            }
+            initialized = total
         }
-        for (position, kind) in kinds.enumerated() where kind != UInt8.max {
-            buckets[Int(kind)].members.append(position)
-            buckets[Int(kind)].ranges.append(annotations[position].range)
+        var ranges = [Range<Int>](unsafeUninitializedCapacity: total) { buffer, initialized in
+            for (index, position) in members.enumerated() { buffer[index] = annotations[position].range }
+            initialized = total
         }
-        for kind in buckets.indices where !buckets[kind].members.isEmpty {
-            buckets[kind].order(annotations)
+        func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
         }
-        self.buckets = buckets
+        for kind in 0..<Self.types.count {
+            let group = groupStart[kind]..<groupStart[kind + 1]
+            // Strictly ordered input is what any sort returns; otherwise sort as `AnnotationIndex` does (the same
+            // algorithm with the same comparisons gives the same order, ties included).
+            guard !group.dropFirst().allSatisfy({ before(ranges[$0 - 1], ranges[$0]) }) else { continue }
+            var sorted = Array(members[group])
+            sorted.sort { before(annotations[$0].range, annotations[$1].range) }
+            members.replaceSubrange(group, with: sorted)
+            for index in group { ranges[index] = annotations[members[index]].range }
+        }
+        maxEnd = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+            for kind in 0..<Self.types.count {
+                var running = Int.min
+                for index in groupStart[kind]..<groupStart[kind + 1] {
+                    running = max(running, ranges[index].upperBound)
+                    buffer[index] = running
+                }
+            }
+            initialized = total
+        }
+        self.members = members
+        self.ranges = ranges
+        self.groupStart = groupStart
     }
 
     /// The position of `type` in `types`, or nil.
@@ -84,21 +91,22 @@ struct QueriedAnnotations {
         }
     }
 
-    private func bucket(_ type: String) -> Bucket {
+    /// The indices in `members` of the annotations of `type`.
+    private func group(_ type: String) -> Range<Int> {
         guard let kind = Self.kind(of: type) else { preconditionFailure("QueriedAnnotations does not keep type \(type)") }
-        return buckets[kind]
+        return groupStart[kind]..<groupStart[kind + 1]
     }
 
     /// All annotations of `type`, sorted by start.
-    func annotations(ofType type: String) -> [Annotation] { bucket(type).members.map { all[$0] } }
+    func annotations(ofType type: String) -> [Annotation] { members[group(type)].map { all[$0] } }
 
     /// Annotations of `type` lying entirely inside `range`, sorted by start.
     func annotations(ofType type: String, inside range: Range<Int>) -> [Annotation] {
-        let bucket = bucket(type)
+        let group = group(type)
         var result: [Annotation] = []
-        var index = firstIndex(in: bucket, startingAtOrAfter: range.lowerBound)
-        while index < bucket.ranges.count, bucket.ranges[index].lowerBound <= range.upperBound {
-            if bucket.ranges[index].upperBound <= range.upperBound { result.append(all[bucket.members[index]]) }
+        var index = firstIndex(in: group, startingAtOrAfter: range.lowerBound)
+        while index < group.upperBound, ranges[index].lowerBound <= range.upperBound {
+            if ranges[index].upperBound <= range.upperBound { result.append(all[members[index]]) }
             index += 1
         }
         return result
@@ -107,12 +115,10 @@ struct QueriedAnnotations {
     /// The first annotation (by start) of `type` lying entirely inside `range` for which `condition` holds, without
     /// building the array `annotations(ofType:inside:)` returns.
     func first(ofType type: String, inside range: Range<Int>, where condition: (Annotation) -> Bool = { _ in true }) -> Annotation? {
-        let bucket = bucket(type)
-        var index = firstIndex(in: bucket, startingAtOrAfter: range.lowerBound)
-        while index < bucket.ranges.count, bucket.ranges[index].lowerBound <= range.upperBound {
-            if bucket.ranges[index].upperBound <= range.upperBound, condition(all[bucket.members[index]]) {
-                return all[bucket.members[index]]
-            }
+        let group = group(type)
+        var index = firstIndex(in: group, startingAtOrAfter: range.lowerBound)
+        while index < group.upperBound, ranges[index].lowerBound <= range.upperBound {
+            if ranges[index].upperBound <= range.upperBound, condition(all[members[index]]) { return all[members[index]] }
             index += 1
         }
         return nil
@@ -120,48 +126,46 @@ struct QueriedAnnotations {
 
     /// Annotations of `type` overlapping `range` (sharing at least one byte, or containing an empty `range`).
     func annotations(ofType type: String, overlapping range: Range<Int>) -> [Annotation] {
-        let bucket = bucket(type)
-        return overlapping(bucket, range).map { all[bucket.members[$0]] }
+        overlapping(group(type), range).map { all[members[$0]] }
     }
 
     /// The ranges of `annotations(ofType: type, overlapping: range)`, in the same order, without copying annotations.
     func ranges(ofType type: String, overlapping range: Range<Int>) -> [Range<Int>] {
-        let bucket = bucket(type)
-        return overlapping(bucket, range).map { bucket.ranges[$0] }
+        overlapping(group(type), range).map { ranges[$0] }
     }
 
-    /// The positions in `bucket` of its annotations overlapping `range`, in order.
-    private func overlapping(_ bucket: Bucket, _ range: Range<Int>) -> [Int] {
+    /// The indices in `members` of the annotations of `group` overlapping `range`, in order.
+    private func overlapping(_ group: Range<Int>, _ range: Range<Int>) -> [Int] {
         var result: [Int] = []
-        var index = lastIndex(in: bucket, startingAtOrBefore: range.lowerBound)
+        var index = lastIndex(in: group, startingAtOrBefore: range.lowerBound)
         // Walk back over annotations that start earlier but may still reach into the range.
-        while index >= 0, bucket.maxEnd[index] > range.lowerBound { index -= 1 }
+        while index >= group.lowerBound, maxEnd[index] > range.lowerBound { index -= 1 }
         index += 1
-        while index < bucket.ranges.count {
-            let candidate = bucket.ranges[index]
+        while index < group.upperBound {
+            let candidate = ranges[index]
             if candidate.lowerBound >= max(range.upperBound, range.lowerBound + 1) { break }
-            if candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound) {
-                result.append(index)
-            }
+            if candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound) { result.append(index) }
             index += 1
         }
         return result
     }
 
-    private func firstIndex(in bucket: Bucket, startingAtOrAfter position: Int) -> Int {
-        var low = 0, high = bucket.ranges.count
+    /// The first index of `group` whose range starts at or after `position` (`group.upperBound` when none does).
+    private func firstIndex(in group: Range<Int>, startingAtOrAfter position: Int) -> Int {
+        var low = group.lowerBound, high = group.upperBound
         while low < high {
             let mid = (low + high) / 2
-            if bucket.ranges[mid].lowerBound < position { low = mid + 1 } else { high = mid }
+            if ranges[mid].lowerBound < position { low = mid + 1 } else { high = mid }
         }
         return low
     }
 
-    private func lastIndex(in bucket: Bucket, startingAtOrBefore position: Int) -> Int {
-        var low = 0, high = bucket.ranges.count
+    /// The last index of `group` whose range starts at or before `position` (`group.lowerBound - 1` when none does).
+    private func lastIndex(in group: Range<Int>, startingAtOrBefore position: Int) -> Int {
+        var low = group.lowerBound, high = group.upperBound
         while low < high {
             let mid = (low + high) / 2
-            if bucket.ranges[mid].lowerBound <= position { low = mid + 1 } else { high = mid }
+            if ranges[mid].lowerBound <= position { low = mid + 1 } else { high = mid }
         }
         return low - 1
     }
