@@ -197,8 +197,24 @@ struct PartWords {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         isASCII = OffsetConverter.isASCII(bytes)
-        section = isASCII ? ASCII.find("section", in: bytes) : 0
-        page = isASCII ? ASCII.find("page", in: bytes) : 0
+        guard isASCII else {
+            section = 0
+            page = 0
+            return
+        }
+        // One pass for both words (what `ASCII.find` gives for each).
+        var section: Int?, page: Int?
+        var offset = 0
+        while offset < bytes.count, section == nil || page == nil {
+            switch bytes[offset] | 0x20 {
+            case UInt8(ascii: "s") where section == nil && ASCII.occurs("section", in: bytes, at: offset): section = offset
+            case UInt8(ascii: "p") where page == nil && ASCII.occurs("page", in: bytes, at: offset): page = offset
+            default: break
+            }
+            offset += 1
+        }
+        self.section = section
+        self.page = page
     }
 }
 
@@ -209,12 +225,10 @@ enum ASCII {
     static func find(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) -> Int? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard !pattern.isEmpty, pattern.count <= bytes.count else { return nil }
-        let first = pattern[0], firstFolded = pattern[0] | 0x20
+        let firstFolded = pattern[0] | 0x20
         func matches(at start: Int) -> Bool {
-            // `b | 0x20` is one instruction and equals `firstFolded` whenever `lower(b) == first`.
-            guard bytes[start] | 0x20 == firstFolded, ByteClass.lower(bytes[start]) == first else { return false }
-            for offset in 1..<pattern.count where ByteClass.lower(bytes[start + offset]) != pattern[offset] { return false }
-            return true
+            // `b | 0x20` is one instruction and equals `firstFolded` whenever `lower(b) == pattern[0]`.
+            bytes[start] | 0x20 == firstFolded && occurs(pattern, in: bytes, at: start)
         }
         if last {
             for start in stride(from: bytes.count - pattern.count, through: 0, by: -1) where matches(at: start) { return start }
@@ -222,5 +236,16 @@ enum ASCII {
             for start in 0...(bytes.count - pattern.count) where matches(at: start) { return start }
         }
         return nil
+    }
+
+    /// Whether `needle` (lowercase ASCII) occurs in `bytes` at `start`, ignoring ASCII case.
+    static func occurs(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        occurs(UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), in: bytes, at: start)
+    }
+
+    private static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard start + needle.count <= bytes.count else { return false }
+        for offset in 0..<needle.count where ByteClass.lower(bytes[start + offset]) != needle[offset] { return false }
+        return true
     }
 }

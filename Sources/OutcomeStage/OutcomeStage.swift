@@ -92,7 +92,7 @@ public struct OutcomeStage: Stage {
         -> (decisions: [(range: Range<Int>, attributes: Attributes)], upheld: Int, overturned: Int)
     {
         let index = QueriedAnnotations(document.annotations)
-        let items = index.annotations(ofType: "imr.item")
+        let items = index.positions(ofType: "imr.item")
         var decisions: [(range: Range<Int>, attributes: Attributes)] = []
         guard !items.isEmpty else { return (decisions, 0, 0) }
         decisions.reserveCapacity(items.count)
@@ -102,46 +102,51 @@ public struct OutcomeStage: Stage {
             for item in items {
                 let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes)
                 if outcome == "upheld" { upheld += 1 } else if outcome == "overturned" { overturned += 1 }
-                decisions.append((item.range, attributes))
+                decisions.append((index.all[item].range, attributes))
             }
         }
         return (decisions, upheld, overturned)
     }
 
-    /// The attributes of the decision on one `imr.item`, and its stated outcome. `layerBytes` holds the normalized
-    /// layer's text (UTF-8). Every key is set once, in a fixed order.
-    private func readDecision(_ item: Annotation, document: Document, index: QueriedAnnotations, layer: TextLayer,
+    /// The attributes of the decision on one `imr.item` (its position in `index.all`), and its stated outcome.
+    /// `layerBytes` holds the normalized layer's text (UTF-8). Every key is set once, in a fixed order.
+    private func readDecision(_ item: Int, document: Document, index: QueriedAnnotations, layer: TextLayer,
                               layerBytes: UnsafeBufferPointer<UInt8>) throws -> (Attributes, outcome: String?)
     {
+        let all = index.all
+        let itemRange = all[item].range, itemID = all[item].id.rawValue
         var attributes = Attributes()
         attributes.reserveCapacity(16)
         for key in ["item", "outcome", "partial", "original_request", "authorized_portion"] {
-            if let value = item.attributes[key] { attributes.appendNew(key, value) }
+            if let value = all[item].attributes[key] { attributes.appendNew(key, value) }
         }
-        let outcome = item.attributes["outcome"]?.stringValue
-        func child(_ type: String) -> Annotation? {
-            index.first(ofType: type, inside: item.range) { $0.attributes["parent"]?.intValue == item.id.rawValue }
-                ?? index.first(ofType: type, inside: item.range)
+        let outcome = all[item].attributes["outcome"]?.stringValue
+        /// The position of the item's field of `type`: the first inside the item whose `parent` is the item, else
+        /// the first inside it.
+        func child(_ type: String) -> Int? {
+            index.firstPosition(ofType: type, inside: itemRange) { all[$0].attributes["parent"]?.intValue == itemID }
+                ?? index.firstPosition(ofType: type, inside: itemRange)
         }
-        /// The normalized text of an annotation (UTF-8).
-        func layerText(_ annotation: Annotation) -> UnsafeBufferPointer<UInt8> {
-            UnsafeBufferPointer(rebasing: layerBytes[layer.toLayer(annotation.range)])
+        /// The normalized text of the annotation at `position` (UTF-8).
+        func layerText(_ position: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: layerBytes[layer.toLayer(all[position].range)])
         }
-        let line = child("imr.item.line")
-        let itemText = item.attributes["item"]?.stringValue ?? line.map { String(document.coveredText(of: $0)) } ?? ""
+        let lineRange = child("imr.item.line").map { all[$0].range }
+        let itemText = all[item].attributes["item"]?.stringValue ?? lineRange.map { String(document.coveredText(of: $0)) } ?? ""
 
         // Item details.
-        if let line, let date = index.first(ofType: "date", inside: line.range, where: { $0.attributes["role"]?.stringValue == "service" }),
-           let value = date.attributes["value"] {
+        if let lineRange,
+           let date = index.firstPosition(ofType: "date", inside: lineRange, where: { all[$0].attributes["role"]?.stringValue == "service" }),
+           let value = all[date].attributes["value"] {
             attributes.appendNew("service_date", value)
-        } else if let written = try details.serviceDate(in: line.map { String(document.coveredText(of: $0)) } ?? itemText) {
+        } else if let written = try details.serviceDate(in: lineRange.map { String(document.coveredText(of: $0)) } ?? itemText) {
             attributes.appendNew("service_date", .string(written))
         }
         let quantities = try details.quantities(in: itemText)
         if !quantities.isEmpty { attributes.appendNew("quantity", .strings(quantities)) }
         let codes = try details.cptCodes(in: itemText)
         if !codes.isEmpty { attributes.appendNew("cpt", .strings(codes)) }
-        attributes.appendNew("category", .string(try category(of: itemText, line: line, index: index)))
+        attributes.appendNew("category", .string(try category(of: itemText, line: lineRange, index: index)))
 
         // Guidelines.
         var guidelines: [AttributeValue] = []
@@ -149,25 +154,32 @@ public struct OutcomeStage: Stage {
         var citedSources: [String] = []
         for (type, place) in [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")] {
             guard let field = child(type) else { continue }
-            for var citation in try citations.citations(inGuidelineLine: layerText(field)) {
-                citation.appendNew("cited_in", .string(place))
-                if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
-                guidelines.append(.object(citation))
+            var found = try citations.citations(inGuidelineLine: layerText(field))
+            for index in found.indices {
+                // In place: a copy of the element would share, and so copy, its pairs.
+                found[index].appendNew("cited_in", .string(place))
+                if let source = found[index]["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                guidelines.append(.object(found[index]))
             }
         }
 
         // Rationale.
         if let rationaleField = child("imr.item.rationale") {
-            attributes.appendNew("rationale_id", .int(rationaleField.id.rawValue))
-            let layerRange = layer.toLayer(rationaleField.range)
+            let rationaleRange = all[rationaleField].range
+            attributes.appendNew("rationale_id", .int(all[rationaleField].id.rawValue))
+            let layerRange = layer.toLayer(rationaleRange)
             // The sentences overlapping the rationale, last first, cut to it; mapped only as far as they are read.
-            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleField.range).reversed().lazy.map { sentence in
+            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleRange).reversed().lazy.map { sentence in
                 let mapped = layer.toLayer(sentence)
                 return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
             }.filter { !$0.isEmpty }
-            let negated = Set(index.annotations(ofType: "finding", inside: rationaleField.range)
-                .filter { $0.attributes["negated"]?.boolValue == true }
-                .compactMap { $0.attributes["normalized"]?.stringValue })
+            var negated: Set<String> = []
+            index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
+                if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
+                    negated.insert(normalized)
+                }
+                return true
+            }
             let text = UnsafeBufferPointer(rebasing: layerBytes[layerRange])
             let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentencesLastFirst: sentences)
             let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
@@ -185,7 +197,7 @@ public struct OutcomeStage: Stage {
             }
         }
         attributes.appendNew("guidelines", .list(guidelines))
-        attributes.appendNew("item_id", .int(item.id.rawValue))
+        attributes.appendNew("item_id", .int(itemID))
         return (attributes, outcome)
     }
 
@@ -209,9 +221,9 @@ public struct OutcomeStage: Stage {
 
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an
     /// otherwise unclassified item a medication.
-    private func category(of text: String, line: Annotation?, index: QueriedAnnotations) throws -> String {
+    private func category(of text: String, line: Range<Int>?, index: QueriedAnnotations) throws -> String {
         let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
-        if label == "other", let line, index.first(ofType: "drug", inside: line.range) != nil { return "medication" }
+        if label == "other", let line, index.firstPosition(ofType: "drug", inside: line) != nil { return "medication" }
         return label
     }
 }

@@ -12,7 +12,8 @@ struct QueriedAnnotations {
     static let types = ["imr.item", "imr.item.line", "imr.item.claims_guideline", "imr.item.maximus_guideline",
                         "imr.item.rationale", "sentence", "finding", "date", "drug"]
 
-    private let all: [Annotation]
+    /// The document's annotations; a position is an index of this array.
+    let all: [Annotation]
     /// Positions in `all` of the kept annotations, grouped by type (in `types` order); each group sorted by start,
     /// then longer first.
     private let members: [Int]
@@ -112,16 +113,29 @@ struct QueriedAnnotations {
         return result
     }
 
-    /// The first annotation (by start) of `type` lying entirely inside `range` for which `condition` holds, without
-    /// building the array `annotations(ofType:inside:)` returns.
-    func first(ofType type: String, inside range: Range<Int>, where condition: (Annotation) -> Bool = { _ in true }) -> Annotation? {
+    /// The positions in `all` of the annotations of `type`, sorted by start.
+    func positions(ofType type: String) -> ArraySlice<Int> { members[group(type)] }
+
+    /// The positions in `all` of the annotations of `type` lying entirely inside `range`, sorted by start, until
+    /// `body` returns false. Copies no annotation.
+    func forEachPosition(ofType type: String, inside range: Range<Int>, _ body: (Int) throws -> Bool) rethrows {
         let group = group(type)
         var index = firstIndex(in: group, startingAtOrAfter: range.lowerBound)
         while index < group.upperBound, ranges[index].lowerBound <= range.upperBound {
-            if ranges[index].upperBound <= range.upperBound, condition(all[members[index]]) { return all[members[index]] }
+            if ranges[index].upperBound <= range.upperBound { guard try body(members[index]) else { return } }
             index += 1
         }
-        return nil
+    }
+
+    /// The position in `all` of the first annotation (by start) of `type` lying entirely inside `range` for which
+    /// `condition` (given a position) holds.
+    func firstPosition(ofType type: String, inside range: Range<Int>, where condition: (Int) -> Bool = { _ in true }) -> Int? {
+        var found: Int?
+        forEachPosition(ofType: type, inside: range) { position in
+            if condition(position) { found = position }
+            return found == nil
+        }
+        return found
     }
 
     /// Annotations of `type` overlapping `range` (sharing at least one byte, or containing an empty `range`).
