@@ -55,10 +55,11 @@ struct KeywordFilter: Sendable {
     /// The number of classes (the width of a row of `transitions`).
     private let classCount: Int
     /// The automaton, with each state named by its row's offset (`state * classCount`):
-    /// `transitions[offset + class]` is the next state's offset shifted left by one, with bit 0 set when the step
-    /// needs a closer look (the next state has outputs, or `class >= separatorClass`). Bytes with bit 0 clear only
-    /// move the automaton, which keeps the scan's inner loop to a few instructions a byte.
-    private let transitions: [UInt32]
+    /// `transitions[offset + class]` is the next state's offset when the step only moves the automaton, and the
+    /// next state's offset bit-inverted (so negative) when the step needs a closer look (the next state has
+    /// outputs, or `class >= separatorClass`). The sign test keeps the scan's inner loop to a few instructions a
+    /// byte.
+    private let transitions: [Int32]
     /// Per state, the groups whose keyword ends there (including keywords that are suffixes of the state's path).
     private let outputs: [UInt64]
     /// Per row, the groups that must all be seen for the row's pattern to be able to match (0: always).
@@ -172,11 +173,11 @@ struct KeywordFilter: Sendable {
         for state in 0..<output.count {
             for symbol in keywordWidth..<width { next[state * width + symbol] = next[state * width] }
         }
-        guard output.count * width < 1 << 31 else { throw RuleFileError(problems: ["\(names.first ?? "keywords"): too many keyword characters"]) }
+        guard output.count * width < Int(Int32.max) else { throw RuleFileError(problems: ["\(names.first ?? "keywords"): too many keyword characters"]) }
         transitions = next.indices.map { slot in
-            let target = next[slot]
-            let needsLook = output[target] != 0 || slot % width >= keywordWidth
-            return UInt32(target * width) << 1 | (needsLook ? 1 : 0)
+            let target = Int32(next[slot] * width)
+            let needsLook = output[next[slot]] != 0 || slot % width >= keywordWidth
+            return needsLook ? ~target : target
         }
         outputs = output
     }
@@ -208,12 +209,29 @@ struct KeywordFilter: Sendable {
                         let count = bytes.count
                         var offset = 0
                         while true {
-                            // Bytes that only move the automaton.
-                            while offset < count {
-                                let transition = transitions[state &+ Int(classes[Int(bytes[offset])])]
-                                state = Int(transition >> 1)
-                                if transition & 1 != 0 { break }
-                                offset &+= 1
+                            // Bytes that only move the automaton, two at a time; stops at a byte that needs a
+                            // look (with `state` its step's target) or at the end.
+                            var look = false
+                            while offset &+ 1 < count {
+                                let first = transitions[state &+ Int(classes[Int(bytes[offset])])]
+                                if first < 0 {
+                                    state = Int(~first)
+                                    look = true
+                                    break
+                                }
+                                let second = transitions[Int(first) &+ Int(classes[Int(bytes[offset &+ 1])])]
+                                if second < 0 {
+                                    state = Int(~second)
+                                    offset &+= 1
+                                    look = true
+                                    break
+                                }
+                                state = Int(second)
+                                offset &+= 2
+                            }
+                            if !look && offset < count {
+                                let last = transitions[state &+ Int(classes[Int(bytes[offset])])]
+                                if last < 0 { state = Int(~last) } else { state = Int(last); offset &+= 1 }
                             }
                             // A byte that needs a look, or the text's end, which closes the last segment.
                             let byteClass = offset < count ? classes[Int(bytes[offset])] : separatorClass
