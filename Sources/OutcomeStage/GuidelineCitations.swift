@@ -24,6 +24,10 @@ struct GuidelineCitations: Sendable {
     let sectionLabel: PCRE2Pattern
     let title: PCRE2Pattern
     let odgSection: PCRE2Pattern
+    /// The numbers of the groups read from `title`, `sectionLabel` and `pages`.
+    private let titleGroup: Int, sectionLabelGroup: Int, pagesGroup: Int
+    /// The numbers of `odgSection`'s two section groups, in the order they are read.
+    private let odgSectionGroups: [Int]
 
     init() throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
@@ -35,6 +39,10 @@ struct GuidelineCitations: Sendable {
         sectionLabel = try PCRE2Pattern(#"\bSection(?:\(s\)|s)?\s*:\s*(?<section>[^.;]+?)\s*(?:[.;]|$|\bPages?\b)"#, options: [.caseless])
         title = try PCRE2Pattern(#"(?<title>(?:Chronic\s+Pain(?:\s+Medical)?\s+Treatment(?:\s+Guidelines?)?|Acupuncture\s+Medical\s+Treatment(?:\s+Guidelines?)?|Post-?surgical\s+(?:Treatment\s+)?Guidelines?|Medical\s+Treatment\s+Utilization\s+Schedule|Official\s+Disability\s+Guidelines|(?:ACOEM\s+)?(?:Occupational\s+Medicine\s+)?Practice\s+Guidelines?|American\s+College\s+of\s+Occupational\s+and\s+Environmental\s+Medicine)(?:[,\s]+(?:\d{4}|2nd\s+Edition|3rd\s+Edition))*)"#, options: [.caseless])
         odgSection = try PCRE2Pattern(#"\b(?<section>[A-Z][\w/&,\- ]{2,60}?)\s+(?:section|chapter)\b|\b(?:section|chapter)\s+\d*\s*(?<section2>[A-Z][\w/&\- ]{2,60}?)(?=\s*(?:[,.;(]|$|\bpages?\b))"#)
+        titleGroup = title.groupNumbers["title"]!
+        sectionLabelGroup = sectionLabel.groupNumbers["section"]!
+        pagesGroup = pages.groupNumbers["pages"]!
+        odgSectionGroups = [odgSection.groupNumbers["section"]!, odgSection.groupNumbers["section2"]!]
     }
 
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
@@ -68,14 +76,14 @@ struct GuidelineCitations: Sendable {
         citation.reserveCapacity(6)
         citation.appendNew("source", .string(source))
         let words = PartWords(part)
-        if let title = try capture(title, "title", in: part) { citation.appendNew("title", .string(title)) }
+        if let title = try capture(title, titleGroup, in: part) { citation.appendNew("title", .string(title)) }
         // `sectionLabel` matches start with `section`, `pages` matches with `page`.
-        if let section = try words.section.flatMap({ try capture(sectionLabel, "section", in: part, from: $0) })
+        if let section = try words.section.flatMap({ try capture(sectionLabel, sectionLabelGroup, in: part, from: $0) })
             ?? odgSectionName(in: part, words: words) ?? sectionBeforePages(part, words: words)
         {
             citation.appendNew("section", .string(section))
         }
-        if let pages = try words.page.flatMap({ try capture(pages, "pages", in: part, from: $0) }) {
+        if let pages = try words.page.flatMap({ try capture(pages, pagesGroup, in: part, from: $0) }) {
             citation.appendNew("pages", .string(pages.utf8.allSatisfy { $0 < 0x80 }
                 ? String(decoding: pages.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
                 : pages.replacingOccurrences(of: " ", with: "")))
@@ -98,11 +106,11 @@ struct GuidelineCitations: Sendable {
         return parts
     }
 
-    /// The trimmed value of `group` in the first match of `pattern`, or nil when it is absent or empty.
-    private func capture(_ pattern: PCRE2Pattern, _ group: String, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws
+    /// The trimmed value of group `number` in the first match of `pattern` at or after `start`, or nil when it is
+    /// absent or empty.
+    private func capture(_ pattern: PCRE2Pattern, _ number: Int, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws
         -> String?
     {
-        guard let number = pattern.groupNumbers[group] else { return nil }
         var value: String?
         try pattern.forEachMatch(in: bytes, from: start) { match in
             if let range = match.range(number) { value = Self.edgeCharacters.trimmed(bytes, range) }
@@ -113,15 +121,13 @@ struct GuidelineCitations: Sendable {
 
     private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        if words.isASCII {
-            guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
-        } else {
-            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
-            guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
-        }
+        // Its matches contain `section` or `chapter` in lower case (the pattern is case-sensitive), so a text where
+        // neither occurs even ignoring ASCII case has none, ASCII or not.
+        let hasSection = words.isASCII ? words.section != nil : ASCII.find("section", in: bytes) != nil
+        guard hasSection || ASCII.find("chapter", in: bytes) != nil else { return nil }
         // The first match names its section in one of two groups.
         var first: String?
-        let groups = [odgSection.groupNumbers["section"]!, odgSection.groupNumbers["section2"]!]
+        let groups = odgSectionGroups
         try odgSection.forEachMatch(in: bytes) { match in
             for group in groups {
                 if let range = match.range(group), case let value = Self.edgeCharacters.trimmed(bytes, range), !value.isEmpty {

@@ -99,8 +99,10 @@ public struct OutcomeStage: Stage {
         let layer = document.normalized
         var upheld = 0, overturned = 0
         try layer.text.withUTF8Bytes { layerBytes in
+            var memo = CitationMemo()
             for item in items {
-                let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes)
+                let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes,
+                                                             memo: &memo)
                 if outcome == "upheld" { upheld += 1 } else if outcome == "overturned" { overturned += 1 }
                 decisions.append((index.all[item].range, attributes))
             }
@@ -111,7 +113,7 @@ public struct OutcomeStage: Stage {
     /// The attributes of the decision on one `imr.item` (its position in `index.all`), and its stated outcome.
     /// `layerBytes` holds the normalized layer's text (UTF-8). Every key is set once, in a fixed order.
     private func readDecision(_ item: Int, document: Document, index: QueriedAnnotations, layer: TextLayer,
-                              layerBytes: UnsafeBufferPointer<UInt8>) throws -> (Attributes, outcome: String?)
+                              layerBytes: UnsafeBufferPointer<UInt8>, memo: inout CitationMemo) throws -> (Attributes, outcome: String?)
     {
         let all = index.all
         let itemRange = all[item].range, itemID = all[item].id.rawValue
@@ -154,12 +156,15 @@ public struct OutcomeStage: Stage {
         var citedSources: [String] = []
         for (type, place) in [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")] {
             guard let field = child(type) else { continue }
-            var found = try citations.citations(inGuidelineLine: layerText(field))
-            for index in found.indices {
-                // In place: a copy of the element would share, and so copy, its pairs.
-                found[index].appendNew("cited_in", .string(place))
-                if let source = found[index]["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
-                guidelines.append(.object(found[index]))
+            let found = try memo.citations(in: layerText(field), place: place) { line in
+                var found = try citations.citations(inGuidelineLine: line)
+                // In place: a copy of an element would share, and so copy, its pairs.
+                for index in found.indices { found[index].appendNew("cited_in", .string(place)) }
+                return found
+            }
+            for citation in found {
+                if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                guidelines.append(.object(citation))
             }
         }
 
@@ -199,6 +204,32 @@ public struct OutcomeStage: Stage {
         attributes.appendNew("guidelines", .list(guidelines))
         attributes.appendNew("item_id", .int(itemID))
         return (attributes, outcome)
+    }
+
+    /// The citations already read from the guideline lines of one document, by line text and place: letters repeat
+    /// lines ("did not cite any medical evidence") from item to item, and the same text gives the same citations.
+    /// Lives no longer than the buffer the lines point into.
+    private struct CitationMemo {
+        private var texts: [UnsafeBufferPointer<UInt8>] = []
+        private var places: [String] = []
+        private var citations: [[Attributes]] = []
+
+        /// The citations of `line` (UTF-8) cited in `place`: remembered when an earlier line of the place had the same
+        /// bytes, else `read(line)`.
+        mutating func citations(in line: UnsafeBufferPointer<UInt8>, place: String,
+                                read: (UnsafeBufferPointer<UInt8>) throws -> [Attributes]) rethrows -> [Attributes]
+        {
+            for (index, text) in texts.enumerated() where text.count == line.count
+                && (line.isEmpty || memcmp(text.baseAddress!, line.baseAddress!, line.count) == 0) && places[index] == place
+            {
+                return citations[index]
+            }
+            let found = try read(line)
+            texts.append(line)
+            places.append(place)
+            citations.append(found)
+            return found
+        }
     }
 
     /// Adds the classifiers' predictions to each `imr.decision`.

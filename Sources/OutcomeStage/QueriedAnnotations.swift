@@ -140,17 +140,20 @@ struct QueriedAnnotations {
 
     /// Annotations of `type` overlapping `range` (sharing at least one byte, or containing an empty `range`).
     func annotations(ofType type: String, overlapping range: Range<Int>) -> [Annotation] {
-        overlapping(group(type), range).map { all[members[$0]] }
+        var result: [Annotation] = []
+        forEachOverlapping(group(type), range) { result.append(all[members[$0]]) }
+        return result
     }
 
     /// The ranges of `annotations(ofType: type, overlapping: range)`, in the same order, without copying annotations.
     func ranges(ofType type: String, overlapping range: Range<Int>) -> [Range<Int>] {
-        overlapping(group(type), range).map { ranges[$0] }
+        var result: [Range<Int>] = []
+        forEachOverlapping(group(type), range) { result.append(ranges[$0]) }
+        return result
     }
 
-    /// The indices in `members` of the annotations of `group` overlapping `range`, in order.
-    private func overlapping(_ group: Range<Int>, _ range: Range<Int>) -> [Int] {
-        var result: [Int] = []
+    /// Calls `body` with the index in `members` of each annotation of `group` overlapping `range`, in order.
+    private func forEachOverlapping(_ group: Range<Int>, _ range: Range<Int>, _ body: (Int) -> Void) {
         var index = lastIndex(in: group, startingAtOrBefore: range.lowerBound)
         // Walk back over annotations that start earlier but may still reach into the range.
         while index >= group.lowerBound, maxEnd[index] > range.lowerBound { index -= 1 }
@@ -158,10 +161,9 @@ struct QueriedAnnotations {
         while index < group.upperBound {
             let candidate = ranges[index]
             if candidate.lowerBound >= max(range.upperBound, range.lowerBound + 1) { break }
-            if candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound) { result.append(index) }
+            if candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound) { body(index) }
             index += 1
         }
-        return result
     }
 
     /// The first index of `group` whose range starts at or after `position` (`group.upperBound` when none does).
