@@ -178,10 +178,10 @@ public struct OutcomeStage: Stage {
                 let mapped = layer.toLayer(sentence)
                 return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
             }.filter { !$0.isEmpty }
-            var negated: Set<String> = []
+            var negated: [String] = []
             index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
                 if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
-                    negated.insert(normalized)
+                    negated.append(normalized)
                 }
                 return true
             }

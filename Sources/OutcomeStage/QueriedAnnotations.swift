@@ -140,30 +140,36 @@ struct QueriedAnnotations {
 
     /// Annotations of `type` overlapping `range` (sharing at least one byte, or containing an empty `range`).
     func annotations(ofType type: String, overlapping range: Range<Int>) -> [Annotation] {
+        let window = overlapWindow(group(type), range)
         var result: [Annotation] = []
-        forEachOverlapping(group(type), range) { result.append(all[members[$0]]) }
+        result.reserveCapacity(window.count)
+        for index in window where overlaps(ranges[index], range) { result.append(all[members[index]]) }
         return result
     }
 
     /// The ranges of `annotations(ofType: type, overlapping: range)`, in the same order, without copying annotations.
     func ranges(ofType type: String, overlapping range: Range<Int>) -> [Range<Int>] {
+        let window = overlapWindow(group(type), range)
         var result: [Range<Int>] = []
-        forEachOverlapping(group(type), range) { result.append(ranges[$0]) }
+        result.reserveCapacity(window.count)
+        for index in window where overlaps(ranges[index], range) { result.append(ranges[index]) }
         return result
     }
 
-    /// Calls `body` with the index in `members` of each annotation of `group` overlapping `range`, in order.
-    private func forEachOverlapping(_ group: Range<Int>, _ range: Range<Int>, _ body: (Int) -> Void) {
+    /// Whether an annotation at `candidate` overlaps `range`, given that it starts before `range`'s end (at
+    /// `range`'s start when `range` is empty).
+    private func overlaps(_ candidate: Range<Int>, _ range: Range<Int>) -> Bool {
+        candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound)
+    }
+
+    /// The indices of `group` (in `members`) that may overlap `range`: from the first annotation that may still
+    /// reach into it to the last that starts before its end (at its start when it is empty).
+    private func overlapWindow(_ group: Range<Int>, _ range: Range<Int>) -> Range<Int> {
         var index = lastIndex(in: group, startingAtOrBefore: range.lowerBound)
         // Walk back over annotations that start earlier but may still reach into the range.
         while index >= group.lowerBound, maxEnd[index] > range.lowerBound { index -= 1 }
-        index += 1
-        while index < group.upperBound {
-            let candidate = ranges[index]
-            if candidate.lowerBound >= max(range.upperBound, range.lowerBound + 1) { break }
-            if candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound) { body(index) }
-            index += 1
-        }
+        let end = firstIndex(in: group, startingAtOrAfter: max(range.upperBound, range.lowerBound + 1))
+        return (index + 1)..<max(index + 1, end)
     }
 
     /// The first index of `group` whose range starts at or after `position` (`group.upperBound` when none does).

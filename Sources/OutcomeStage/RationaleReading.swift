@@ -52,10 +52,11 @@ struct RationaleReading: Sendable {
     /// Reason codes and guideline sources in a rationale's text (UTF-8), after one keyword scan of it.
     /// - Parameters:
     ///   - withReasons: whether to read reasons at all (false gives none).
-    ///   - negatedFindings: the `normalized` values of the negated findings inside the rationale.
+    ///   - negatedFindings: the `normalized` values of the negated findings inside the rationale (a few at most, so
+    ///     a list rather than a set).
     /// - Returns: the reason codes found in the text or evidenced by a negated finding, in the order of the taxonomy
     ///   file, each once; and the sources named, in the order of `Rules/guidelines.tsv`.
-    func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, withReasons: Bool, negatedFindings: Set<String>) throws
+    func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, withReasons: Bool, negatedFindings: [String]) throws
         -> (reasons: [String], sources: [String])
     {
         let scan = wholeText.filter.scan(bytes)
@@ -80,7 +81,7 @@ struct RationaleReading: Sendable {
 
     /// Reason codes found in the rationale text, plus those evidenced by negated findings (their `normalized`
     /// values), in the order of the taxonomy file.
-    func reasons(_ bytes: UnsafeBufferPointer<UInt8>, negatedFindings: Set<String>) throws -> [String] {
+    func reasons(_ bytes: UnsafeBufferPointer<UInt8>, negatedFindings: [String]) throws -> [String] {
         try reasonsAndSources(bytes, withReasons: true, negatedFindings: negatedFindings).reasons
     }
 
