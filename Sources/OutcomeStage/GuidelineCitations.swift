@@ -121,10 +121,16 @@ struct GuidelineCitations: Sendable {
 
     private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        // Its matches contain `section` or `chapter` in lower case (the pattern is case-sensitive), so a text where
-        // neither occurs even ignoring ASCII case has none, ASCII or not.
-        let hasSection = words.isASCII ? words.section != nil : ASCII.find("section", in: bytes) != nil
-        guard hasSection || ASCII.find("chapter", in: bytes) != nil else { return nil }
+        if words.isASCII {
+            guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+        } else {
+            // Text that is not ASCII keeps the test on lowercased Characters (a word that ends in a combining mark
+            // does not count). That needs the words' bytes, ASCII case ignored (no other character lowercases to
+            // these letters alone), which a byte search rules out first.
+            guard ASCII.find("section", in: bytes) != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+            guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
+        }
         // The first match names its section in one of two groups.
         var first: String?
         let groups = odgSectionGroups

@@ -18,7 +18,7 @@ struct PatternTable: Sendable {
     /// The rows' keywords (never filters when the file has no `keywords` column).
     let filter: KeywordFilter
     /// Each row's `keywords` field, kept to build the filter of a joined table.
-    private let keywords: [String]
+    let keywords: [String]
 
     /// Compiles every row of `file` (an embedded rule file), with `labelColumn` as the label.
     init(file: String, labelColumn: String, extraColumns: [String] = []) throws {
