@@ -29,10 +29,16 @@ struct QueriedAnnotations {
         // Classify once and count (a counting sort by type, keeping document order within a type).
         var kinds = [UInt8](repeating: UInt8.max, count: annotations.count)
         var groupStart = [Int](repeating: 0, count: Self.types.count + 1)
-        for (position, annotation) in annotations.enumerated() {
-            guard let kind = Self.kind(of: annotation.type) else { continue }
-            kinds[position] = UInt8(kind)
-            groupStart[kind + 1] += 1
+        kinds.withUnsafeMutableBufferPointer { kinds in
+            groupStart.withUnsafeMutableBufferPointer { counts in
+                annotations.withUnsafeBufferPointer { annotations in
+                    for position in annotations.indices {
+                        guard let kind = Self.kind(of: annotations[position].type) else { continue }
+                        kinds[position] = UInt8(kind)
+                        counts[kind + 1] += 1
+                    }
+                }
+            }
         }
         for kind in 0..<Self.types.count { groupStart[kind + 1] += groupStart[kind] }
         let total = groupStart[Self.types.count]
