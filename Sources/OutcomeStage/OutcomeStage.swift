@@ -85,6 +85,11 @@ public struct OutcomeStage: Stage {
         document.attributes["overturned_count"] = .int(overturned)
     }
 
+    /// The `imr.item` attributes a decision repeats, in order.
+    private static let itemKeys = ["item", "outcome", "partial", "original_request", "authorized_portion"]
+    /// The guideline fields of an item, with the `cited_in` value of their citations.
+    private static let guidelineFields = [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")]
+
     /// One decision (range and attributes) per `imr.item`, in order, with the counts of upheld and overturned
     /// items. Read before the document changes: the index shares the document's annotation array, which adding an
     /// annotation meanwhile would copy whole.
@@ -119,7 +124,7 @@ public struct OutcomeStage: Stage {
         let itemRange = all[item].range, itemID = all[item].id.rawValue
         var attributes = Attributes()
         attributes.reserveCapacity(16)
-        for key in ["item", "outcome", "partial", "original_request", "authorized_portion"] {
+        for key in Self.itemKeys {
             if let value = all[item].attributes[key] { attributes.appendNew(key, value) }
         }
         let outcome = all[item].attributes["outcome"]?.stringValue
@@ -154,7 +159,7 @@ public struct OutcomeStage: Stage {
         var guidelines: [AttributeValue] = []
         // A handful at most: a list searched beats hashing.
         var citedSources: [String] = []
-        for (type, place) in [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")] {
+        for (type, place) in Self.guidelineFields {
             guard let field = child(type) else { continue }
             let found = try memo.citations(in: layerText(field), place: place) { line in
                 var found = try citations.citations(inGuidelineLine: line)
@@ -173,11 +178,8 @@ public struct OutcomeStage: Stage {
             let rationaleRange = all[rationaleField].range
             attributes.appendNew("rationale_id", .int(all[rationaleField].id.rawValue))
             let layerRange = layer.toLayer(rationaleRange)
-            // The sentences overlapping the rationale, last first, cut to it; mapped only as far as they are read.
-            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleRange).reversed().lazy.map { sentence in
-                let mapped = layer.toLayer(sentence)
-                return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
-            }.filter { !$0.isEmpty }
+            // The sentences overlapping the rationale, cut to it; mapped to the layer only as far as they are read.
+            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleRange)
             var negated: [String] = []
             index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
                 if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
@@ -186,7 +188,10 @@ public struct OutcomeStage: Stage {
                 return true
             }
             let text = UnsafeBufferPointer(rebasing: layerBytes[layerRange])
-            let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentencesLastFirst: sentences)
+            let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentenceCount: sentences.count) { number in
+                let mapped = layer.toLayer(sentences[number])
+                return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
+            }
             let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
                                                                    negatedFindings: negated)
             if let conclusion {

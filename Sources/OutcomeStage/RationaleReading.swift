@@ -34,16 +34,19 @@ struct RationaleReading: Sendable {
 
     /// The conclusion of the last sentence that states one.
     /// - Parameters:
-    ///   - rationale: the rationale's range in `bytes` (UTF-8), read as one sentence when `sentencesLastFirst` is
-    ///     empty.
-    ///   - sentencesLastFirst: UTF-8 ranges of `bytes`, none empty, last first; read only until one concludes.
-    func conclusion(_ bytes: UnsafeBufferPointer<UInt8>, rationale: Range<Int>, sentencesLastFirst: some Sequence<Range<Int>>) throws
-        -> String?
+    ///   - rationale: the rationale's range in `bytes` (UTF-8), read as one sentence when every sentence is empty.
+    ///   - sentenceCount: the number of sentences.
+    ///   - sentence: the range in `bytes` of sentence `number` (in text order; an empty range is skipped). Asked
+    ///     last first, only until a sentence concludes.
+    func conclusion(_ bytes: UnsafeBufferPointer<UInt8>, rationale: Range<Int>, sentenceCount: Int,
+                    sentence: (_ number: Int) -> Range<Int>) throws -> String?
     {
         var anySentence = false
-        for sentence in sentencesLastFirst {
+        for number in stride(from: sentenceCount - 1, through: 0, by: -1) {
+            let range = sentence(number)
+            guard !range.isEmpty else { continue }
             anySentence = true
-            if let row = try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[sentence])) { return row.label }
+            if let row = try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[range])) { return row.label }
         }
         guard !anySentence else { return nil }
         return try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[rationale]))?.label
