@@ -204,7 +204,6 @@ struct KeywordFilter: Sendable {
                         /// Segment rows not yet placed.
                         var pending = bySegment
                         var found: [(range: Range<Int>, groups: UInt64)] = []
-                        found.reserveCapacity(16)
                         var firstStarts = required.map { $0 == 0 ? 0 : -1 }
                         let count = bytes.count
                         var offset = 0
@@ -241,6 +240,7 @@ struct KeywordFilter: Sendable {
                                 if segment != 0 {
                                     // The segment that ends here: rows whose keywords it holds start here.
                                     allGroups |= segment
+                                    if found.isEmpty { found.reserveCapacity(8) }
                                     found.append((segmentStart..<offset, segment))
                                     var rows = pending
                                     while rows != 0 {

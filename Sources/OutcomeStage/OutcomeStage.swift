@@ -157,6 +157,7 @@ public struct OutcomeStage: Stage {
 
         // Guidelines.
         var guidelines: [AttributeValue] = []
+        guidelines.reserveCapacity(4)
         // A handful at most: a list searched beats hashing.
         var citedSources: [String] = []
         for (type, place) in Self.guidelineFields {
