@@ -40,6 +40,17 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Se
         }
     }
 
+    /// Adds `key`, which must not be set yet, with `value` after the others: what `self[key] = value` does for a new
+    /// key, without looking for it first (for code that builds attributes from distinct keys; checked in debug
+    /// builds).
+    public mutating func appendNew(_ key: String, _ value: AttributeValue) {
+        assert(self[key] == nil, "attribute '\(key)' is already set")
+        pairs.append((key, value))
+    }
+
+    /// Makes room for `count` pairs in all, so that adding up to that many allocates once.
+    public mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
+
     public func makeIterator() -> IndexingIterator<[(key: String, value: AttributeValue)]> {
         pairs.makeIterator()
     }

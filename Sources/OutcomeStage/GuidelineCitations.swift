@@ -8,43 +8,58 @@ import ClinPipeText
 /// Injections Page(s): 122`) is split into citations at `Decision based on`, `;` and the start of each new source;
 /// each citation's `source` comes from `Rules/guidelines.tsv` (MTUS, ODG, ACOEM, other), `title` from the words
 /// naming the guideline document, `section` from `Section(s):`, a `section` word or the words before `Page(s)`,
-/// and `pages` from `Page(s): 98-99 of 127` (`98-99`). Sources named in the rationale (`ODG states`) are added with
-/// `cited_in: rationale` when the guideline lines did not already cite them.
+/// and `pages` from `Page(s): 98-99 of 127` (`98-99`). Sources named in the rationale (`ODG states`, read by
+/// `RationaleReading`) are added with `cited_in: rationale` when the guideline lines did not already cite them.
 struct GuidelineCitations: Sendable {
     /// Characters trimmed from captured values.
     private static let edgeCharacters = EdgeTrimmer(CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:")))
     /// Characters trimmed from the citations a line splits into.
     private static let partEdges = EdgeTrimmer(CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters))
 
-    private let sources: PatternTable
+    /// The guideline sources (`Rules/guidelines.tsv`); `RationaleReading` looks for them in rationales.
+    let sources: PatternTable
     // Internal, not private: the tests' reference implementation uses the same patterns.
     let splitter: PCRE2Pattern
     let pages: PCRE2Pattern
     let sectionLabel: PCRE2Pattern
     let title: PCRE2Pattern
     let odgSection: PCRE2Pattern
+    /// The numbers of the groups read from `title`, `sectionLabel` and `pages`.
+    private let titleGroup: Int, sectionLabelGroup: Int, pagesGroup: Int
+    /// The numbers of `odgSection`'s two section groups, in the order they are read.
+    private let odgSectionGroups: [Int]
 
     init() throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
-        splitter = try PCRE2Pattern(#"(?:Decision\s+based\s+on|;|\bNon-MTUS\s+Citation\b|(?<=[.,])\s+(?=(?:MTUS|ODG|ACOEM|Official\s+Disability|Non-MTUS)\b))"#, options: [.caseless])
+        // The split before a source that follows `.` or `,` starts after that character (`\K`), not at a lookbehind:
+        // the same matches (no match ends in `.` or `,`, so none starts right after one), but every alternative
+        // now starts with a known character, so PCRE2 skips the positions where none is.
+        splitter = try PCRE2Pattern(#"(?:Decision\s+based\s+on|;|\bNon-MTUS\s+Citation\b|[.,]\K\s+(?=(?:MTUS|ODG|ACOEM|Official\s+Disability|Non-MTUS)\b))"#, options: [.caseless])
         pages = try PCRE2Pattern(#"\bpages?(?:\s*\(s\))?\s*:?\s*(?<pages>\d+(?:\s*(?:-|to|,|and)\s*\d+)*)(?:\s+of\s+\d+)?"#, options: [.caseless])
         sectionLabel = try PCRE2Pattern(#"\bSection(?:\(s\)|s)?\s*:\s*(?<section>[^.;]+?)\s*(?:[.;]|$|\bPages?\b)"#, options: [.caseless])
         title = try PCRE2Pattern(#"(?<title>(?:Chronic\s+Pain(?:\s+Medical)?\s+Treatment(?:\s+Guidelines?)?|Acupuncture\s+Medical\s+Treatment(?:\s+Guidelines?)?|Post-?surgical\s+(?:Treatment\s+)?Guidelines?|Medical\s+Treatment\s+Utilization\s+Schedule|Official\s+Disability\s+Guidelines|(?:ACOEM\s+)?(?:Occupational\s+Medicine\s+)?Practice\s+Guidelines?|American\s+College\s+of\s+Occupational\s+and\s+Environmental\s+Medicine)(?:[,\s]+(?:\d{4}|2nd\s+Edition|3rd\s+Edition))*)"#, options: [.caseless])
         odgSection = try PCRE2Pattern(#"\b(?<section>[A-Z][\w/&,\- ]{2,60}?)\s+(?:section|chapter)\b|\b(?:section|chapter)\s+\d*\s*(?<section2>[A-Z][\w/&\- ]{2,60}?)(?=\s*(?:[,.;(]|$|\bpages?\b))"#)
+        titleGroup = title.groupNumbers["title"]!
+        sectionLabelGroup = sectionLabel.groupNumbers["section"]!
+        pagesGroup = pages.groupNumbers["pages"]!
+        odgSectionGroups = [odgSection.groupNumbers["section"]!, odgSection.groupNumbers["section2"]!]
     }
 
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
     func citations(inGuidelineLine text: String) throws -> [Attributes] {
+        try text.withUTF8Bytes { try citations(inGuidelineLine: $0) }
+    }
+
+    /// Citations in one guideline line's text (UTF-8, after its label): objects with `source`, then `title`,
+    /// `section` and `pages` when found, then `text`.
+    func citations(inGuidelineLine line: UnsafeBufferPointer<UInt8>) throws -> [Attributes] {
         var result: [Attributes] = []
-        try text.withUTF8Bytes { line in
-            for part in try split(line) {
-                let trimmed = Self.partEdges.trimmed(line, part)
-                guard !trimmed.isEmpty else { continue }
-                if let citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
-                    var citation = citation
-                    citation["text"] = .string(trimmed)
-                    result.append(citation)
-                }
+        for part in try split(line) {
+            let trimmed = Self.partEdges.trimmed(line, part)
+            guard !trimmed.isEmpty else { continue }
+            if var citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
+                citation.appendNew("text", .string(trimmed))
+                result.append(citation)
             }
         }
         return result
@@ -53,33 +68,27 @@ struct GuidelineCitations: Sendable {
     /// The citation in one trimmed part of a guideline line (UTF-8), without its `text`; nil when it names no
     /// source.
     private func citation(in part: UnsafeBufferPointer<UInt8>) throws -> Attributes? {
-        guard let source = try sources.firstMatch(in: part)?.label else { return nil }
-        var citation: Attributes = ["source": .string(source)]
-        let ascii = OffsetConverter.isASCII(part)
-        /// Whether `word` (lowercase ASCII) may occur caselessly: a pattern that needs it is not run when it does not.
-        /// Text that is not ASCII is never ruled out (PCRE2 also takes `ſ` for `s`).
-        func mayContain(_ word: StaticString) -> Bool { !ascii || ASCII.find(word, in: part) != nil }
-        if let title = try capture(title, "title", in: part) { citation["title"] = .string(title) }
-        if let section = try (mayContain("section") ? capture(sectionLabel, "section", in: part) : nil)
-            ?? odgSectionName(in: part, ascii: ascii) ?? sectionBeforePages(part, ascii: ascii)
+        // A part is short and nearly always names its source in its first words: a keyword scan would cost more
+        // than the patterns it spares.
+        guard let source = try sources.firstMatch(in: part, prefilter: false)?.label else { return nil }
+        var citation = Attributes()
+        // Room for `cited_in` too, which the stage adds.
+        citation.reserveCapacity(6)
+        citation.appendNew("source", .string(source))
+        let words = PartWords(part)
+        if let title = try capture(title, titleGroup, in: part) { citation.appendNew("title", .string(title)) }
+        // `sectionLabel` matches start with `section`, `pages` matches with `page`.
+        if let section = try words.section.flatMap({ try capture(sectionLabel, sectionLabelGroup, in: part, from: $0) })
+            ?? odgSectionName(in: part, words: words) ?? sectionBeforePages(part, words: words)
         {
-            citation["section"] = .string(section)
+            citation.appendNew("section", .string(section))
         }
-        if mayContain("page"), let pages = try capture(pages, "pages", in: part) {
-            citation["pages"] = .string(pages.utf8.allSatisfy { $0 < 0x80 }
+        if let pages = try words.page.flatMap({ try capture(pages, pagesGroup, in: part, from: $0) }) {
+            citation.appendNew("pages", .string(pages.utf8.allSatisfy { $0 < 0x80 }
                 ? String(decoding: pages.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
-                : pages.replacingOccurrences(of: " ", with: ""))
+                : pages.replacingOccurrences(of: " ", with: "")))
         }
         return citation
-    }
-
-    /// Sources named in a rationale (UTF-8).
-    func sourcesNamed(in bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
-        let scan = sources.filter.scan(bytes)
-        return try sources.rows.indices.compactMap { index in
-            let row = sources.rows[index]
-            return try row.label != "other" && sources.matches(index, in: bytes, scan: scan) ? row.label : nil
-        }
     }
 
     /// The parts of a guideline line between splitter matches, as UTF-8 ranges (none empty).
@@ -97,28 +106,34 @@ struct GuidelineCitations: Sendable {
         return parts
     }
 
-    /// The trimmed value of `group` in the first match of `pattern`, or nil when it is absent or empty.
-    private func capture(_ pattern: PCRE2Pattern, _ group: String, in bytes: UnsafeBufferPointer<UInt8>) throws -> String? {
-        guard let number = pattern.groupNumbers[group] else { return nil }
+    /// The trimmed value of group `number` in the first match of `pattern` at or after `start`, or nil when it is
+    /// absent or empty.
+    private func capture(_ pattern: PCRE2Pattern, _ number: Int, in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0) throws
+        -> String?
+    {
         var value: String?
-        try pattern.forEachMatch(in: bytes) { match in
+        try pattern.forEachMatch(in: bytes, from: start) { match in
             if let range = match.range(number) { value = Self.edgeCharacters.trimmed(bytes, range) }
             return false
         }
         return value?.isEmpty == false ? value : nil
     }
 
-    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) throws -> String? {
+    private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
-        if ascii {
-            guard ASCII.find("section", in: bytes) != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+        if words.isASCII {
+            guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
         } else {
+            // Text that is not ASCII keeps the test on lowercased Characters (a word that ends in a combining mark
+            // does not count). That needs the words' bytes, ASCII case ignored (no other character lowercases to
+            // these letters alone), which a byte search rules out first.
+            guard ASCII.find("section", in: bytes) != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
             let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
             guard lowered.contains("section") || lowered.contains("chapter") else { return nil }
         }
         // The first match names its section in one of two groups.
         var first: String?
-        let groups = [odgSection.groupNumbers["section"]!, odgSection.groupNumbers["section2"]!]
+        let groups = odgSectionGroups
         try odgSection.forEachMatch(in: bytes) { match in
             for group in groups {
                 if let range = match.range(group), case let value = Self.edgeCharacters.trimmed(bytes, range), !value.isEmpty {
@@ -138,8 +153,8 @@ struct GuidelineCitations: Sendable {
     }
 
     /// The words between a guideline title and `Page(s)` (`... Guidelines Trigger Point Injections Page(s): 122`).
-    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
-        guard ascii else {
+    private func sectionBeforePages(_ bytes: UnsafeBufferPointer<UInt8>, words: PartWords) -> String? {
+        guard words.isASCII else {
             // Foundation's caseless search, for text that is not all ASCII.
             let text = String(decoding: bytes, as: UTF8.self)
             guard let pagesRange = text.range(of: "Page", options: [.caseInsensitive]) else { return nil }
@@ -148,7 +163,7 @@ struct GuidelineCitations: Sendable {
             let section = before[guidelinesRange.upperBound...].trimmingCharacters(in: Self.edgeCharacters.set)
             return section.isEmpty ? nil : section
         }
-        guard let pages = ASCII.find("page", in: bytes),
+        guard let pages = words.page,
               let guidelines = ASCII.find("guidelines", in: UnsafeBufferPointer(rebasing: bytes[..<pages]), last: true) else { return nil }
         let section = Self.edgeCharacters.trimmed(bytes, (guidelines + "guidelines".utf8.count)..<pages)
         return section.isEmpty ? nil : section
@@ -179,6 +194,42 @@ struct EdgeTrimmer: Sendable {
     }
 }
 
+/// Where the words that citation patterns need first occur in a part of a guideline line, found once and shared by
+/// the patterns: a pattern whose matches start with a word runs from the word's first occurrence, and not at all
+/// when it is absent (`\b` and lookbehinds still see the text before the start).
+///
+/// Only ASCII text rules anything out: in other text the words may be anywhere (PCRE2 caselessly takes `ſ` for `s`
+/// and the Kelvin sign for `k`), so every offset is 0.
+struct PartWords {
+    let isASCII: Bool
+    /// The first `section` (ASCII case ignored, UTF-8 offset), or nil when there is none.
+    let section: Int?
+    /// The first `page` (ASCII case ignored, UTF-8 offset), or nil when there is none.
+    let page: Int?
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        isASCII = OffsetConverter.isASCII(bytes)
+        guard isASCII else {
+            section = 0
+            page = 0
+            return
+        }
+        // One pass for both words (what `ASCII.find` gives for each).
+        var section: Int?, page: Int?
+        var offset = 0
+        while offset < bytes.count, section == nil || page == nil {
+            switch bytes[offset] | 0x20 {
+            case UInt8(ascii: "s") where section == nil && ASCII.occurs("section", in: bytes, at: offset): section = offset
+            case UInt8(ascii: "p") where page == nil && ASCII.occurs("page", in: bytes, at: offset): page = offset
+            default: break
+            }
+            offset += 1
+        }
+        self.section = section
+        self.page = page
+    }
+}
+
 /// ASCII case-insensitive search in UTF-8 bytes.
 enum ASCII {
     /// The offset of the first (or `last`) occurrence of `needle` (lowercase ASCII) in `bytes`, ignoring ASCII
@@ -186,11 +237,10 @@ enum ASCII {
     static func find(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, last: Bool = false) -> Int? {
         let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard !pattern.isEmpty, pattern.count <= bytes.count else { return nil }
-        let first = pattern[0]
+        let firstFolded = pattern[0] | 0x20
         func matches(at start: Int) -> Bool {
-            guard ByteClass.lower(bytes[start]) == first else { return false }
-            for offset in 1..<pattern.count where ByteClass.lower(bytes[start + offset]) != pattern[offset] { return false }
-            return true
+            // `b | 0x20` is one instruction and equals `firstFolded` whenever `lower(b) == pattern[0]`.
+            bytes[start] | 0x20 == firstFolded && occurs(pattern, in: bytes, at: start)
         }
         if last {
             for start in stride(from: bytes.count - pattern.count, through: 0, by: -1) where matches(at: start) { return start }
@@ -198,5 +248,16 @@ enum ASCII {
             for start in 0...(bytes.count - pattern.count) where matches(at: start) { return start }
         }
         return nil
+    }
+
+    /// Whether `needle` (lowercase ASCII) occurs in `bytes` at `start`, ignoring ASCII case.
+    static func occurs(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        occurs(UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), in: bytes, at: start)
+    }
+
+    private static func occurs(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard start + needle.count <= bytes.count else { return false }
+        for offset in 0..<needle.count where ByteClass.lower(bytes[start + offset]) != needle[offset] { return false }
+        return true
     }
 }

@@ -54,9 +54,12 @@ struct KeywordFilter: Sendable {
     private let separatorClass: UInt8
     /// The number of classes (the width of a row of `transitions`).
     private let classCount: Int
-    /// The automaton: `transitions[state * classCount + class]` is the next state shifted left by one, with bit 0
-    /// set when that state has outputs.
-    private let transitions: [UInt16]
+    /// The automaton, with each state named by its row's offset (`state * classCount`):
+    /// `transitions[offset + class]` is the next state's offset when the step only moves the automaton, and the
+    /// next state's offset bit-inverted (so negative) when the step needs a closer look (the next state has
+    /// outputs, or `class >= separatorClass`). The sign test keeps the scan's inner loop to a few instructions a
+    /// byte.
+    private let transitions: [Int32]
     /// Per state, the groups whose keyword ends there (including keywords that are suffixes of the state's path).
     private let outputs: [UInt64]
     /// Per row, the groups that must all be seen for the row's pattern to be able to match (0: always).
@@ -145,7 +148,6 @@ struct KeywordFilter: Sendable {
                 output[state] |= 1 << UInt64(group)
             }
         }
-        guard output.count < 1 << 15 else { throw RuleFileError(problems: ["\(names.first ?? "keywords"): too many keyword characters"]) }
         var failure = Array(repeating: 0, count: output.count)
         var queue: [Int] = []
         for symbol in 0..<keywordWidth {
@@ -171,7 +173,12 @@ struct KeywordFilter: Sendable {
         for state in 0..<output.count {
             for symbol in keywordWidth..<width { next[state * width + symbol] = next[state * width] }
         }
-        transitions = next.map { UInt16($0) << 1 | (output[$0] != 0 ? 1 : 0) }
+        guard output.count * width < Int(Int32.max) else { throw RuleFileError(problems: ["\(names.first ?? "keywords"): too many keyword characters"]) }
+        transitions = next.indices.map { slot in
+            let target = Int32(next[slot] * width)
+            let needsLook = output[next[slot]] != 0 || slot % width >= keywordWidth
+            return needsLook ? ~target : target
+        }
         outputs = output
     }
 
@@ -179,7 +186,7 @@ struct KeywordFilter: Sendable {
     /// has keywords).
     func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
         guard hasKeywords else { return .unfiltered(rows: required.count) }
-        var starts = required.map { $0 == 0 ? 0 : -1 }
+        var starts: [Int] = []
         var segments: [(range: Range<Int>, groups: UInt64)] = []
         var seen: UInt64 = 0
         var unfilterable = false
@@ -197,41 +204,60 @@ struct KeywordFilter: Sendable {
                         /// Segment rows not yet placed.
                         var pending = bySegment
                         var found: [(range: Range<Int>, groups: UInt64)] = []
-                        var firstStarts = starts
+                        var firstStarts = required.map { $0 == 0 ? 0 : -1 }
                         let count = bytes.count
                         var offset = 0
-                        while offset <= count {
-                            let byteClass: UInt8
-                            if offset < count {
-                                byteClass = classes[Int(bytes[offset])]
-                                let transition = transitions[state &* width &+ Int(byteClass)]
-                                state = Int(transition >> 1)
-                                if transition & 1 != 0 { segment |= outputs[state] }
-                            } else {
-                                byteClass = separatorClass  // the text's end closes the last segment
-                            }
-                            if byteClass >= separatorClass {
-                                if byteClass == separatorClass {
-                                    if segment != 0 {
-                                        // The segment that ends here: rows whose keywords it holds start here.
-                                        allGroups |= segment
-                                        found.append((segmentStart..<offset, segment))
-                                        var rows = pending
-                                        while rows != 0 {
-                                            let row = rows.trailingZeroBitCount
-                                            rows &= rows &- 1
-                                            if required[row] & segment == required[row] {
-                                                firstStarts[row] = segmentStart
-                                                pending &= ~(1 << UInt64(row))
-                                            }
-                                        }
-                                        segment = 0
-                                    }
-                                    segmentStart = offset &+ 1
-                                } else if Self.startsCaselessEquivalentOfASCII(bytes, at: offset) {
-                                    foundLead = true
+                        while true {
+                            // Bytes that only move the automaton, two at a time; stops at a byte that needs a
+                            // look (with `state` its step's target) or at the end.
+                            var look = false
+                            while offset &+ 1 < count {
+                                let first = transitions[state &+ Int(classes[Int(bytes[offset])])]
+                                if first < 0 {
+                                    state = Int(~first)
+                                    look = true
+                                    break
                                 }
+                                let second = transitions[Int(first) &+ Int(classes[Int(bytes[offset &+ 1])])]
+                                if second < 0 {
+                                    state = Int(~second)
+                                    offset &+= 1
+                                    look = true
+                                    break
+                                }
+                                state = Int(second)
+                                offset &+= 2
                             }
+                            if !look && offset < count {
+                                let last = transitions[state &+ Int(classes[Int(bytes[offset])])]
+                                if last < 0 { state = Int(~last) } else { state = Int(last); offset &+= 1 }
+                            }
+                            // A byte that needs a look, or the text's end, which closes the last segment.
+                            let byteClass = offset < count ? classes[Int(bytes[offset])] : separatorClass
+                            if byteClass < separatorClass {
+                                segment |= outputs[state / width]
+                            } else if byteClass == separatorClass {
+                                if segment != 0 {
+                                    // The segment that ends here: rows whose keywords it holds start here.
+                                    allGroups |= segment
+                                    if found.isEmpty { found.reserveCapacity(8) }
+                                    found.append((segmentStart..<offset, segment))
+                                    var rows = pending
+                                    while rows != 0 {
+                                        let row = rows.trailingZeroBitCount
+                                        rows &= rows &- 1
+                                        if required[row] & segment == required[row] {
+                                            firstStarts[row] = segmentStart
+                                            pending &= ~(1 << UInt64(row))
+                                        }
+                                    }
+                                    segment = 0
+                                }
+                                segmentStart = offset &+ 1
+                            } else if Self.startsCaselessEquivalentOfASCII(bytes, at: offset) {
+                                foundLead = true
+                            }
+                            guard offset < count else { break }
                             offset &+= 1
                         }
                         seen = allGroups

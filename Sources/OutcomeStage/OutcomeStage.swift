@@ -56,7 +56,7 @@ public struct OutcomeStage: Stage {
         details = try ItemDetails()
         categories = try PatternTable(file: "categories.tsv", labelColumn: "category")
         citations = try GuidelineCitations()
-        rationale = try RationaleReading()
+        rationale = try RationaleReading(sources: citations.sources)
         stageName = environment.stageName
         func load(_ path: String) throws -> TextClassifier? {
             guard !path.isEmpty else { return nil }
@@ -85,6 +85,11 @@ public struct OutcomeStage: Stage {
         document.attributes["overturned_count"] = .int(overturned)
     }
 
+    /// The `imr.item` attributes a decision repeats, in order.
+    private static let itemKeys = ["item", "outcome", "partial", "original_request", "authorized_portion"]
+    /// The guideline fields of an item, with the `cited_in` value of their citations.
+    private static let guidelineFields = [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")]
+
     /// One decision (range and attributes) per `imr.item`, in order, with the counts of upheld and overturned
     /// items. Read before the document changes: the index shares the document's annotation array, which adding an
     /// annotation meanwhile would copy whole.
@@ -92,85 +97,145 @@ public struct OutcomeStage: Stage {
         -> (decisions: [(range: Range<Int>, attributes: Attributes)], upheld: Int, overturned: Int)
     {
         let index = QueriedAnnotations(document.annotations)
-        let items = index.annotations(ofType: "imr.item")
+        let items = index.positions(ofType: "imr.item")
         var decisions: [(range: Range<Int>, attributes: Attributes)] = []
         guard !items.isEmpty else { return (decisions, 0, 0) }
+        decisions.reserveCapacity(items.count)
         let layer = document.normalized
         var upheld = 0, overturned = 0
-        for item in items {
-            var attributes = Attributes()
-            for key in ["item", "outcome", "partial", "original_request", "authorized_portion"] {
-                if let value = item.attributes[key] { attributes[key] = value }
+        try layer.text.withUTF8Bytes { layerBytes in
+            var memo = CitationMemo()
+            for item in items {
+                let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes,
+                                                             memo: &memo)
+                if outcome == "upheld" { upheld += 1 } else if outcome == "overturned" { overturned += 1 }
+                decisions.append((index.all[item].range, attributes))
             }
-            let outcome = item.attributes["outcome"]?.stringValue
-            if outcome == "upheld" { upheld += 1 } else if outcome == "overturned" { overturned += 1 }
-            func child(_ type: String) -> Annotation? {
-                index.annotations(ofType: type, inside: item.range).first { $0.attributes["parent"]?.intValue == item.id.rawValue }
-                    ?? index.annotations(ofType: type, inside: item.range).first
-            }
-            let line = child("imr.item.line")
-            let itemText = item.attributes["item"]?.stringValue ?? line.map { String(document.coveredText(of: $0)) } ?? ""
-
-            // Item details.
-            if let line, let date = index.annotations(ofType: "date", inside: line.range).first(where: { $0.attributes["role"]?.stringValue == "service" }),
-               let value = date.attributes["value"] {
-                attributes["service_date"] = value
-            } else if let written = try details.serviceDate(in: line.map { String(document.coveredText(of: $0)) } ?? itemText) {
-                attributes["service_date"] = .string(written)
-            }
-            let quantities = try details.quantities(in: itemText)
-            if !quantities.isEmpty { attributes["quantity"] = .strings(quantities) }
-            let codes = try details.cptCodes(in: itemText)
-            if !codes.isEmpty { attributes["cpt"] = .strings(codes) }
-            attributes["category"] = .string(try category(of: itemText, line: line, index: index))
-
-            // Guidelines.
-            var guidelines: [AttributeValue] = []
-            var citedSources: Set<String> = []
-            for (type, place) in [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")] {
-                guard let field = child(type) else { continue }
-                let text = String(layer.slice(layer.toLayer(field.range)))
-                for var citation in try citations.citations(inGuidelineLine: text) {
-                    citation["cited_in"] = .string(place)
-                    if let source = citation["source"]?.stringValue { citedSources.insert(source) }
-                    guidelines.append(.object(citation))
-                }
-            }
-
-            // Rationale.
-            if let rationaleField = child("imr.item.rationale") {
-                attributes["rationale_id"] = .int(rationaleField.id.rawValue)
-                let layerRange = layer.toLayer(rationaleField.range)
-                let sentences = index.annotations(ofType: "sentence", overlapping: rationaleField.range).map { sentence -> Range<Int> in
-                    let mapped = layer.toLayer(sentence.range)
-                    return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
-                }.filter { !$0.isEmpty }
-                let negated = Set(index.annotations(ofType: "finding", inside: rationaleField.range)
-                    .filter { $0.attributes["negated"]?.boolValue == true }
-                    .compactMap { $0.attributes["normalized"]?.stringValue })
-                let (conclusion, reasons, named) = try layer.text.withUTF8Bytes { bytes -> (String?, [String], [String]) in
-                    let text = UnsafeBufferPointer(rebasing: bytes[layerRange])
-                    let conclusion = try rationale.conclusion(bytes, sentences: sentences.isEmpty ? [layerRange] : sentences)
-                    let reasons = conclusion == "medically_necessary" ? [] : try rationale.reasons(text, negatedFindings: negated)
-                    return (conclusion, reasons, try citations.sourcesNamed(in: text))
-                }
-                if let conclusion {
-                    attributes["rationale_conclusion"] = .string(conclusion)
-                    if let outcome {
-                        attributes["consistent"] = .bool((outcome == "upheld") == (conclusion == "not_medically_necessary"))
-                    }
-                }
-                attributes["reasons"] = .strings(reasons)
-                for source in named where !citedSources.contains(source) {
-                    guidelines.append(.object(["source": .string(source), "cited_in": "rationale"]))
-                    citedSources.insert(source)
-                }
-            }
-            attributes["guidelines"] = .list(guidelines)
-            attributes["item_id"] = .int(item.id.rawValue)
-            decisions.append((item.range, attributes))
         }
         return (decisions, upheld, overturned)
+    }
+
+    /// The attributes of the decision on one `imr.item` (its position in `index.all`), and its stated outcome.
+    /// `layerBytes` holds the normalized layer's text (UTF-8). Every key is set once, in a fixed order.
+    private func readDecision(_ item: Int, document: Document, index: QueriedAnnotations, layer: TextLayer,
+                              layerBytes: UnsafeBufferPointer<UInt8>, memo: inout CitationMemo) throws -> (Attributes, outcome: String?)
+    {
+        let all = index.all
+        let itemRange = all[item].range, itemID = all[item].id.rawValue
+        var attributes = Attributes()
+        attributes.reserveCapacity(16)
+        for key in Self.itemKeys {
+            if let value = all[item].attributes[key] { attributes.appendNew(key, value) }
+        }
+        let outcome = all[item].attributes["outcome"]?.stringValue
+        /// The position of the item's field of `type`: the first inside the item whose `parent` is the item, else
+        /// the first inside it.
+        func child(_ type: String) -> Int? {
+            index.firstPosition(ofType: type, inside: itemRange) { all[$0].attributes["parent"]?.intValue == itemID }
+                ?? index.firstPosition(ofType: type, inside: itemRange)
+        }
+        /// The normalized text of the annotation at `position` (UTF-8).
+        func layerText(_ position: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: layerBytes[layer.toLayer(all[position].range)])
+        }
+        let lineRange = child("imr.item.line").map { all[$0].range }
+        let itemText = all[item].attributes["item"]?.stringValue ?? lineRange.map { String(document.coveredText(of: $0)) } ?? ""
+
+        // Item details.
+        if let lineRange,
+           let date = index.firstPosition(ofType: "date", inside: lineRange, where: { all[$0].attributes["role"]?.stringValue == "service" }),
+           let value = all[date].attributes["value"] {
+            attributes.appendNew("service_date", value)
+        } else if let written = try details.serviceDate(in: lineRange.map { String(document.coveredText(of: $0)) } ?? itemText) {
+            attributes.appendNew("service_date", .string(written))
+        }
+        let quantities = try details.quantities(in: itemText)
+        if !quantities.isEmpty { attributes.appendNew("quantity", .strings(quantities)) }
+        let codes = try details.cptCodes(in: itemText)
+        if !codes.isEmpty { attributes.appendNew("cpt", .strings(codes)) }
+        attributes.appendNew("category", .string(try category(of: itemText, line: lineRange, index: index)))
+
+        // Guidelines.
+        var guidelines: [AttributeValue] = []
+        guidelines.reserveCapacity(4)
+        // A handful at most: a list searched beats hashing.
+        var citedSources: [String] = []
+        for (type, place) in Self.guidelineFields {
+            guard let field = child(type) else { continue }
+            let found = try memo.citations(in: layerText(field), place: place) { line in
+                var found = try citations.citations(inGuidelineLine: line)
+                // In place: a copy of an element would share, and so copy, its pairs.
+                for index in found.indices { found[index].appendNew("cited_in", .string(place)) }
+                return found
+            }
+            for citation in found {
+                if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                guidelines.append(.object(citation))
+            }
+        }
+
+        // Rationale.
+        if let rationaleField = child("imr.item.rationale") {
+            let rationaleRange = all[rationaleField].range
+            attributes.appendNew("rationale_id", .int(all[rationaleField].id.rawValue))
+            let layerRange = layer.toLayer(rationaleRange)
+            // The sentences overlapping the rationale, cut to it; mapped to the layer only as far as they are read.
+            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleRange)
+            var negated: [String] = []
+            index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
+                if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
+                    negated.append(normalized)
+                }
+                return true
+            }
+            let text = UnsafeBufferPointer(rebasing: layerBytes[layerRange])
+            let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentenceCount: sentences.count) { number in
+                let mapped = layer.toLayer(sentences[number])
+                return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
+            }
+            let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
+                                                                   negatedFindings: negated)
+            if let conclusion {
+                attributes.appendNew("rationale_conclusion", .string(conclusion))
+                if let outcome {
+                    attributes.appendNew("consistent", .bool((outcome == "upheld") == (conclusion == "not_medically_necessary")))
+                }
+            }
+            attributes.appendNew("reasons", .strings(reasons))
+            for source in named where !citedSources.contains(source) {
+                guidelines.append(.object(["source": .string(source), "cited_in": "rationale"]))
+                citedSources.append(source)
+            }
+        }
+        attributes.appendNew("guidelines", .list(guidelines))
+        attributes.appendNew("item_id", .int(itemID))
+        return (attributes, outcome)
+    }
+
+    /// The citations already read from the guideline lines of one document, by line text and place: letters repeat
+    /// lines ("did not cite any medical evidence") from item to item, and the same text gives the same citations.
+    /// Lives no longer than the buffer the lines point into.
+    private struct CitationMemo {
+        private var texts: [UnsafeBufferPointer<UInt8>] = []
+        private var places: [String] = []
+        private var citations: [[Attributes]] = []
+
+        /// The citations of `line` (UTF-8) cited in `place`: remembered when an earlier line of the place had the same
+        /// bytes, else `read(line)`.
+        mutating func citations(in line: UnsafeBufferPointer<UInt8>, place: String,
+                                read: (UnsafeBufferPointer<UInt8>) throws -> [Attributes]) rethrows -> [Attributes]
+        {
+            for (index, text) in texts.enumerated() where text.count == line.count
+                && (line.isEmpty || memcmp(text.baseAddress!, line.baseAddress!, line.count) == 0) && places[index] == place
+            {
+                return citations[index]
+            }
+            let found = try read(line)
+            texts.append(line)
+            places.append(place)
+            citations.append(found)
+            return found
+        }
     }
 
     /// Adds the classifiers' predictions to each `imr.decision`.
@@ -193,9 +258,9 @@ public struct OutcomeStage: Stage {
 
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an
     /// otherwise unclassified item a medication.
-    private func category(of text: String, line: Annotation?, index: QueriedAnnotations) throws -> String {
+    private func category(of text: String, line: Range<Int>?, index: QueriedAnnotations) throws -> String {
         let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
-        if label == "other", let line, !index.annotations(ofType: "drug", inside: line.range).isEmpty { return "medication" }
+        if label == "other", let line, index.firstPosition(ofType: "drug", inside: line) != nil { return "medication" }
         return label
     }
 }

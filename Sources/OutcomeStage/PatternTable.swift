@@ -17,6 +17,8 @@ struct PatternTable: Sendable {
     let rows: [Row]
     /// The rows' keywords (never filters when the file has no `keywords` column).
     let filter: KeywordFilter
+    /// Each row's `keywords` field, kept to build the filter of a joined table.
+    let keywords: [String]
 
     /// Compiles every row of `file` (an embedded rule file), with `labelColumn` as the label.
     init(file: String, labelColumn: String, extraColumns: [String] = []) throws {
@@ -28,8 +30,27 @@ struct PatternTable: Sendable {
                        pattern: row["pattern"].isEmpty ? nil : try PCRE2Pattern(row["pattern"], options: [.caseless]),
                        extra: extra, source: "\(file):\(row.line)")
         }
-        filter = try KeywordFilter(fields: table.rows.map { $0["keywords"] }, patterns: rows.map { $0.pattern?.pattern },
-                                   names: rows.map(\.source))
+        keywords = table.rows.map { $0["keywords"] }
+        filter = try KeywordFilter(fields: keywords, patterns: rows.map { $0.pattern?.pattern }, names: rows.map(\.source))
+    }
+
+    /// The rows of `tables`, one table after another, with one filter for them all: a single `filter.scan` of a
+    /// text then serves the rows of every table.
+    /// - Throws: `RuleFileError` when the joined keywords exceed what one filter holds (64 groups).
+    init(joining tables: [PatternTable]) throws {
+        try self.init(rows: tables.flatMap(\.rows), keywords: tables.flatMap(\.keywords))
+    }
+
+    /// The rows of `table` that `keep` accepts, in order.
+    init(_ table: PatternTable, keeping keep: (Row) -> Bool) throws {
+        let kept = zip(table.rows, table.keywords).filter { keep($0.0) }
+        try self.init(rows: kept.map(\.0), keywords: kept.map(\.1))
+    }
+
+    private init(rows: [Row], keywords: [String]) throws {
+        self.rows = rows
+        self.keywords = keywords
+        filter = try KeywordFilter(fields: keywords, patterns: rows.map { $0.pattern?.pattern }, names: rows.map(\.source))
     }
 
     /// Whether row `index` matches `bytes`, given the keyword `scan` of `bytes`.
@@ -59,7 +80,13 @@ struct PatternTable: Sendable {
     }
 
     /// The first row (in file order) whose pattern matches `bytes`.
-    func firstMatch(in bytes: UnsafeBufferPointer<UInt8>) throws -> Row? {
+    /// - Parameter prefilter: whether to scan `bytes` for the rows' keywords first. Without, every row runs until
+    ///   one matches: cheaper for short texts whose first rows usually match. Results are the same.
+    func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, prefilter: Bool = true) throws -> Row? {
+        guard prefilter else {
+            for row in rows where try row.pattern?.firstMatchRange(in: bytes) != nil { return row }
+            return nil
+        }
         let scan = filter.scan(bytes)
         for index in rows.indices where try matches(index, in: bytes, scan: scan) { return rows[index] }
         return nil

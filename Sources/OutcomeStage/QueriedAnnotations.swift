@@ -5,118 +5,195 @@ import ClinPipeCore
 ///
 /// Building an `AnnotationIndex` hashes every annotation's type into a dictionary and copies every annotation;
 /// this index compares each type with the few it keeps, sorts positions in the document's annotation array rather
-/// than annotations, and skips sorting a type whose annotations already come in strict order.
+/// than annotations, and skips sorting a type whose annotations already come in strict order. All types share
+/// three flat arrays (grouped by type), so building it allocates a handful of arrays whatever the number of types.
 struct QueriedAnnotations {
     /// The types kept (others are dropped).
     static let types = ["imr.item", "imr.item.line", "imr.item.claims_guideline", "imr.item.maximus_guideline",
                         "imr.item.rationale", "sentence", "finding", "date", "drug"]
 
-    private struct Bucket {
-        /// Positions in `all`, sorted by start, then longer first.
-        var members: [Int] = []
-        /// The annotations' ranges, in `members` order.
-        var ranges: [Range<Int>] = []
-        /// `maxEnd[i]` is the largest `upperBound` among `ranges[0...i]`.
-        var maxEnd: [Int] = []
-    }
-
-    private let all: [Annotation]
-    private var buckets: [Bucket]
+    /// The document's annotations; a position is an index of this array.
+    let all: [Annotation]
+    /// Positions in `all` of the kept annotations, grouped by type (in `types` order); each group sorted by start,
+    /// then longer first.
+    private let members: [Int]
+    /// The annotations' ranges, in `members` order.
+    private let ranges: [Range<Int>]
+    /// `maxEnd[i]` is the largest `upperBound` among the ranges of `i`'s group up to and including `i`.
+    private let maxEnd: [Int]
+    /// The group of `types[k]` is `groupStart[k]..<groupStart[k + 1]` (indices of `members`).
+    private let groupStart: [Int]
 
     init(_ annotations: [Annotation]) {
         all = annotations
-        var grouped = Array(repeating: [Int](), count: Self.types.count)
-        for (position, annotation) in annotations.enumerated() {
-            if let kind = Self.kind(of: annotation.type) { grouped[kind].append(position) }
-        }
-        buckets = grouped.map { group in
-            func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-                a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
+        // Classify once and count (a counting sort by type, keeping document order within a type).
+        var kinds = [UInt8](repeating: UInt8.max, count: annotations.count)
+        var groupStart = [Int](repeating: 0, count: Self.types.count + 1)
+        kinds.withUnsafeMutableBufferPointer { kinds in
+            groupStart.withUnsafeMutableBufferPointer { counts in
+                annotations.withUnsafeBufferPointer { annotations in
+                    for position in annotations.indices {
+                        guard let kind = Self.kind(of: annotations[position].type) else { continue }
+                        kinds[position] = UInt8(kind)
+                        counts[kind + 1] += 1
+                    }
+                }
             }
-            var members = group
+        }
+        for kind in 0..<Self.types.count { groupStart[kind + 1] += groupStart[kind] }
+        let total = groupStart[Self.types.count]
+        var members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+            var next = groupStart
+            for (position, kind) in kinds.enumerated() where kind != UInt8.max {
+                buffer[next[Int(kind)]] = position
+                next[Int(kind)] += 1
+            }
+            initialized = total
+        }
+        var ranges = [Range<Int>](unsafeUninitializedCapacity: total) { buffer, initialized in
+            for (index, position) in members.enumerated() { buffer[index] = annotations[position].range }
+            initialized = total
+        }
+        func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
+        }
+        for kind in 0..<Self.types.count {
+            let group = groupStart[kind]..<groupStart[kind + 1]
             // Strictly ordered input is what any sort returns; otherwise sort as `AnnotationIndex` does (the same
             // algorithm with the same comparisons gives the same order, ties included).
-            if !members.indices.dropFirst().allSatisfy({ before(annotations[members[$0 - 1]].range, annotations[members[$0]].range) }) {
-                members.sort { before(annotations[$0].range, annotations[$1].range) }
-            }
-            let ranges = members.map { annotations[$0].range }
-            var maxEnd: [Int] = []
-            maxEnd.reserveCapacity(ranges.count)
-            var running = Int.min
-            for range in ranges {
-                running = max(running, range.upperBound)
-                maxEnd.append(running)
-            }
-            return Bucket(members: members, ranges: ranges, maxEnd: maxEnd)
+            guard !group.dropFirst().allSatisfy({ before(ranges[$0 - 1], ranges[$0]) }) else { continue }
+            var sorted = Array(members[group])
+            sorted.sort { before(annotations[$0].range, annotations[$1].range) }
+            members.replaceSubrange(group, with: sorted)
+            for index in group { ranges[index] = annotations[members[index]].range }
         }
+        maxEnd = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+            for kind in 0..<Self.types.count {
+                var running = Int.min
+                for index in groupStart[kind]..<groupStart[kind + 1] {
+                    running = max(running, ranges[index].upperBound)
+                    buffer[index] = running
+                }
+            }
+            initialized = total
+        }
+        self.members = members
+        self.ranges = ranges
+        self.groupStart = groupStart
     }
 
     /// The position of `type` in `types`, or nil.
     private static func kind(of type: String) -> Int? {
-        // Length and first byte first: most annotations are of other types.
-        guard let first = type.utf8.first, first == UInt8(ascii: "i") || first == UInt8(ascii: "s")
-            || first == UInt8(ascii: "f") || first == UInt8(ascii: "d") else { return nil }
-        return switch type.utf8.count {
-        case 4: type == "date" ? 7 : type == "drug" ? 8 : nil
-        case 7: type == "finding" ? 6 : nil
-        case 8: type == "sentence" ? 5 : type == "imr.item" ? 0 : nil
-        default: types.firstIndex(of: type)
+        // Length first, then the one or two kept types of that length: most annotations are of other types, and
+        // a string comparison that fails costs a call.
+        switch type.utf8.count {
+        case 4: return type == "date" ? 7 : type == "drug" ? 8 : nil
+        case 7: return type == "finding" ? 6 : nil
+        case 8: return type == "sentence" ? 5 : type == "imr.item" ? 0 : nil
+        case 13: return type == "imr.item.line" ? 1 : nil
+        case 18: return type == "imr.item.rationale" ? 4 : nil
+        case 25: return type == "imr.item.claims_guideline" ? 2 : nil
+        case 26: return type == "imr.item.maximus_guideline" ? 3 : nil
+        default: return nil
         }
     }
 
-    private func bucket(_ type: String) -> Bucket {
+    /// The indices in `members` of the annotations of `type`.
+    private func group(_ type: String) -> Range<Int> {
         guard let kind = Self.kind(of: type) else { preconditionFailure("QueriedAnnotations does not keep type \(type)") }
-        return buckets[kind]
+        return groupStart[kind]..<groupStart[kind + 1]
     }
 
     /// All annotations of `type`, sorted by start.
-    func annotations(ofType type: String) -> [Annotation] { bucket(type).members.map { all[$0] } }
+    func annotations(ofType type: String) -> [Annotation] { members[group(type)].map { all[$0] } }
 
     /// Annotations of `type` lying entirely inside `range`, sorted by start.
     func annotations(ofType type: String, inside range: Range<Int>) -> [Annotation] {
-        let bucket = bucket(type)
+        let group = group(type)
         var result: [Annotation] = []
-        var index = firstIndex(in: bucket, startingAtOrAfter: range.lowerBound)
-        while index < bucket.ranges.count, bucket.ranges[index].lowerBound <= range.upperBound {
-            if bucket.ranges[index].upperBound <= range.upperBound { result.append(all[bucket.members[index]]) }
+        var index = firstIndex(in: group, startingAtOrAfter: range.lowerBound)
+        while index < group.upperBound, ranges[index].lowerBound <= range.upperBound {
+            if ranges[index].upperBound <= range.upperBound { result.append(all[members[index]]) }
             index += 1
         }
         return result
+    }
+
+    /// The positions in `all` of the annotations of `type`, sorted by start.
+    func positions(ofType type: String) -> ArraySlice<Int> { members[group(type)] }
+
+    /// The positions in `all` of the annotations of `type` lying entirely inside `range`, sorted by start, until
+    /// `body` returns false. Copies no annotation.
+    func forEachPosition(ofType type: String, inside range: Range<Int>, _ body: (Int) throws -> Bool) rethrows {
+        let group = group(type)
+        var index = firstIndex(in: group, startingAtOrAfter: range.lowerBound)
+        while index < group.upperBound, ranges[index].lowerBound <= range.upperBound {
+            if ranges[index].upperBound <= range.upperBound { guard try body(members[index]) else { return } }
+            index += 1
+        }
+    }
+
+    /// The position in `all` of the first annotation (by start) of `type` lying entirely inside `range` for which
+    /// `condition` (given a position) holds.
+    func firstPosition(ofType type: String, inside range: Range<Int>, where condition: (Int) -> Bool = { _ in true }) -> Int? {
+        var found: Int?
+        forEachPosition(ofType: type, inside: range) { position in
+            if condition(position) { found = position }
+            return found == nil
+        }
+        return found
     }
 
     /// Annotations of `type` overlapping `range` (sharing at least one byte, or containing an empty `range`).
     func annotations(ofType type: String, overlapping range: Range<Int>) -> [Annotation] {
-        let bucket = bucket(type)
+        let window = overlapWindow(group(type), range)
         var result: [Annotation] = []
-        var index = lastIndex(in: bucket, startingAtOrBefore: range.lowerBound)
-        // Walk back over annotations that start earlier but may still reach into the range.
-        while index >= 0, bucket.maxEnd[index] > range.lowerBound { index -= 1 }
-        index += 1
-        while index < bucket.ranges.count {
-            let candidate = bucket.ranges[index]
-            if candidate.lowerBound >= max(range.upperBound, range.lowerBound + 1) { break }
-            if candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound) {
-                result.append(all[bucket.members[index]])
-            }
-            index += 1
-        }
+        result.reserveCapacity(window.count)
+        for index in window where overlaps(ranges[index], range) { result.append(all[members[index]]) }
         return result
     }
 
-    private func firstIndex(in bucket: Bucket, startingAtOrAfter position: Int) -> Int {
-        var low = 0, high = bucket.ranges.count
+    /// The ranges of `annotations(ofType: type, overlapping: range)`, in the same order, without copying annotations.
+    func ranges(ofType type: String, overlapping range: Range<Int>) -> [Range<Int>] {
+        let window = overlapWindow(group(type), range)
+        var result: [Range<Int>] = []
+        result.reserveCapacity(window.count)
+        for index in window where overlaps(ranges[index], range) { result.append(ranges[index]) }
+        return result
+    }
+
+    /// Whether an annotation at `candidate` overlaps `range`, given that it starts before `range`'s end (at
+    /// `range`'s start when `range` is empty).
+    private func overlaps(_ candidate: Range<Int>, _ range: Range<Int>) -> Bool {
+        candidate.upperBound > range.lowerBound || candidate.contains(range.lowerBound)
+    }
+
+    /// The indices of `group` (in `members`) that may overlap `range`: from the first annotation that may still
+    /// reach into it to the last that starts before its end (at its start when it is empty).
+    private func overlapWindow(_ group: Range<Int>, _ range: Range<Int>) -> Range<Int> {
+        var index = lastIndex(in: group, startingAtOrBefore: range.lowerBound)
+        // Walk back over annotations that start earlier but may still reach into the range.
+        while index >= group.lowerBound, maxEnd[index] > range.lowerBound { index -= 1 }
+        let end = firstIndex(in: group, startingAtOrAfter: max(range.upperBound, range.lowerBound + 1))
+        return (index + 1)..<max(index + 1, end)
+    }
+
+    /// The first index of `group` whose range starts at or after `position` (`group.upperBound` when none does).
+    private func firstIndex(in group: Range<Int>, startingAtOrAfter position: Int) -> Int {
+        var low = group.lowerBound, high = group.upperBound
         while low < high {
             let mid = (low + high) / 2
-            if bucket.ranges[mid].lowerBound < position { low = mid + 1 } else { high = mid }
+            if ranges[mid].lowerBound < position { low = mid + 1 } else { high = mid }
         }
         return low
     }
 
-    private func lastIndex(in bucket: Bucket, startingAtOrBefore position: Int) -> Int {
-        var low = 0, high = bucket.ranges.count
+    /// The last index of `group` whose range starts at or before `position` (`group.lowerBound - 1` when none does).
+    private func lastIndex(in group: Range<Int>, startingAtOrBefore position: Int) -> Int {
+        var low = group.lowerBound, high = group.upperBound
         while low < high {
             let mid = (low + high) / 2
-            if bucket.ranges[mid].lowerBound <= position { low = mid + 1 } else { high = mid }
+            if ranges[mid].lowerBound <= position { low = mid + 1 } else { high = mid }
         }
         return low - 1
     }

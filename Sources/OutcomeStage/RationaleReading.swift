@@ -1,36 +1,95 @@
 import ClinPipeCore
 import ClinPipeText
 
-/// Reads a decision rationale: how it concludes (`medically_necessary`, `not_medically_necessary`) and which
-/// criteria it says were not met (reason codes from `Rules/reasons.tsv`).
+/// Reads a decision rationale: how it concludes (`medically_necessary`, `not_medically_necessary`), which criteria
+/// it says were not met (reason codes from `Rules/reasons.tsv`), and which guideline sources it names (the rows of
+/// `Rules/guidelines.tsv` other than `other`).
+///
+/// Reasons and sources are read over the whole rationale with one table (`wholeText`: the reason rows, then the
+/// source rows), so one keyword scan of the rationale serves both.
 struct RationaleReading: Sendable {
     private let conclusions: PatternTable
-    private let reasons: PatternTable
+    /// The reason rows (`0..<reasonCount`), then the source rows.
+    private let wholeText: PatternTable
+    private let reasonCount: Int
+    /// Per reason row: its `negated_finding` ("" for none).
+    private let negatedFinding: [String]
+    /// Per reason row: the position of its code among the distinct codes (rows may share a code).
+    private let codeNumber: [Int]
 
-    init() throws {
+    /// - Parameter sources: the guideline source table (`Rules/guidelines.tsv`).
+    init(sources: PatternTable) throws {
         conclusions = try PatternTable(file: "conclusions.tsv", labelColumn: "conclusion")
-        reasons = try PatternTable(file: "reasons.tsv", labelColumn: "code", extraColumns: ["negated_finding"])
+        let reasons = try PatternTable(file: "reasons.tsv", labelColumn: "code", extraColumns: ["negated_finding"])
+        wholeText = try PatternTable(joining: [reasons, PatternTable(sources, keeping: { $0.label != "other" })])
+        reasonCount = reasons.rows.count
+        negatedFinding = reasons.rows.map { $0.extra["negated_finding"] ?? "" }
+        var numbers: [String: Int] = [:]
+        codeNumber = reasons.rows.map { row in
+            if let number = numbers[row.label] { return number }
+            numbers[row.label] = numbers.count
+            return numbers.count - 1
+        }
     }
 
-    /// The conclusion of the last sentence that states one. `sentences` are UTF-8 ranges of `bytes`, in order.
-    func conclusion(_ bytes: UnsafeBufferPointer<UInt8>, sentences: [Range<Int>]) throws -> String? {
-        for sentence in sentences.reversed() {
-            let slice = UnsafeBufferPointer(rebasing: bytes[sentence])
-            if let row = try conclusions.firstMatch(in: slice) { return row.label }
+    /// The conclusion of the last sentence that states one.
+    /// - Parameters:
+    ///   - rationale: the rationale's range in `bytes` (UTF-8), read as one sentence when every sentence is empty.
+    ///   - sentenceCount: the number of sentences.
+    ///   - sentence: the range in `bytes` of sentence `number` (in text order; an empty range is skipped). Asked
+    ///     last first, only until a sentence concludes.
+    func conclusion(_ bytes: UnsafeBufferPointer<UInt8>, rationale: Range<Int>, sentenceCount: Int,
+                    sentence: (_ number: Int) -> Range<Int>) throws -> String?
+    {
+        var anySentence = false
+        for number in stride(from: sentenceCount - 1, through: 0, by: -1) {
+            let range = sentence(number)
+            guard !range.isEmpty else { continue }
+            anySentence = true
+            if let row = try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[range])) { return row.label }
         }
-        return nil
+        guard !anySentence else { return nil }
+        return try conclusions.firstMatch(in: UnsafeBufferPointer(rebasing: bytes[rationale]))?.label
+    }
+
+    /// Reason codes and guideline sources in a rationale's text (UTF-8), after one keyword scan of it.
+    /// - Parameters:
+    ///   - withReasons: whether to read reasons at all (false gives none).
+    ///   - negatedFindings: the `normalized` values of the negated findings inside the rationale (a few at most, so
+    ///     a list rather than a set).
+    /// - Returns: the reason codes found in the text or evidenced by a negated finding, in the order of the taxonomy
+    ///   file, each once; and the sources named, in the order of `Rules/guidelines.tsv`.
+    func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, withReasons: Bool, negatedFindings: [String]) throws
+        -> (reasons: [String], sources: [String])
+    {
+        let scan = wholeText.filter.scan(bytes)
+        var codes: [String] = []
+        if withReasons {
+            var found = Array(repeating: false, count: reasonCount)
+            for index in 0..<reasonCount where !found[codeNumber[index]] {
+                let byPattern = try wholeText.matches(index, in: bytes, scan: scan)
+                let finding = negatedFinding[index]
+                if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) {
+                    found[codeNumber[index]] = true
+                    codes.append(wholeText.rows[index].label)
+                }
+            }
+        }
+        var sources: [String] = []
+        for index in reasonCount..<wholeText.rows.count where try wholeText.matches(index, in: bytes, scan: scan) {
+            sources.append(wholeText.rows[index].label)
+        }
+        return (codes, sources)
     }
 
     /// Reason codes found in the rationale text, plus those evidenced by negated findings (their `normalized`
     /// values), in the order of the taxonomy file.
-    func reasons(_ bytes: UnsafeBufferPointer<UInt8>, negatedFindings: Set<String>) throws -> [String] {
-        var codes: [String] = []
-        let scan = reasons.filter.scan(bytes)
-        for (index, row) in reasons.rows.enumerated() where !codes.contains(row.label) {
-            let byPattern = try reasons.matches(index, in: bytes, scan: scan)
-            let finding = row.extra["negated_finding"] ?? ""
-            if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) { codes.append(row.label) }
-        }
-        return codes
+    func reasons(_ bytes: UnsafeBufferPointer<UInt8>, negatedFindings: [String]) throws -> [String] {
+        try reasonsAndSources(bytes, withReasons: true, negatedFindings: negatedFindings).reasons
+    }
+
+    /// Guideline sources named in a rationale (UTF-8), in the order of `Rules/guidelines.tsv`.
+    func sourcesNamed(in bytes: UnsafeBufferPointer<UInt8>) throws -> [String] {
+        try reasonsAndSources(bytes, withReasons: false, negatedFindings: []).sources
     }
 }

@@ -43,6 +43,49 @@ import Testing
         #expect(nonEmpty > 300)
     }
 
+    /// The stage's splitter (`[.,]\K`) finds the same matches as the lookbehind form, from every start a scan
+    /// can resume at.
+    @Test func splitterEqualsTheLookbehindForm() throws {
+        let splitter = try GuidelineCitations().splitter
+        let reference = try PCRE2Pattern(ReferenceCitations.lookbehindSplitter, options: [.caseless])
+        var lines = Self.randomLines() + [". MTUS", ".  ODG", ", Official  Disability", ";. ACOEM", ".;MTUS", "..MTUS", ". . MTUS",
+                                          ".\u{85}MTUS", ".\u{A0}ODG", "x.\tNon-MTUS", ". mtus", ".MTUS", ". MTUSx", "Decision based on. ODG"]
+        for (_, text) in try TestPaths.seedTexts() { lines += text.split(separator: "\n").map(String.init) }
+        var splits = 0
+        for line in lines {
+            try line.withUTF8Bytes { bytes in
+                for start in RandomText.scalarBoundaries(line) where start == 0 || start % 7 == 0 {
+                    // A resumed scan starts at a match's end, never right after `.` or `,`; other starts are not used.
+                    guard start == 0 || (bytes[start - 1] != UInt8(ascii: ".") && bytes[start - 1] != UInt8(ascii: ",")) else { continue }
+                    var expected: [Range<Int>] = [], actual: [Range<Int>] = []
+                    try reference.forEachMatch(in: bytes, from: start) { expected.append($0.range); return true }
+                    try splitter.forEachMatch(in: bytes, from: start) { actual.append($0.range); return true }
+                    #expect(actual == expected, "\(line.debugDescription) from \(start)")
+                    splits += expected.count
+                }
+            }
+        }
+        #expect(splits > 1000)
+    }
+
+    @Test func partWordsAreTheFirstCaselessOccurrences() {
+        var generator = SeededGenerator(seed: 11)
+        let pieces = ["section", "Section", "SECTION", "page", "Page(s)", "PAGES", "sectio", "pag", "s", "p", " ", ".", "\u{17F}ection", "é",
+                      "x", "chapter"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            text.withUTF8Bytes { bytes in
+                let words = PartWords(bytes)
+                if text.utf8.allSatisfy({ $0 < 0x80 }) {
+                    #expect(words.isASCII && words.section == ASCII.find("section", in: bytes) && words.page == ASCII.find("page", in: bytes),
+                            "\(text.debugDescription)")
+                } else {
+                    #expect(!words.isASCII && words.section == 0 && words.page == 0, "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func edgeTrimmingEqualsFoundation() {
         let sets = [CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters),
                     CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",.;:"))]
@@ -79,10 +122,13 @@ private struct ReferenceCitations {
     private let sources: PatternTable
     private let splitter, pages, sectionLabel, title, odgSection: PCRE2Pattern
 
+    /// The splitter as first written, with a lookbehind (the stage's `\K` form must split alike).
+    static let lookbehindSplitter = #"(?:Decision\s+based\s+on|;|\bNon-MTUS\s+Citation\b|(?<=[.,])\s+(?=(?:MTUS|ODG|ACOEM|Official\s+Disability|Non-MTUS)\b))"#
+
     init() throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
         let mirror = try GuidelineCitations()
-        splitter = mirror.splitter
+        splitter = try PCRE2Pattern(Self.lookbehindSplitter, options: [.caseless])
         pages = mirror.pages
         sectionLabel = mirror.sectionLabel
         title = mirror.title

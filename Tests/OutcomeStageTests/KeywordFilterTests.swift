@@ -178,3 +178,110 @@ import Testing
         #expect(throws: RuleFileError.self) { try KeywordFilter(fields: ["a & "], patterns: [nil], names: ["x.tsv:3"]) }
     }
 }
+
+/// The keyword scan (an automaton stepping two bytes at a time, with a look bit per step) against a plain
+/// substring search in each segment.
+@Suite struct KeywordScanTests {
+    /// What `scan` should answer, found the slow way: per row, the start of the first segment holding all its groups
+    /// (rows of known alphabet), or 0 when the whole text holds them, or nil; and per segment row, its segments.
+    static func expected(fields: [String], patterns: [String?], filter: KeywordFilter, text: String)
+        -> (starts: [Int?], segments: [[Range<Int>]])
+    {
+        let bytes = Array(text.utf8)
+        if text.unicodeScalars.contains(where: { $0 == "\u{212A}" || $0 == "\u{17F}" }) {
+            return (fields.map { _ in 0 }, fields.map { _ in [] })
+        }
+        let lower = bytes.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }
+        let groups: [[[UInt8]]] = fields.map { field in
+            field.split(separator: "&").map { group in group.split(separator: "|").map { Array($0.filter { $0 != " " }.lowercased().utf8) } }
+        }.joined().map { $0 }
+        var rowGroups: [Range<Int>] = []
+        for field in fields {
+            let start = rowGroups.last?.upperBound ?? 0
+            rowGroups.append(start..<(start + field.split(separator: "&").count))
+        }
+        func holds(_ range: Range<Int>, group: Int) -> Bool {
+            groups[group].contains { keyword in
+                range.count >= keyword.count && (range.lowerBound...(range.upperBound - keyword.count)).contains { start in
+                    Array(lower[start..<(start + keyword.count)]) == keyword
+                }
+            }
+        }
+        var segments: [Range<Int>] = []
+        var start = 0
+        for (offset, byte) in bytes.enumerated() where filter.isSeparator(byte) {
+            segments.append(start..<offset)
+            start = offset + 1
+        }
+        segments.append(start..<bytes.count)
+        var starts: [Int?] = []
+        var rowSegments: [[Range<Int>]] = []
+        for (row, field) in fields.enumerated() {
+            let required = rowGroups[row]
+            guard !field.isEmpty else {
+                starts.append(0)
+                rowSegments.append([])
+                continue
+            }
+            if let pattern = patterns[row], PatternAlphabet.ascii(of: pattern) != nil {
+                let found = segments.filter { segment in required.allSatisfy { holds(segment, group: $0) } }
+                starts.append(found.first?.lowerBound)
+                rowSegments.append(found)
+            } else {
+                starts.append(required.allSatisfy { holds(0..<bytes.count, group: $0) } ? 0 : nil)
+                rowSegments.append([])
+            }
+        }
+        return (starts, rowSegments)
+    }
+
+    static func check(fields: [String], patterns: [String?], filter: KeywordFilter, text: String) {
+        let expected = expected(fields: fields, patterns: patterns, filter: filter, text: text)
+        text.withUTF8Bytes { bytes in
+            let scan = filter.scan(bytes)
+            #expect(fields.indices.map { scan.start(of: $0) } == expected.starts, "\(fields) on \(text.debugDescription)")
+            for row in fields.indices where scan.isBySegment(row) {
+                var segments: [Range<Int>] = []
+                scan.forEachSegment(of: row) { segments.append($0); return true }
+                #expect(segments == expected.segments[row], "row \(row) \(fields[row]) on \(text.debugDescription)")
+            }
+        }
+    }
+
+    /// Random keyword sets over a tiny alphabet (keywords inside, overlapping and ending in one another stress the
+    /// failure links), with and without a known alphabet, on random text with separators and Unicode.
+    @Test func scanEqualsASubstringSearchOnRandomKeywords() throws {
+        var generator = SeededGenerator(seed: 2_025)
+        let words = ["a", "b", "ab", "ba", "aab", "abab", "bab", "abc", "c", "ca", "bc", "cab", "b1", "1", "aaa"]
+        let pieces = ["a", "b", "c", "A", "B", "C", "1", " ", " ", ".", ";", "ab", "AB", "ba", "aab", "é", "\u{212A}", "\u{17F}",
+                      "x", "-", "\n"]
+        let alphabets: [String?] = ["[abc1 ]+", "[abc1x\\- ]+", "(?:ab|c)\\s+1", nil, "a.b"]
+        for _ in 0..<400 {
+            let fields = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+                (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+                    (0..<Int.random(in: 1...3, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined(separator: "|")
+                }.joined(separator: " & ")
+            }
+            let patterns = fields.map { _ in alphabets.randomElement(using: &generator)! }
+            let filter = try KeywordFilter(fields: fields, patterns: patterns, names: fields.indices.map { "row \($0)" })
+            for _ in 0..<25 {
+                let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                Self.check(fields: fields, patterns: patterns, filter: filter, text: text)
+            }
+        }
+    }
+
+    /// The rule tables, and the table that joins reasons and sources, on the letters.
+    @Test func scanEqualsASubstringSearchOnTheRuleTables() throws {
+        let reasons = try PatternTable(file: "reasons.tsv", labelColumn: "code")
+        let sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
+        let tables = [reasons, sources, try PatternTable(file: "conclusions.tsv", labelColumn: "conclusion"),
+                      try PatternTable(file: "categories.tsv", labelColumn: "category"),
+                      try PatternTable(joining: [reasons, PatternTable(sources, keeping: { $0.label != "other" })])]
+        for (_, text) in try TestPaths.seedTexts() {
+            for table in tables {
+                Self.check(fields: table.keywords, patterns: table.rows.map { $0.pattern?.pattern }, filter: table.filter, text: text)
+            }
+        }
+    }
+}

@@ -10,10 +10,19 @@ import Testing
         let queried = QueriedAnnotations(annotations)
         for type in QueriedAnnotations.types {
             #expect(queried.annotations(ofType: type).map(\.id) == index.annotations(ofType: type).map(\.id))
+            #expect(queried.positions(ofType: type).map { queried.all[$0].id } == index.annotations(ofType: type).map(\.id))
             for range in queries {
-                #expect(queried.annotations(ofType: type, inside: range).map(\.id) == index.annotations(ofType: type, inside: range).map(\.id))
-                #expect(queried.annotations(ofType: type, overlapping: range).map(\.id)
-                    == index.annotations(ofType: type, overlapping: range).map(\.id))
+                let inside = index.annotations(ofType: type, inside: range)
+                #expect(queried.annotations(ofType: type, inside: range).map(\.id) == inside.map(\.id))
+                var positions: [Int] = []
+                queried.forEachPosition(ofType: type, inside: range) { positions.append($0); return true }
+                #expect(positions.map { queried.all[$0].id } == inside.map(\.id))
+                #expect(queried.firstPosition(ofType: type, inside: range).map { queried.all[$0].id } == inside.first?.id)
+                #expect(queried.firstPosition(ofType: type, inside: range) { queried.all[$0].id.rawValue % 2 == 0 }.map { queried.all[$0].id }
+                    == inside.first { $0.id.rawValue % 2 == 0 }?.id)
+                let overlapping = index.annotations(ofType: type, overlapping: range)
+                #expect(queried.annotations(ofType: type, overlapping: range).map(\.id) == overlapping.map(\.id))
+                #expect(queried.ranges(ofType: type, overlapping: range) == overlapping.map(\.range))
             }
         }
     }
