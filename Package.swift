@@ -3,7 +3,7 @@ import PackageDescription
 
 /// ClinPipe: a clinical text NLP pipeline over PCRE2 and ICU.
 ///
-/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`), the core model (`ClinPipeCore`), the
+/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`, `CByteScan`), the core model (`ClinPipeCore`), the
 /// text engine (`ClinPipeText`), one target per stage, the umbrella registry of built-in stages (`ClinPipeStages`),
 /// input/output (`ClinPipeIO`), the streaming runner (`ClinPipeRunner`), the reusable command line (`ClinPipeCLI`)
 /// and the `clinpipe` executable.
@@ -98,7 +98,9 @@ let package = Package(
             name: "CICUShim",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
-        .target(name: "ClinPipeCore"),
+        // SSE2 byte scanning as static inline C (header only), for the loops that read every byte of the text.
+        .target(name: "CByteScan"),
+        .target(name: "ClinPipeCore", dependencies: ["CByteScan"]),
         .target(name: "ClinPipeText", dependencies: ["ClinPipeCore", "CPCRE2", "CICUShim"]),
         .target(name: "ClinPipeStages", dependencies: ["ClinPipeCore"] + stageTargets.map { .target(name: $0.name) }),
         .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore"]),
@@ -127,7 +129,7 @@ let package = Package(
         ),
 
         .target(name: "ClinPipeTestSupport", dependencies: ["ClinPipeCore", "ClinPipeText"], path: "Tests/ClinPipeTestSupport"),
-        .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "CByteScan", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeEvaluationTests", dependencies: ["ClinPipeEvaluation", "ClinPipeTestSupport"]),

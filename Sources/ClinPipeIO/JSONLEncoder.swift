@@ -25,42 +25,54 @@ public struct JSONLEncoder: RecordEncoder {
             return out.bytes
         case .document(let document):
             let offsets = ConvertedOffsets(document, unit: unit)
-            var out = JSONBuffer(capacity: 256 + document.text.utf8.count * 2 + document.annotations.count * 128)
-            out.append(#"{"id":"#)
-            out.appendQuoted(document.id)
-            out.append(#","offsets":"#)
-            out.appendQuoted(unit.rawValue)
-            if !document.attributes.isEmpty {
-                out.append(#","attributes":"#)
-                Self.append(document.attributes, to: &out)
-            }
-            out.append(#","annotations":["#)
-            document.text.withUTF8Bytes { text in
-                for (index, annotation) in document.annotations.enumerated() {
-                    out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
-                    out.appendDecimal(annotation.id.rawValue)
-                    out.append(#","type":"#)
-                    out.appendQuoted(annotation.type)
-                    out.append(#","begin":"#)
-                    out.appendDecimal(offsets.begins[index])
-                    out.append(#","end":"#)
-                    out.appendDecimal(offsets.ends[index])
-                    out.append(#","text":"#)
-                    out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
+            return JSONBuffer.makeBytes(capacity: Self.estimatedSize(of: document)) { out in
+                out.append(#"{"id":"#)
+                out.appendQuoted(document.id)
+                out.append(#","offsets":"#)
+                out.appendQuoted(unit.rawValue)
+                if !document.attributes.isEmpty {
                     out.append(#","attributes":"#)
-                    Self.append(annotation.attributes, to: &out)
-                    out.append(#","stage":"#)
-                    out.appendQuoted(annotation.provenance.stage)
-                    if let rule = annotation.provenance.rule {
-                        out.append(#","rule":"#)
-                        out.appendQuoted(rule)
-                    }
-                    out.append(UInt8(ascii: "}"))
+                    Self.append(document.attributes, to: &out)
                 }
+                out.append(#","annotations":["#)
+                document.text.withUTF8Bytes { text in
+                    for (index, annotation) in document.annotations.enumerated() {
+                        out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
+                        out.appendDecimal(annotation.id.rawValue)
+                        out.append(#","type":"#)
+                        out.appendQuoted(annotation.type)
+                        out.append(#","begin":"#)
+                        out.appendDecimal(offsets.begins[index])
+                        out.append(#","end":"#)
+                        out.appendDecimal(offsets.ends[index])
+                        out.append(#","text":"#)
+                        out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
+                        out.append(#","attributes":"#)
+                        Self.append(annotation.attributes, to: &out)
+                        out.append(#","stage":"#)
+                        out.appendQuoted(annotation.provenance.stage)
+                        if let rule = annotation.provenance.rule {
+                            out.append(#","rule":"#)
+                            out.appendQuoted(rule)
+                        }
+                        out.append(UInt8(ascii: "}"))
+                    }
+                }
+                out.append("]}\n")
             }
-            out.append("]}\n")
-            return out.bytes
         }
+    }
+
+    /// A close upper estimate of a document's line in bytes (the covered texts with a little room for escapes,
+    /// plus the fields around them), so that the line is written straight into the array returned; when it is
+    /// short, the buffer grows and the line costs one more copy.
+    static func estimatedSize(of document: Document) -> Int {
+        var estimate = 256 + document.id.utf8.count + document.attributes.count * 64
+        for annotation in document.annotations {
+            let covered = annotation.range.count
+            estimate += covered + covered >> 4 + 128 + annotation.attributes.count * 40
+        }
+        return estimate
     }
 
     /// Appends attributes as a JSON object.
