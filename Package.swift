@@ -103,7 +103,7 @@ let package = Package(
         .target(name: "ClinPipeCore", dependencies: ["CByteScan"]),
         .target(name: "ClinPipeText", dependencies: ["ClinPipeCore", "CPCRE2", "CICUShim"]),
         .target(name: "ClinPipeStages", dependencies: ["ClinPipeCore"] + stageTargets.map { .target(name: $0.name) }),
-        .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore"]),
+        .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore", "CByteScan"]),
         .target(name: "ClinPipeRunner", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
         .target(name: "ClinPipeEvaluation", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
         .target(name: "ClinPipeSQLite", dependencies: ["ClinPipeCore", "ClinPipeIO", "CSQLite"]),

@@ -156,9 +156,17 @@ public struct JSONBuffer: ~Copyable {
         return digits
     }
 
-    /// Appends `value` as a JSON string literal (see `appendQuoted(_: UnsafeBufferPointer<UInt8>)`).
-    public mutating func appendQuoted(_ value: String) {
-        value.withUTF8Bytes { appendQuoted($0) }
+    /// Appends `value` as a JSON string literal (see `appendQuoted(_: UnsafeBufferPointer<UInt8>)`). Inlinable, so
+    /// that a short string's bytes reach the quoting without a call through a closure.
+    @inlinable public mutating func appendQuoted(_ value: String) {
+        if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
+        appendQuotedCopy(value)
+    }
+
+    /// The path of `appendQuoted(_: String)` for strings without contiguous UTF-8 (bridged ones).
+    @usableFromInline mutating func appendQuotedCopy(_ value: String) {
+        var copy = value
+        copy.withUTF8 { appendQuoted($0) }
     }
 
     /// Appends `value` as a JSON string literal (see `appendQuoted(_: UnsafeBufferPointer<UInt8>)`).
@@ -169,26 +177,42 @@ public struct JSONBuffer: ~Copyable {
 
     /// Appends valid UTF-8 bytes as a JSON string literal: quotes, backslashes, control characters and DEL are
     /// escaped; everything else (including non-ASCII) is written as it is. Clean runs are found and copied sixteen
-    /// bytes at a time (`cbs_copy_until_json_escape`).
+    /// bytes at a time (`cbs_copy_until_json_escape`); a string without escapes takes one call of it.
     public mutating func appendQuoted(_ value: UnsafeBufferPointer<UInt8>) {
         // Room is made for the string as it is plus its quotes, and again at each escape for the escape (at most
         // six bytes, `\u00XX`) and the rest: an estimate of the output's size that allows for the escapes it
         // expects then holds (no worst case of six bytes per byte is reserved up front).
         let total = value.count
         reserve(total &+ 2)
-        base[written] = UInt8(ascii: "\"")
-        written &+= 1
-        if let source = value.baseAddress {
-            var index = 0
-            while true {
-                let clean = cbs_copy_until_json_escape(base + written, source + index, total &- index)
-                index &+= clean
-                written &+= clean
-                if index == total { break }
-                reserve(total &- index &+ 6)
-                written = Self.writeEscape(source[index], into: base, at: written)
-                index &+= 1
-            }
+        let start = written
+        base[start] = UInt8(ascii: "\"")
+        guard let source = value.baseAddress else {
+            base[start &+ 1] = UInt8(ascii: "\"")
+            written = start &+ 2
+            return
+        }
+        let clean = cbs_copy_until_json_escape(base + (start &+ 1), source, total)
+        if clean == total {
+            base[start &+ 1 &+ total] = UInt8(ascii: "\"")
+            written = start &+ 2 &+ total
+            return
+        }
+        written = start &+ 1 &+ clean
+        appendEscaped(source, from: clean, count: total)
+    }
+
+    /// Appends the escaped form of `source[index..<count]`, whose first byte needs an escape, and the closing quote
+    /// (room for the opening quote and `index` bytes before it was made by the caller).
+    @inline(never) private mutating func appendEscaped(_ source: UnsafePointer<UInt8>, from start: Int, count total: Int) {
+        var index = start
+        while true {
+            reserve(total &- index &+ 6)
+            written = Self.writeEscape(source[index], into: base, at: written)
+            index &+= 1
+            let clean = cbs_copy_until_json_escape(base + written, source + index, total &- index)
+            index &+= clean
+            written &+= clean
+            if index == total { break }
         }
         base[written] = UInt8(ascii: "\"")
         written &+= 1

@@ -24,7 +24,6 @@ public struct JSONLEncoder: RecordEncoder {
             out.append("}\n")
             return out.bytes
         case .document(let document):
-            let offsets = ConvertedOffsets(document, unit: unit)
             return JSONBuffer.makeBytes(capacity: Self.estimatedSize(of: document)) { out in
                 out.append(#"{"id":"#)
                 out.appendQuoted(document.id)
@@ -36,31 +35,41 @@ public struct JSONLEncoder: RecordEncoder {
                 }
                 out.append(#","annotations":["#)
                 document.text.withUTF8Bytes { text in
-                    for (index, annotation) in document.annotations.enumerated() {
-                        out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
-                        out.appendDecimal(annotation.id.rawValue)
-                        out.append(#","type":"#)
-                        out.appendQuoted(annotation.type)
-                        out.append(#","begin":"#)
-                        out.appendDecimal(offsets.begins[index])
-                        out.append(#","end":"#)
-                        out.appendDecimal(offsets.ends[index])
-                        out.append(#","text":"#)
-                        out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
-                        out.append(#","attributes":"#)
-                        Self.append(annotation.attributes, to: &out)
-                        out.append(#","stage":"#)
-                        out.appendQuoted(annotation.provenance.stage)
-                        if let rule = annotation.provenance.rule {
-                            out.append(#","rule":"#)
-                            out.appendQuoted(rule)
+                    let offsets = OutputOffsets(text: text, unit: unit)
+                    // Annotations are read in place (no copy of each one, so no reference counting per field).
+                    document.annotations.withUnsafeBufferPointer { annotations in
+                        for index in annotations.indices {
+                            out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
+                            Self.append(annotations[index], text: text, offsets: offsets, to: &out)
                         }
-                        out.append(UInt8(ascii: "}"))
                     }
                 }
                 out.append("]}\n")
             }
         }
+    }
+
+    /// Appends the fields of one annotation after its opening `{"id":`, up to its closing brace.
+    @inline(__always) private static func append(_ annotation: borrowing Annotation, text: UnsafeBufferPointer<UInt8>,
+                                                 offsets: OutputOffsets, to out: inout JSONBuffer) {
+        out.appendDecimal(annotation.id.rawValue)
+        out.append(#","type":"#)
+        out.appendQuoted(annotation.type)
+        out.append(#","begin":"#)
+        out.appendDecimal(offsets.convert(annotation.range.lowerBound, in: text))
+        out.append(#","end":"#)
+        out.appendDecimal(offsets.convert(annotation.range.upperBound, in: text))
+        out.append(#","text":"#)
+        out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
+        out.append(#","attributes":"#)
+        append(annotation.attributes, to: &out)
+        out.append(#","stage":"#)
+        out.appendQuoted(annotation.provenance.stage)
+        if let rule = annotation.provenance.rule {
+            out.append(#","rule":"#)
+            out.appendQuoted(rule)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// A close upper estimate of a document's line in bytes (the covered texts with a little room for escapes,
@@ -77,18 +86,26 @@ public struct JSONLEncoder: RecordEncoder {
 
     /// Appends attributes as a JSON object.
     public static func append(_ attributes: Attributes, to out: inout JSONBuffer) {
-        if attributes.isEmpty {
-            out.append("{}")
-            return
+        attributes.pairs.withUnsafeBufferPointer { pairs in
+            if pairs.isEmpty {
+                out.append("{}")
+                return
+            }
+            out.append(UInt8(ascii: "{"))
+            for index in pairs.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendQuoted(pairs[index].key)
+                out.append(UInt8(ascii: ":"))
+                // The common scalar kinds in place; the others (lists, objects, doubles) through `append(_:to:)`.
+                switch pairs[index].value {
+                case .bool(let flag): out.append(flag ? "true" : "false")
+                case .int(let number): out.appendDecimal(number)
+                case .string(let string): out.appendQuoted(string)
+                default: append(pairs[index].value, to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "{"))
-        for (index, pair) in attributes.pairs.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.appendQuoted(pair.key)
-            out.append(UInt8(ascii: ":"))
-            append(pair.value, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
     }
 
     /// Appends one attribute value as JSON.

@@ -96,4 +96,61 @@ struct ByteScanTests {
         }
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
     }
+
+    /// The counts of `cbs_utf8_scalar_count` and `cbs_utf8_utf16_count`, and `cbs_is_ascii`, one byte at a time.
+    static func countProblem(_ storage: [UInt8], from offset: Int) -> String? {
+        let bytes = storage[offset...]
+        let continuations = bytes.filter { $0 & 0xC0 == 0x80 }.count
+        let fourByteLeads = bytes.filter { $0 >= 0xF0 }.count
+        let (scalars, units, ascii) = storage.withUnsafeBufferPointer { buffer in
+            let start = buffer.baseAddress.map { $0 + offset }
+            return (cbs_utf8_scalar_count(start, bytes.count), cbs_utf8_utf16_count(start, bytes.count),
+                    cbs_is_ascii(start, bytes.count) != 0)
+        }
+        if scalars != bytes.count - continuations { return "scalars \(scalars), expected \(bytes.count - continuations)" }
+        if units != bytes.count - continuations + fourByteLeads { return "UTF-16 units \(units)" }
+        if ascii != bytes.allSatisfy({ $0 < 0x80 }) { return "ASCII \(ascii)" }
+        return nil
+    }
+
+    @Test("UTF-8 counts and the ASCII check: every kind of byte at every position of 1- to 80-byte inputs")
+    func countsAtEveryPosition() {
+        // Lead bytes of each length, continuation bytes, and ASCII, each at each position among ASCII and among
+        // continuation bytes (the counts are per byte, so the input need not be valid UTF-8).
+        let kinds: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0xBF, 0xC2, 0xDF, 0xE0, 0xEF, 0xF0, 0xF4, 0xFF]
+        var problems: [String] = []
+        for filler: UInt8 in [0x61, 0x80, 0xE2] {
+            for length in 1...80 {
+                let plain = [UInt8](repeating: filler, count: length)
+                if let problem = Self.countProblem(plain, from: 0) { problems.append("filler \(filler) × \(length): \(problem)") }
+                for position in 0..<length {
+                    for kind in kinds {
+                        var bytes = plain
+                        bytes[position] = kind
+                        if let problem = Self.countProblem(bytes, from: 0) {
+                            problems.append("byte \(kind) at \(position) of \(length) × \(filler): \(problem)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
+    }
+
+    @Test("UTF-8 counts on random text and random bytes, lengths 0 to 300, at every alignment")
+    func countsOnRandomInput() {
+        var problems: [String] = []
+        for seed in testSeeds(300) {
+            var generator = SeededGenerator(seed: seed)
+            let offset = Int(generator.next() % 16)
+            let body: [UInt8] = generator.next() % 2 == 0
+                ? Array(RandomText.make(pieceCount: Int(generator.next() % 80), using: &generator).utf8)
+                : (0..<Int(generator.next() % 301)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            let storage = [UInt8](repeating: 0x20, count: offset) + body
+            for start in stride(from: offset, through: storage.count, by: max(1, body.count / 8)) {
+                if let problem = Self.countProblem(storage, from: start) { problems.append("seed \(seed) from \(start): \(problem)") }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
+    }
 }

@@ -8,7 +8,8 @@
  * Every x86-64 processor has SSE2; other architectures get plain C loops with the same results.
  *
  * Offsets and lengths are in bytes. A function reads only `p[0..<len]` (never past the end, so any buffer may be
- * passed) and writes only `dst[0..<len]`.
+ * passed) and writes only `dst[0..<len]`. The JSON scans find the bytes a JSON string escapes; the UTF-8 counts
+ * convert byte offsets to code points and UTF-16 units.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +126,95 @@ static inline size_t cbs_next_json_escape(const uint8_t *p, size_t len) {
  */
 static inline size_t cbs_copy_until_json_escape(uint8_t *dst, const uint8_t *src, size_t len) {
     return cbs__json_escape_scan(dst, src, len, 1);
+}
+
+/* MARK: UTF-8 counts */
+
+#if defined(__SSE2__)
+/* Bits set for the lanes of `v` holding a UTF-8 continuation byte (0x80...0xBF: below -64 as a signed byte). */
+static inline unsigned cbs__continuation_bits(__m128i v) {
+    return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8((char)0xC0)));
+}
+
+/* Bits set for the lanes of `v` holding the lead byte of a four-byte sequence (0xF0 and above: -16...-1 signed). */
+static inline unsigned cbs__four_byte_lead_bits(__m128i v) {
+    __m128i atLeastF0 = _mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xEF));
+    __m128i negative = _mm_cmplt_epi8(v, _mm_setzero_si128());
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(atLeastF0, negative));
+}
+
+/*
+ * Counts, in `p[0..<len]`, the continuation bytes and (with `leads`, a constant at each call) minus the lead bytes
+ * of four-byte sequences: the bytes that a count of code points (or of UTF-16 units) leaves out.
+ */
+static inline size_t cbs__utf8_deficit(const uint8_t *p, size_t len, const int leads) {
+    size_t total = 0, i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        total += (size_t)__builtin_popcount(cbs__continuation_bits(v));
+        if (leads) total -= (size_t)__builtin_popcount(cbs__four_byte_lead_bits(v));
+    }
+    size_t rest = len - i;
+    if (rest == 0) return total;
+    if (len >= 16) {
+        /* The last sixteen bytes, of which only the top `rest` lanes are new. */
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + len - 16));
+        unsigned fresh = ~0u << (16 - rest);
+        total += (size_t)__builtin_popcount(cbs__continuation_bits(v) & fresh);
+        if (leads) total -= (size_t)__builtin_popcount(cbs__four_byte_lead_bits(v) & fresh);
+        return total;
+    }
+    for (; i < len; i++) {
+        total += (p[i] & 0xC0) == 0x80;
+        if (leads) total -= p[i] >= 0xF0;
+    }
+    return total;
+}
+
+/** Whether every byte of `p[0..<len]` is ASCII (below 0x80). */
+static inline int cbs_is_ascii(const uint8_t *p, size_t len) {
+    size_t i = 0;
+    __m128i any = _mm_setzero_si128();
+    for (; i + 64 <= len; i += 64) {
+        __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i)), _mm_loadu_si128((const __m128i *)(p + i + 16)));
+        __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i + 32)), _mm_loadu_si128((const __m128i *)(p + i + 48)));
+        any = _mm_or_si128(any, _mm_or_si128(a, b));
+    }
+    for (; i + 16 <= len; i += 16) any = _mm_or_si128(any, _mm_loadu_si128((const __m128i *)(p + i)));
+    if (_mm_movemask_epi8(any)) return 0;
+    for (; i < len; i++) if (p[i] & 0x80) return 0;
+    return 1;
+}
+#else
+static inline size_t cbs__utf8_deficit(const uint8_t *p, size_t len, const int leads) {
+    size_t total = 0;
+    for (size_t i = 0; i < len; i++) {
+        total += (p[i] & 0xC0) == 0x80;
+        if (leads) total -= p[i] >= 0xF0;
+    }
+    return total;
+}
+
+static inline int cbs_is_ascii(const uint8_t *p, size_t len) {
+    for (size_t i = 0; i < len; i++) if (p[i] & 0x80) return 0;
+    return 1;
+}
+#endif
+
+/**
+ * The number of code points (Unicode scalars) whose UTF-8 sequences start in `p[0..<len]`: the bytes that are not
+ * continuation bytes (0x80...0xBF). For valid UTF-8 cut at scalar boundaries, the number of code points it holds.
+ */
+static inline size_t cbs_utf8_scalar_count(const uint8_t *p, size_t len) {
+    return len - cbs__utf8_deficit(p, len, 0);
+}
+
+/**
+ * The number of UTF-16 code units of the scalars whose UTF-8 sequences start in `p[0..<len]`: one per scalar, two
+ * for those written with four bytes (lead byte 0xF0 or above).
+ */
+static inline size_t cbs_utf8_utf16_count(const uint8_t *p, size_t len) {
+    return len - cbs__utf8_deficit(p, len, 1);
 }
 
 #ifdef __cplusplus
