@@ -124,11 +124,20 @@ public struct JSONBuffer: ~Copyable {
     /// Writes the decimal digits of `value` (at least 10) at `out`; returns how many were written. Digits are
     /// produced two at a time from a table of the pairs `00` to `99`.
     @usableFromInline static func writeDigits(of value: UInt, at out: UnsafeMutablePointer<UInt8>) -> Int {
-        var digits = 2
-        var limit: UInt = 100
-        while digits < 20 && value >= limit {
-            digits += 1
-            if digits < 20 { limit &*= 10 }
+        var digits: Int
+        if value < 100 {
+            digits = 2
+        } else if value < 10_000 {
+            digits = value < 1_000 ? 3 : 4
+        } else if value < 1_000_000 {
+            digits = value < 100_000 ? 5 : 6
+        } else {
+            digits = 7
+            var limit: UInt = 10_000_000
+            while digits < 20 && value >= limit {
+                digits += 1
+                if digits < 20 { limit &*= 10 }
+            }
         }
         let pairs: StaticString = """
             00010203040506070809101112131415161718192021222324252627282930313233343536373839\

@@ -39,7 +39,8 @@ public struct JSONLEncoder: RecordEncoder {
                     // Annotations are read in place (no copy of each one, so no reference counting per field).
                     document.annotations.withUnsafeBufferPointer { annotations in
                         for index in annotations.indices {
-                            out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
+                            if index > 0 { out.append(UInt8(ascii: ",")) }
+                            out.append(#"{"id":"#)
                             Self.append(annotations[index], text: text, offsets: offsets, to: &out)
                         }
                     }
@@ -98,7 +99,8 @@ public struct JSONLEncoder: RecordEncoder {
                 out.append(UInt8(ascii: ":"))
                 // The common scalar kinds in place; the others (lists, objects, doubles) through `append(_:to:)`.
                 switch pairs[index].value {
-                case .bool(let flag): out.append(flag ? "true" : "false")
+                case .bool(true): out.append("true")
+                case .bool(false): out.append("false")
                 case .int(let number): out.appendDecimal(number)
                 case .string(let string): out.appendQuoted(string)
                 default: append(pairs[index].value, to: &out)
@@ -114,7 +116,8 @@ public struct JSONLEncoder: RecordEncoder {
         case .string(let string): out.appendQuoted(string)
         case .int(let int): out.appendDecimal(int)
         case .double(let double): out.appendUTF8(double.isFinite ? String(double) : "null")
-        case .bool(let bool): out.append(bool ? "true" : "false")
+        case .bool(true): out.append("true")
+        case .bool(false): out.append("false")
         case .null: out.append("null")
         case .object(let object): append(object, to: &out)
         case .list(let list):
