@@ -3,10 +3,10 @@ import PackageDescription
 
 /// ClinPipe: a clinical text NLP pipeline over PCRE2 and ICU.
 ///
-/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`, `CByteScan`), the core model (`ClinPipeCore`), the
-/// text engine (`ClinPipeText`), one target per stage, the umbrella registry of built-in stages (`ClinPipeStages`),
-/// input/output (`ClinPipeIO`), the streaming runner (`ClinPipeRunner`), the reusable command line (`ClinPipeCLI`)
-/// and the `clinpipe` executable.
+/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`, `CByteScan`), the core model
+/// (`ClinPipeCore`), the text engine (`ClinPipeText`), one target per stage, the umbrella registry of built-in stages
+/// (`ClinPipeStages`), input/output (`ClinPipeIO`), the streaming runner (`ClinPipeRunner`), the reusable command line
+/// (`ClinPipeCLI`) and the `clinpipe` executable.
 
 /// The built-in stages: each is its own target and library product so that another tool can `import SpineStage`.
 let stageTargets: [(name: String, rules: Bool, testDependencies: [String])] = [

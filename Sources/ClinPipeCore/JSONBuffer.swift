@@ -4,7 +4,7 @@ import CByteScan
 ///
 /// Encoders write thousands of small pieces per document (keys, numbers, quoted strings); appending them to an
 /// `Array` one by one pays a uniqueness and capacity check per byte. This buffer checks capacity once per piece
-/// (once per 4 KiB chunk for long strings) and copies with `memcpy`-sized moves. It is not copyable: it frees the
+/// (and once per escape inside a string) and copies with `memcpy`-sized moves. It is not copyable: it frees the
 /// memory it owns when it goes away; `bytes` copies the written bytes out once, and `makeBytes` writes straight
 /// into the memory of the array it returns.
 ///
@@ -61,7 +61,7 @@ public struct JSONBuffer: ~Copyable {
     }
 
     /// Makes room for at least `extra` more bytes, so that the next `extra` bytes need no check.
-    @inlinable @inline(__always) public mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
         if written + extra > capacity { grow(to: written + extra) }
     }
 

@@ -36,7 +36,7 @@ public struct JSONLEncoder: RecordEncoder {
                 out.append(#","annotations":["#)
                 document.text.withUTF8Bytes { text in
                     let offsets = OutputOffsets(text: text, unit: unit)
-                    // Annotations are read in place (no copy of each one, so no reference counting per field).
+                    // Annotations are read in place in the array's buffer (no copy of each whole annotation).
                     document.annotations.withUnsafeBufferPointer { annotations in
                         for index in annotations.indices {
                             if index > 0 { out.append(UInt8(ascii: ",")) }
