@@ -3,10 +3,10 @@ import PackageDescription
 
 /// ClinPipe: a clinical text NLP pipeline over PCRE2 and ICU.
 ///
-/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`), the core model (`ClinPipeCore`), the
-/// text engine (`ClinPipeText`), one target per stage, the umbrella registry of built-in stages (`ClinPipeStages`),
-/// input/output (`ClinPipeIO`), the streaming runner (`ClinPipeRunner`), the reusable command line (`ClinPipeCLI`)
-/// and the `clinpipe` executable.
+/// Layout (see `DESIGN.md` of the project): C targets (`CPCRE2`, `CICUShim`, `CByteScan`), the core model
+/// (`ClinPipeCore`), the text engine (`ClinPipeText`), one target per stage, the umbrella registry of built-in stages
+/// (`ClinPipeStages`), input/output (`ClinPipeIO`), the streaming runner (`ClinPipeRunner`), the reusable command line
+/// (`ClinPipeCLI`) and the `clinpipe` executable.
 
 /// The built-in stages: each is its own target and library product so that another tool can `import SpineStage`.
 let stageTargets: [(name: String, rules: Bool, testDependencies: [String])] = [
@@ -98,10 +98,12 @@ let package = Package(
             name: "CICUShim",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
-        .target(name: "ClinPipeCore"),
+        // SSE2 byte scanning as static inline C (header only), for the loops that read every byte of the text.
+        .target(name: "CByteScan"),
+        .target(name: "ClinPipeCore", dependencies: ["CByteScan"]),
         .target(name: "ClinPipeText", dependencies: ["ClinPipeCore", "CPCRE2", "CICUShim"]),
         .target(name: "ClinPipeStages", dependencies: ["ClinPipeCore"] + stageTargets.map { .target(name: $0.name) }),
-        .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore"]),
+        .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore", "CByteScan"]),
         .target(name: "ClinPipeRunner", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
         .target(name: "ClinPipeEvaluation", dependencies: ["ClinPipeCore", "ClinPipeIO"]),
         .target(name: "ClinPipeSQLite", dependencies: ["ClinPipeCore", "ClinPipeIO", "CSQLite"]),
@@ -127,7 +129,7 @@ let package = Package(
         ),
 
         .target(name: "ClinPipeTestSupport", dependencies: ["ClinPipeCore", "ClinPipeText"], path: "Tests/ClinPipeTestSupport"),
-        .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "CByteScan", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeEvaluationTests", dependencies: ["ClinPipeEvaluation", "ClinPipeTestSupport"]),

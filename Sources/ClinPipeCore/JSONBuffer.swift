@@ -1,14 +1,23 @@
+import CByteScan
+
 /// A growable buffer of output bytes that JSON text (or any byte format) is written into through a raw pointer.
 ///
 /// Encoders write thousands of small pieces per document (keys, numbers, quoted strings); appending them to an
 /// `Array` one by one pays a uniqueness and capacity check per byte. This buffer checks capacity once per piece
-/// (once per 4 KiB chunk for long strings) and copies with `memcpy`-sized moves. It is not copyable: it owns
-/// its memory and frees it when it goes away; `bytes` copies the written bytes out once.
+/// (and once per escape inside a string) and copies with `memcpy`-sized moves. It is not copyable: it frees the
+/// memory it owns when it goes away; `bytes` copies the written bytes out once, and `makeBytes` writes straight
+/// into the memory of the array it returns.
+///
+/// The small appends (a byte, a literal, a decimal) are inlinable, so that an encoder in another module writes its
+/// punctuation and numbers without a call per piece.
 public struct JSONBuffer: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
     /// The number of bytes written so far.
-    public private(set) var count = 0
+    public var count: Int { written }
+    @usableFromInline var written = 0
+    /// False while the buffer writes into memory lent by `makeBytes` (which it must not free).
+    private var ownsMemory = true
 
     /// An empty buffer with room for `capacity` bytes before it first grows.
     public init(capacity: Int = 256) {
@@ -16,52 +25,78 @@ public struct JSONBuffer: ~Copyable {
         self.base = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    /// An empty buffer that writes into `memory` until it needs more room, then moves to memory of its own.
+    private init(lending memory: UnsafeMutableBufferPointer<UInt8>) {
+        self.base = memory.baseAddress!
+        self.capacity = memory.count
+        self.ownsMemory = false
+    }
+
+    deinit { if ownsMemory { base.deallocate() } }
+
+    /// The bytes that `body` writes, as an array whose memory `body` writes into directly while they fit in
+    /// `capacity` bytes (no copy at the end); past that, the buffer grows as usual and the bytes are copied out once.
+    /// A good estimate of the size therefore saves a copy; an estimate too small costs only that copy.
+    public static func makeBytes(capacity: Int, _ body: (inout JSONBuffer) -> Void) -> [UInt8] {
+        var spilled: [UInt8]?
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(capacity, 16)) { memory, initialized in
+            var buffer = JSONBuffer(lending: memory)
+            body(&buffer)
+            if buffer.ownsMemory {
+                spilled = buffer.bytes
+                initialized = 0
+            } else {
+                initialized = buffer.written
+            }
+        }
+        return spilled ?? bytes
+    }
 
     /// The bytes written so far, as an array (one copy).
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: written)) }
 
     /// Calls `body` with the bytes written so far (valid only during the call).
     public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
+        try body(UnsafeBufferPointer(start: base, count: written))
     }
 
-    /// Makes room for at least `extra` more bytes.
-    @inline(__always) private mutating func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(to: count + extra) }
+    /// Makes room for at least `extra` more bytes, so that the next `extra` bytes need no check.
+    @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
+        if written + extra > capacity { grow(to: written + extra) }
     }
 
-    @inline(never) private mutating func grow(to needed: Int) {
+    @usableFromInline @inline(never) mutating func grow(to needed: Int) {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
+        newBase.update(from: base, count: written)
+        if ownsMemory { base.deallocate() }
+        ownsMemory = true
         base = newBase
         capacity = newCapacity
     }
 
     /// Appends one byte.
-    @inline(__always) public mutating func append(_ byte: UInt8) {
+    @inlinable @inline(__always) public mutating func append(_ byte: UInt8) {
         reserve(1)
-        base[count] = byte
-        count += 1
+        base[written] = byte
+        written += 1
     }
 
     /// Appends bytes as they are.
     public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
+        (base + written).update(from: source, count: bytes.count)
+        written += bytes.count
     }
 
     /// Appends the bytes of a string literal (JSON punctuation and keys).
-    @inline(__always) public mutating func append(_ literal: StaticString) {
+    @inlinable @inline(__always) public mutating func append(_ literal: StaticString) {
         let length = literal.utf8CodeUnitCount
         reserve(length)
-        (base + count).update(from: literal.utf8Start, count: length)
-        count += length
+        (base + written).update(from: literal.utf8Start, count: length)
+        written += length
     }
 
     /// Appends the UTF-8 bytes of `text` as they are (no quoting).
@@ -69,34 +104,78 @@ public struct JSONBuffer: ~Copyable {
         text.withUTF8Bytes { append($0) }
     }
 
-    /// Appends a decimal integer.
-    public mutating func appendDecimal(_ value: Int) {
+    /// Appends a decimal integer (ASCII digits, a leading `-` when negative).
+    @inlinable @inline(__always) public mutating func appendDecimal(_ value: Int) {
         reserve(20)
+        var position = written
         if value < 0 {
-            base[count] = UInt8(ascii: "-")
-            count += 1
+            base[position] = UInt8(ascii: "-")
+            position += 1
         }
-        var magnitude = value.magnitude
+        let magnitude = value.magnitude
         if magnitude < 10 {
-            base[count] = UInt8(ascii: "0") &+ UInt8(magnitude)
-            count += 1
-            return
-        }
-        var digits = 0
-        var probe = magnitude
-        while probe > 0 { digits += 1; probe /= 10 }
-        var position = count + digits
-        count = position
-        while magnitude > 0 {
-            position -= 1
-            base[position] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
-            magnitude /= 10
+            base[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+            written = position + 1
+        } else {
+            written = position + Self.writeDigits(of: magnitude, at: base + position)
         }
     }
 
-    /// Appends `value` as a JSON string literal (see `appendQuoted(_: UnsafeBufferPointer<UInt8>)`).
-    public mutating func appendQuoted(_ value: String) {
-        value.withUTF8Bytes { appendQuoted($0) }
+    /// Writes the decimal digits of `value` (at least 10) at `out`; returns how many were written. Digits are
+    /// produced two at a time from a table of the pairs `00` to `99`.
+    @usableFromInline static func writeDigits(of value: UInt, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits: Int
+        if value < 100 {
+            digits = 2
+        } else if value < 10_000 {
+            digits = value < 1_000 ? 3 : 4
+        } else if value < 1_000_000 {
+            digits = value < 100_000 ? 5 : 6
+        } else {
+            digits = 7
+            var limit: UInt = 10_000_000
+            while digits < 20 && value >= limit {
+                digits += 1
+                if digits < 20 { limit &*= 10 }
+            }
+        }
+        let pairs: StaticString = """
+            00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+            40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899
+            """
+        let table = pairs.utf8Start
+        var remaining = value
+        var position = digits
+        while remaining >= 100 {
+            let quotient = remaining / 100
+            let pair = Int(remaining &- quotient &* 100) &* 2
+            position -= 2
+            out[position] = table[pair]
+            out[position + 1] = table[pair + 1]
+            remaining = quotient
+        }
+        if remaining >= 10 {
+            let pair = Int(remaining) &* 2
+            out[0] = table[pair]
+            out[1] = table[pair + 1]
+        } else {
+            out[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+        }
+        return digits
+    }
+
+    /// Appends `value` as a JSON string literal (see `appendQuoted(_: UnsafeBufferPointer<UInt8>)`). Inlinable, so
+    /// that a short string's bytes reach the quoting without a call through a closure.
+    @inlinable public mutating func appendQuoted(_ value: String) {
+        if let done: Void = value.utf8.withContiguousStorageIfAvailable({ appendQuoted($0) }) { return done }
+        appendQuotedCopy(value)
+    }
+
+    /// The path of `appendQuoted(_: String)` for strings without contiguous UTF-8 (bridged ones).
+    @usableFromInline mutating func appendQuotedCopy(_ value: String) {
+        var copy = value
+        copy.withUTF8 { appendQuoted($0) }
     }
 
     /// Appends `value` as a JSON string literal (see `appendQuoted(_: UnsafeBufferPointer<UInt8>)`).
@@ -106,59 +185,46 @@ public struct JSONBuffer: ~Copyable {
     }
 
     /// Appends valid UTF-8 bytes as a JSON string literal: quotes, backslashes, control characters and DEL are
-    /// escaped; everything else (including non-ASCII) is written as it is. Clean runs are found and copied eight
-    /// bytes at a time.
+    /// escaped; everything else (including non-ASCII) is written as it is. Clean runs are found and copied sixteen
+    /// bytes at a time (`cbs_copy_until_json_escape`); a string without escapes takes one call of it.
     public mutating func appendQuoted(_ value: UnsafeBufferPointer<UInt8>) {
-        append(UInt8(ascii: "\""))
-        if let source = value.baseAddress {
-            // At most six output bytes per input byte (`\u00XX`); room is made per chunk so that a huge string
-            // never asks for six times its size at once.
-            let chunk = 4096
-            var start = 0
-            while start < value.count {
-                let end = min(value.count, start + chunk)
-                reserve((end - start) * 6)
-                count = Self.writeEscaped(source, from: start, to: end, into: base, at: count)
-                start = end
-            }
+        // Room is made for the string as it is plus its quotes, and again at each escape for the escape (at most
+        // six bytes, `\u00XX`) and the rest: an estimate of the output's size that allows for the escapes it
+        // expects then holds (no worst case of six bytes per byte is reserved up front).
+        let total = value.count
+        reserve(total &+ 2)
+        let start = written
+        base[start] = UInt8(ascii: "\"")
+        guard let source = value.baseAddress else {
+            base[start &+ 1] = UInt8(ascii: "\"")
+            written = start &+ 2
+            return
         }
-        append(UInt8(ascii: "\""))
+        let clean = cbs_copy_until_json_escape(base + (start &+ 1), source, total)
+        if clean == total {
+            base[start &+ 1 &+ total] = UInt8(ascii: "\"")
+            written = start &+ 2 &+ total
+            return
+        }
+        written = start &+ 1 &+ clean
+        appendEscaped(source, from: clean, count: total)
     }
 
-    /// Writes the escaped form of `source[from..<to]` at `out + at` (room already made: six bytes per input byte);
-    /// returns the new end. Eight bytes are loaded and stored at a time; where a word holds a byte to escape, the
-    /// clean bytes before it are kept and the escape is written after them.
-    @inline(__always) private static func writeEscaped(_ source: UnsafePointer<UInt8>, from: Int, to end: Int,
-                                                       into out: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
-        var index = from
-        var written = at
-        let raw = UnsafeRawPointer(source)
-        let rawOut = UnsafeMutableRawPointer(out)
-        while index + 8 <= end {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // Storing all eight bytes is safe: at least 6 × 8 bytes of room remain while 8 input bytes do.
-            rawOut.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
-            let mask = JSONText.escapeMask(word)
-            if mask == 0 {
-                index += 8
-                written += 8
-                continue
-            }
-            let clean = mask.trailingZeroBitCount >> 3
-            index += clean + 1
-            written = writeEscape(source[index - 1], into: out, at: written + clean)
+    /// Appends the escaped form of `source[index..<count]`, whose first byte needs an escape, and the closing quote
+    /// (room for the opening quote and `index` bytes before it was made by the caller).
+    @inline(never) private mutating func appendEscaped(_ source: UnsafePointer<UInt8>, from start: Int, count total: Int) {
+        var index = start
+        while true {
+            reserve(total &- index &+ 6)
+            written = Self.writeEscape(source[index], into: base, at: written)
+            index &+= 1
+            let clean = cbs_copy_until_json_escape(base + written, source + index, total &- index)
+            index &+= clean
+            written &+= clean
+            if index == total { break }
         }
-        while index < end {
-            let byte = source[index]
-            index += 1
-            if JSONText.needsEscape(byte) {
-                written = writeEscape(byte, into: out, at: written)
-            } else {
-                out[written] = byte
-                written += 1
-            }
-        }
-        return written
+        base[written] = UInt8(ascii: "\"")
+        written &+= 1
     }
 
     /// Writes the JSON escape of `byte` (a control character, `"`, `\\` or DEL) at `out + at`; returns the new end.

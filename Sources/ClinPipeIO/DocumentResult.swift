@@ -57,28 +57,20 @@ extension OutputFormat {
     }
 }
 
-/// Output offsets for every annotation of a document, converted in one pass.
+/// Output offsets for every annotation of a document (see `OutputOffsets`).
 struct ConvertedOffsets {
     let begins: [Int]
     let ends: [Int]
 
     init(_ document: Document, unit: OffsetUnit) {
         let annotations = document.annotations
-        var positions: [Int] = []
-        positions.reserveCapacity(annotations.count * 2)
-        for annotation in annotations {
-            positions.append(annotation.range.lowerBound)
-            positions.append(annotation.range.upperBound)
+        (begins, ends) = document.text.withUTF8Bytes { text in
+            let offsets = OutputOffsets(text: text, unit: unit)
+            if offsets.isIdentity {
+                return (annotations.map(\.range.lowerBound), annotations.map(\.range.upperBound))
+            }
+            return (annotations.map { offsets.convert($0.range.lowerBound, in: text) },
+                    annotations.map { offsets.convert($0.range.upperBound, in: text) })
         }
-        let converted = OffsetConverter(text: document.text, unit: unit).fromUTF8(positions)
-        var begins: [Int] = [], ends: [Int] = []
-        begins.reserveCapacity(annotations.count)
-        ends.reserveCapacity(annotations.count)
-        for index in annotations.indices {
-            begins.append(converted[2 * index])
-            ends.append(converted[2 * index + 1])
-        }
-        self.begins = begins
-        self.ends = ends
     }
 }

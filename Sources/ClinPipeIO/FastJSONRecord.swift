@@ -6,7 +6,7 @@ import ClinPipeCore
 /// Anything else (other fields, duplicate keys, numbers with fractions or exponents, lone surrogate escapes, raw
 /// control characters, trailing content) returns nil, and the caller decodes the line with the general
 /// `JSONDecoder` path, so that results and error messages never depend on which path ran. The input must be valid
-/// UTF-8 (the caller validates the line first).
+/// UTF-8 (the caller validates the line first, or knows it to be ASCII).
 enum FastJSONRecord {
     struct Fields {
         var id: String?
@@ -127,16 +127,37 @@ enum FastJSONRecord {
                 position = index + 1
                 return value
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(index - position + 64)
+            // With escapes: decoded straight into the string's storage. Unescaping never lengthens, so the rest of
+            // the line is room enough.
+            let capacity = count - position
+            var decoded = true
+            var value = String(unsafeUninitializedCapacity: capacity) { buffer in
+                guard let written = unescape(into: buffer.baseAddress!, firstSpecial: index) else {
+                    decoded = false
+                    return 0
+                }
+                return written
+            }
+            guard decoded else { return nil }
+            // A short string (an id before the text) should not keep room for the rest of the line.
+            if value.utf8.count < capacity / 4 && capacity > 256 { value = String(decoding: Array(value.utf8), as: UTF8.self) }
+            return value
+        }
+
+        /// Unescapes the string from `position` (after its opening quote; `firstSpecial` is the offset of its first
+        /// byte that is not plain text) into `out`, and moves past its closing quote; returns the number of bytes
+        /// written, nil on anything irregular (then `position` is undefined: the caller gives up).
+        private mutating func unescape(into out: UnsafeMutablePointer<UInt8>, firstSpecial: Int) -> Int? {
+            var written = 0
             var runStart = position
-            position = index
+            position = firstSpecial
             while position < count {
                 let byte = base[position]
                 if byte == UInt8(ascii: "\"") {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
+                    (out + written).update(from: base + runStart, count: position - runStart)
+                    written += position - runStart
                     position += 1
-                    return String(decoding: bytes, as: UTF8.self)
+                    return written
                 }
                 if byte < 0x20 { return nil }
                 if byte != UInt8(ascii: "\\") {
@@ -144,38 +165,55 @@ enum FastJSONRecord {
                     position = JSONText.nextEscapedByte(in: base, from: position + 1, count: count)
                     continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: position - runStart))
+                (out + written).update(from: base + runStart, count: position - runStart)
+                written += position - runStart
                 position += 1
                 guard position < count else { return nil }
                 let escape = base[position]
                 position += 1
+                let single: UInt8
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(escape)
-                case UInt8(ascii: "b"): bytes.append(0x08)
-                case UInt8(ascii: "f"): bytes.append(0x0C)
-                case UInt8(ascii: "n"): bytes.append(0x0A)
-                case UInt8(ascii: "r"): bytes.append(0x0D)
-                case UInt8(ascii: "t"): bytes.append(0x09)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): single = escape
+                case UInt8(ascii: "b"): single = 0x08
+                case UInt8(ascii: "f"): single = 0x0C
+                case UInt8(ascii: "n"): single = 0x0A
+                case UInt8(ascii: "r"): single = 0x0D
+                case UInt8(ascii: "t"): single = 0x09
                 case UInt8(ascii: "u"):
-                    guard let unit = hex4() else { return nil }
-                    var scalarValue = UInt32(unit)
-                    if unit >= 0xD800 && unit < 0xDC00 {
-                        // A high surrogate must be followed by an escaped low surrogate.
-                        guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(), low >= 0xDC00, low < 0xE000
-                        else { return nil }
-                        scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                    } else if unit >= 0xDC00 && unit < 0xE000 {
-                        return nil
+                    guard let scalar = escapedScalar() else { return nil }
+                    // At most four bytes, from six (or twelve) bytes of escape: room enough.
+                    for byte in UTF8.encode(scalar)! {
+                        out[written] = byte
+                        written += 1
                     }
-                    guard let scalar = Unicode.Scalar(scalarValue) else { return nil }
-                    bytes.append(contentsOf: UTF8.encode(scalar)!)
+                    runStart = position
+                    position = JSONText.nextEscapedByte(in: base, from: position, count: count)
+                    continue
                 default:
                     return nil
                 }
+                out[written] = single
+                written += 1
                 runStart = position
                 position = JSONText.nextEscapedByte(in: base, from: position, count: count)
             }
             return nil
+        }
+
+        /// The scalar of a `\uXXXX` escape (the scanner is after its `u`), with the low surrogate's escape that
+        /// must follow a high one; nil for a lone surrogate or bad hex digits.
+        private mutating func escapedScalar() -> Unicode.Scalar? {
+            guard let unit = hex4() else { return nil }
+            var scalarValue = UInt32(unit)
+            if unit >= 0xD800 && unit < 0xDC00 {
+                // A high surrogate must be followed by an escaped low surrogate.
+                guard take(UInt8(ascii: "\\")), take(UInt8(ascii: "u")), let low = hex4(), low >= 0xDC00, low < 0xE000
+                else { return nil }
+                scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+            } else if unit >= 0xDC00 && unit < 0xE000 {
+                return nil
+            }
+            return Unicode.Scalar(scalarValue)
         }
 
         private mutating func hex4() -> UInt16? {

@@ -24,59 +24,90 @@ public struct JSONLEncoder: RecordEncoder {
             out.append("}\n")
             return out.bytes
         case .document(let document):
-            let offsets = ConvertedOffsets(document, unit: unit)
-            var out = JSONBuffer(capacity: 256 + document.text.utf8.count * 2 + document.annotations.count * 128)
-            out.append(#"{"id":"#)
-            out.appendQuoted(document.id)
-            out.append(#","offsets":"#)
-            out.appendQuoted(unit.rawValue)
-            if !document.attributes.isEmpty {
-                out.append(#","attributes":"#)
-                Self.append(document.attributes, to: &out)
-            }
-            out.append(#","annotations":["#)
-            document.text.withUTF8Bytes { text in
-                for (index, annotation) in document.annotations.enumerated() {
-                    out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
-                    out.appendDecimal(annotation.id.rawValue)
-                    out.append(#","type":"#)
-                    out.appendQuoted(annotation.type)
-                    out.append(#","begin":"#)
-                    out.appendDecimal(offsets.begins[index])
-                    out.append(#","end":"#)
-                    out.appendDecimal(offsets.ends[index])
-                    out.append(#","text":"#)
-                    out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
+            return JSONBuffer.makeBytes(capacity: Self.estimatedSize(of: document)) { out in
+                out.append(#"{"id":"#)
+                out.appendQuoted(document.id)
+                out.append(#","offsets":"#)
+                out.appendQuoted(unit.rawValue)
+                if !document.attributes.isEmpty {
                     out.append(#","attributes":"#)
-                    Self.append(annotation.attributes, to: &out)
-                    out.append(#","stage":"#)
-                    out.appendQuoted(annotation.provenance.stage)
-                    if let rule = annotation.provenance.rule {
-                        out.append(#","rule":"#)
-                        out.appendQuoted(rule)
-                    }
-                    out.append(UInt8(ascii: "}"))
+                    Self.append(document.attributes, to: &out)
                 }
+                out.append(#","annotations":["#)
+                document.text.withUTF8Bytes { text in
+                    let offsets = OutputOffsets(text: text, unit: unit)
+                    // Annotations are read in place in the array's buffer (no copy of each whole annotation).
+                    document.annotations.withUnsafeBufferPointer { annotations in
+                        for index in annotations.indices {
+                            if index > 0 { out.append(UInt8(ascii: ",")) }
+                            out.append(#"{"id":"#)
+                            Self.append(annotations[index], text: text, offsets: offsets, to: &out)
+                        }
+                    }
+                }
+                out.append("]}\n")
             }
-            out.append("]}\n")
-            return out.bytes
         }
+    }
+
+    /// Appends the fields of one annotation after its opening `{"id":`, up to its closing brace.
+    @inline(__always) private static func append(_ annotation: borrowing Annotation, text: UnsafeBufferPointer<UInt8>,
+                                                 offsets: OutputOffsets, to out: inout JSONBuffer) {
+        out.appendDecimal(annotation.id.rawValue)
+        out.append(#","type":"#)
+        out.appendQuoted(annotation.type)
+        out.append(#","begin":"#)
+        out.appendDecimal(offsets.convert(annotation.range.lowerBound, in: text))
+        out.append(#","end":"#)
+        out.appendDecimal(offsets.convert(annotation.range.upperBound, in: text))
+        out.append(#","text":"#)
+        out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
+        out.append(#","attributes":"#)
+        append(annotation.attributes, to: &out)
+        out.append(#","stage":"#)
+        out.appendQuoted(annotation.provenance.stage)
+        if let rule = annotation.provenance.rule {
+            out.append(#","rule":"#)
+            out.appendQuoted(rule)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// A close upper estimate of a document's line in bytes (the covered texts with a little room for escapes,
+    /// plus the fields around them), so that the line is written straight into the array returned; when it is
+    /// short, the buffer grows and the line costs one more copy.
+    static func estimatedSize(of document: Document) -> Int {
+        var estimate = 256 + document.id.utf8.count + document.attributes.count * 64
+        for annotation in document.annotations {
+            let covered = annotation.range.count
+            estimate += covered + covered >> 4 + 128 + annotation.attributes.count * 40
+        }
+        return estimate
     }
 
     /// Appends attributes as a JSON object.
     public static func append(_ attributes: Attributes, to out: inout JSONBuffer) {
-        if attributes.isEmpty {
-            out.append("{}")
-            return
+        attributes.pairs.withUnsafeBufferPointer { pairs in
+            if pairs.isEmpty {
+                out.append("{}")
+                return
+            }
+            out.append(UInt8(ascii: "{"))
+            for index in pairs.indices {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendQuoted(pairs[index].key)
+                out.append(UInt8(ascii: ":"))
+                // The common scalar kinds in place; the others (lists, objects, doubles) through `append(_:to:)`.
+                switch pairs[index].value {
+                case .bool(true): out.append("true")
+                case .bool(false): out.append("false")
+                case .int(let number): out.appendDecimal(number)
+                case .string(let string): out.appendQuoted(string)
+                default: append(pairs[index].value, to: &out)
+                }
+            }
+            out.append(UInt8(ascii: "}"))
         }
-        out.append(UInt8(ascii: "{"))
-        for (index, pair) in attributes.pairs.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.appendQuoted(pair.key)
-            out.append(UInt8(ascii: ":"))
-            append(pair.value, to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
     }
 
     /// Appends one attribute value as JSON.
@@ -85,7 +116,8 @@ public struct JSONLEncoder: RecordEncoder {
         case .string(let string): out.appendQuoted(string)
         case .int(let int): out.appendDecimal(int)
         case .double(let double): out.appendUTF8(double.isFinite ? String(double) : "null")
-        case .bool(let bool): out.append(bool ? "true" : "false")
+        case .bool(true): out.append("true")
+        case .bool(false): out.append("false")
         case .null: out.append("null")
         case .object(let object): append(object, to: &out)
         case .list(let list):

@@ -1,3 +1,4 @@
+import CByteScan
 import ClinPipeCore
 import Foundation
 
@@ -38,7 +39,9 @@ public final class JSONLSource: DocumentSource {
         if line.count > maximumBytes + 4096 {
             return .failure(id: fallbackID, "line of \(line.count) bytes exceeds the document limit of \(maximumBytes) bytes")
         }
-        if String(validating: line, as: UTF8.self) == nil {
+        // An ASCII line (most lines: letters in English) is valid UTF-8 without further checking.
+        let ascii = line.withUnsafeBufferPointer { cbs_is_ascii($0.baseAddress, $0.count) != 0 }
+        if !ascii && String(validating: line, as: UTF8.self) == nil {
             return .failure(id: fallbackID, "invalid UTF-8 at byte offset \(TextDecoding.firstInvalidOffset(line)) of the line")
         }
         // The common shape ({"id", "text"} only) without Foundation; anything else takes the general path below.

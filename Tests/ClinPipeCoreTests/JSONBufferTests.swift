@@ -30,18 +30,36 @@ struct JSONBufferTests {
         return buffer.bytes
     }
 
-    @Test("Quoting escapes exactly what JSON needs, at every position of a word")
+    @Test("Quoting escapes exactly what JSON needs, at every position of 1- to 64-character strings")
     func specialBytesAtEveryPosition() {
-        // Each special byte at each offset 0..<24, surrounded by plain ASCII and by non-ASCII letters (whose
-        // bytes must not hide or fake an escape in the word-at-a-time scan).
-        let specials: [String] = ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", " ", "!", "#", "]"]
-        let fillers: [String] = ["a", "é", "\u{2019}", "€", "\u{85}", "\u{A2}", "\u{DC}"]
+        // Each special character at each position, surrounded by plain ASCII and by non-ASCII characters (whose
+        // bytes must not hide or fake an escape in the sixteen-bytes-at-a-time scan), and a special next to a
+        // non-ASCII character on either side.
+        let specials: [String] = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "\u{7F}", " ", "!", "#", "]", "~"]
+        let fillers: [String] = ["a", "é", "\u{2019}", "€", "\u{85}", "\u{A2}", "\u{DC}", "😀"]
+        var problems: [String] = []
         for special in specials {
             for filler in fillers {
-                for position in 0..<24 {
-                    let text = String(repeating: filler, count: position) + special + String(repeating: filler, count: 23 - position)
-                    #expect(Self.quoted(text) == Self.reference(Array(text.utf8)), "special \(special.debugDescription) after \(position) × \(filler.debugDescription)")
+                for length in 1...64 {
+                    for position in 0..<length {
+                        let text = String(repeating: filler, count: position) + special
+                            + String(repeating: filler, count: length - 1 - position)
+                        if Self.quoted(text) != Self.reference(Array(text.utf8)) {
+                            problems.append("\(special.debugDescription) after \(position) × \(filler.debugDescription), length \(length)")
+                        }
+                    }
                 }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
+    }
+
+    @Test("Quoting runs of escapes, alone and between non-ASCII characters")
+    func runsOfEscapes() {
+        for run in 1...40 {
+            for text in [String(repeating: "\n", count: run), "é" + String(repeating: "\"\u{1}", count: run) + "€",
+                         String(repeating: "\u{2019}\\", count: run), String(repeating: "ab\tcd", count: run)] {
+                #expect(Self.quoted(text) == Self.reference(Array(text.utf8)), "\(text.debugDescription)")
             }
         }
     }
@@ -82,5 +100,48 @@ struct JSONBufferTests {
         buffer.appendDecimal(value)
         buffer.append(UInt8(ascii: "]"))
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == "[\(value)]")
+    }
+
+    @Test("Decimals around every power of ten, and random ones, match Swift's description")
+    func decimalsAroundPowersOfTen() {
+        var values: [Int] = []
+        var power = 1
+        for _ in 0...18 {
+            values += [power - 1, power, power + 1, -power, -(power - 1), -(power + 1)]
+            if power <= Int.max / 10 { power *= 10 }
+        }
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<2000 {
+            let value = Int(truncatingIfNeeded: generator.next()) >> Int(generator.next() % 64)
+            values.append(value)
+        }
+        var buffer = JSONBuffer(capacity: 1)
+        var expected = ""
+        for value in values {
+            buffer.appendDecimal(value)
+            buffer.append(",")
+            expected += "\(value),"
+        }
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected)
+    }
+
+    @Test("makeBytes gives the same bytes whether its estimate fits or is far too small", arguments: [1, 16, 100, 100_000])
+    func makeBytes(capacity: Int) {
+        var generator = SeededGenerator(seed: 3)
+        let texts = (0..<50).map { _ in RandomText.make(pieceCount: 12, using: &generator) }
+        func write(_ out: inout JSONBuffer) {
+            out.append("[")
+            for (index, text) in texts.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.appendQuoted(text)
+                out.append(UInt8(ascii: ","))
+                out.appendDecimal(index * 1000)
+            }
+            out.append("]")
+        }
+        var reference = JSONBuffer(capacity: 1)
+        write(&reference)
+        #expect(JSONBuffer.makeBytes(capacity: capacity) { write(&$0) } == reference.bytes)
+        #expect(JSONBuffer.makeBytes(capacity: capacity) { _ in } == [])
     }
 }

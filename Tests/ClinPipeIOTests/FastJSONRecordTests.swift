@@ -75,6 +75,23 @@ import Testing
         }
     }
 
+    /// Strings with escapes are unescaped into storage sized from the rest of the line: an escaped id before a long
+    /// text, and escapes right before the closing quote at the end of the line.
+    @Test func escapedStringsOfEveryLengthAndPlace() throws {
+        let long = String(repeating: "Pain at L4-5.\\nNo trigger points. ", count: 40)
+        let line = #"{"id":"a\/b\u00e9\ud83d\ude00","text":""# + long + #""}"#
+        let fields = try #require(Self.fast(line))
+        #expect(fields.id == "a/bé😀")
+        #expect(fields.text == String(repeating: "Pain at L4-5.\nNo trigger points. ", count: 40))
+        for escape in [#"\n"#, #"\""#, #"\\"#, #"\/"#, #"\u0041"#, #"\u00e9"#, #"\u20ac"#, #"\ud83d\ude00"#, "\u{7F}"] {
+            for prefix in ["", "x", String(repeating: "y", count: 40)] {
+                let line = #"{"text":""# + prefix + escape + #""}"#
+                let decoded = try JSONDecoder().decode(Plain.self, from: Data(line.utf8))
+                #expect(Self.fast(line)?.text == decoded.text, "\(escape) after \(prefix.count)")
+            }
+        }
+    }
+
     /// Both paths give the same records and the same error messages for the same lines.
     @Test func sameRecordsThroughTheSource() throws {
         let lines = [#"{"id":"a","text":"Pain at L4-5.\nNo trigger points."}"#, #"{"id":7,"text":"x"}"#,

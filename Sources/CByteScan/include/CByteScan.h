@@ -1,0 +1,224 @@
+#ifndef CLINPIPE_CBYTESCAN_H
+#define CLINPIPE_CBYTESCAN_H
+/*
+ * Byte scanning sixteen bytes at a time (SSE2), for the hot loops of the Swift modules.
+ *
+ * Swift's SIMD types compile to scalar loops for these comparisons with the toolchain in use, so the few loops
+ * that scan every byte of the text live here as `static inline` functions (Swift inlines them like its own code).
+ * Every x86-64 processor has SSE2; other architectures get plain C loops with the same results.
+ *
+ * Offsets and lengths are in bytes. A function reads only `p[0..<len]` (never past the end, so any buffer may be
+ * passed) and writes only `dst[0..<len]`. The JSON scans find the bytes a JSON string escapes; the UTF-8 counts
+ * convert byte offsets to code points and UTF-16 units.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Whether JSON escapes `byte` inside a string: a control character (below 0x20), `"`, `\` or DEL (0x7F). */
+static inline int cbs_is_json_escape(uint8_t byte) {
+    return byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F;
+}
+
+#if defined(__SSE2__)
+/* 0xFF in each lane of `v` whose byte JSON escapes, 0x00 elsewhere. Bytes of 0x80 and above never match. */
+static inline __m128i cbs__json_escape_lanes(__m128i v) {
+    __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22));
+    __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5C));
+    __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+    return _mm_or_si128(_mm_or_si128(control, quote), _mm_or_si128(backslash, del));
+}
+
+static inline unsigned cbs__json_escape_bits(__m128i v) {
+    return (unsigned)_mm_movemask_epi8(cbs__json_escape_lanes(v));
+}
+
+static inline uint32_t cbs__load32(const uint8_t *p) {
+    uint32_t value;
+    memcpy(&value, p, 4);
+    return value;
+}
+
+/*
+ * The scan shared by both public functions. With `copy` (a constant at each call), the bytes read are also copied
+ * to `dst` at the same offsets (possibly a few bytes beyond the result, never beyond `len`).
+ */
+static inline size_t cbs__json_escape_scan(uint8_t *dst, const uint8_t *p, size_t len, const int copy) {
+    if (len >= 16) {
+        size_t i = 0;
+        for (; i + 16 <= len; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            if (copy) _mm_storeu_si128((__m128i *)(dst + i), v);
+            unsigned bits = cbs__json_escape_bits(v);
+            if (bits) return i + (size_t)__builtin_ctz(bits);
+        }
+        if (i == len) return len;
+        /* The last sixteen bytes, overlapping clean bytes already seen (which hold no match). */
+        size_t last = len - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + last));
+        if (copy) _mm_storeu_si128((__m128i *)(dst + last), v);
+        unsigned bits = cbs__json_escape_bits(v);
+        return bits ? last + (size_t)__builtin_ctz(bits) : len;
+    }
+    if (len >= 8) {
+        /* Two overlapping eight-byte halves: bytes 0..<8 in the low lanes, len-8..<len in the high lanes. */
+        __m128i low = _mm_loadl_epi64((const __m128i *)p);
+        __m128i high = _mm_loadl_epi64((const __m128i *)(p + len - 8));
+        if (copy) {
+            _mm_storel_epi64((__m128i *)dst, low);
+            _mm_storel_epi64((__m128i *)(dst + len - 8), high);
+        }
+        unsigned bits = cbs__json_escape_bits(_mm_unpacklo_epi64(low, high));
+        if (bits & 0xFF) return (size_t)__builtin_ctz(bits);
+        bits >>= 8;
+        return bits ? len - 8 + (size_t)__builtin_ctz(bits) : len;
+    }
+    if (len >= 4) {
+        /* Two overlapping four-byte halves in lanes 0..<4 and 4..<8; the zero lanes above are ignored. */
+        uint32_t first = cbs__load32(p), second = cbs__load32(p + len - 4);
+        if (copy) {
+            memcpy(dst, &first, 4);
+            memcpy(dst + len - 4, &second, 4);
+        }
+        __m128i v = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)first), _mm_cvtsi32_si128((int)second));
+        unsigned bits = cbs__json_escape_bits(v);
+        if (bits & 0xF) return (size_t)__builtin_ctz(bits);
+        bits = (bits >> 4) & 0xF;
+        return bits ? len - 4 + (size_t)__builtin_ctz(bits) : len;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (copy) dst[i] = p[i];
+        if (cbs_is_json_escape(p[i])) return i;
+    }
+    return len;
+}
+#else
+static inline size_t cbs__json_escape_scan(uint8_t *dst, const uint8_t *p, size_t len, const int copy) {
+    for (size_t i = 0; i < len; i++) {
+        if (cbs_is_json_escape(p[i])) return i;
+        if (copy) dst[i] = p[i];
+    }
+    return len;
+}
+#endif
+
+/**
+ * The offset of the first byte of `p[0..<len]` that JSON escapes inside a string (see `cbs_is_json_escape`),
+ * or `len` when there is none.
+ */
+static inline size_t cbs_next_json_escape(const uint8_t *p, size_t len) {
+    return cbs__json_escape_scan(NULL, p, len, 0);
+}
+
+/**
+ * Copies `src[0..<len]` to `dst` up to the first byte that JSON escapes and returns that byte's offset (`len`
+ * when there is none): `dst[0..<result]` then equals `src[0..<result]`. Bytes of `dst` from `result` on, up to
+ * `len`, may have been overwritten; nothing at or beyond `dst + len` is. The two buffers must not overlap.
+ */
+static inline size_t cbs_copy_until_json_escape(uint8_t *dst, const uint8_t *src, size_t len) {
+    return cbs__json_escape_scan(dst, src, len, 1);
+}
+
+/* MARK: UTF-8 counts */
+
+#if defined(__SSE2__)
+/* Bits set for the lanes of `v` holding a UTF-8 continuation byte (0x80...0xBF: below -64 as a signed byte). */
+static inline unsigned cbs__continuation_bits(__m128i v) {
+    return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8((char)0xC0)));
+}
+
+/* Bits set for the lanes of `v` holding the lead byte of a four-byte sequence (0xF0 and above: -16...-1 signed). */
+static inline unsigned cbs__four_byte_lead_bits(__m128i v) {
+    __m128i atLeastF0 = _mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xEF));
+    __m128i negative = _mm_cmplt_epi8(v, _mm_setzero_si128());
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(atLeastF0, negative));
+}
+
+/*
+ * Counts, in `p[0..<len]`, the continuation bytes and (with `leads`, a constant at each call) minus the lead bytes
+ * of four-byte sequences: the bytes that a count of code points (or of UTF-16 units) leaves out.
+ */
+static inline size_t cbs__utf8_deficit(const uint8_t *p, size_t len, const int leads) {
+    size_t total = 0, i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        total += (size_t)__builtin_popcount(cbs__continuation_bits(v));
+        if (leads) total -= (size_t)__builtin_popcount(cbs__four_byte_lead_bits(v));
+    }
+    size_t rest = len - i;
+    if (rest == 0) return total;
+    if (len >= 16) {
+        /* The last sixteen bytes, of which only the top `rest` lanes are new. */
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + len - 16));
+        unsigned fresh = ~0u << (16 - rest);
+        total += (size_t)__builtin_popcount(cbs__continuation_bits(v) & fresh);
+        if (leads) total -= (size_t)__builtin_popcount(cbs__four_byte_lead_bits(v) & fresh);
+        return total;
+    }
+    for (; i < len; i++) {
+        total += (p[i] & 0xC0) == 0x80;
+        if (leads) total -= p[i] >= 0xF0;
+    }
+    return total;
+}
+
+/** Whether every byte of `p[0..<len]` is ASCII (below 0x80). */
+static inline int cbs_is_ascii(const uint8_t *p, size_t len) {
+    size_t i = 0;
+    __m128i any = _mm_setzero_si128();
+    for (; i + 64 <= len; i += 64) {
+        __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i)), _mm_loadu_si128((const __m128i *)(p + i + 16)));
+        __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + i + 32)), _mm_loadu_si128((const __m128i *)(p + i + 48)));
+        any = _mm_or_si128(any, _mm_or_si128(a, b));
+    }
+    for (; i + 16 <= len; i += 16) any = _mm_or_si128(any, _mm_loadu_si128((const __m128i *)(p + i)));
+    if (_mm_movemask_epi8(any)) return 0;
+    for (; i < len; i++) if (p[i] & 0x80) return 0;
+    return 1;
+}
+#else
+static inline size_t cbs__utf8_deficit(const uint8_t *p, size_t len, const int leads) {
+    size_t total = 0;
+    for (size_t i = 0; i < len; i++) {
+        total += (p[i] & 0xC0) == 0x80;
+        if (leads) total -= p[i] >= 0xF0;
+    }
+    return total;
+}
+
+static inline int cbs_is_ascii(const uint8_t *p, size_t len) {
+    for (size_t i = 0; i < len; i++) if (p[i] & 0x80) return 0;
+    return 1;
+}
+#endif
+
+/**
+ * The number of code points (Unicode scalars) whose UTF-8 sequences start in `p[0..<len]`: the bytes that are not
+ * continuation bytes (0x80...0xBF). For valid UTF-8 cut at scalar boundaries, the number of code points it holds.
+ */
+static inline size_t cbs_utf8_scalar_count(const uint8_t *p, size_t len) {
+    return len - cbs__utf8_deficit(p, len, 0);
+}
+
+/**
+ * The number of UTF-16 code units of the scalars whose UTF-8 sequences start in `p[0..<len]`: one per scalar, two
+ * for those written with four bytes (lead byte 0xF0 or above).
+ */
+static inline size_t cbs_utf8_utf16_count(const uint8_t *p, size_t len) {
+    return len - cbs__utf8_deficit(p, len, 1);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
