@@ -34,6 +34,28 @@ struct EditWriter {
         sourcePosition = end
     }
 
+    /// Replaces `source[sourcePosition..<end]` by the single byte `byte` (`replace(upTo:with:from:)` with one byte).
+    mutating func replace(upTo end: Int, with byte: UInt8, from source: UnsafeBufferPointer<UInt8>) {
+        precondition(end >= sourcePosition)
+        if end - sourcePosition == 1 && source[sourcePosition] == byte {
+            output.append(byte)
+            sourcePosition = end
+            return
+        }
+        let layerStart = output.count
+        output.append(byte)
+        edits.append(OffsetMap.Edit(originalRange: sourcePosition..<end, layerRange: layerStart..<layerStart + 1))
+        sourcePosition = end
+    }
+
+    /// Drops `source[sourcePosition..<end]` (`replace(upTo:with:from:)` with nothing).
+    mutating func remove(upTo end: Int) {
+        precondition(end >= sourcePosition)
+        guard end > sourcePosition else { return }
+        edits.append(OffsetMap.Edit(originalRange: sourcePosition..<end, layerRange: output.count..<output.count))
+        sourcePosition = end
+    }
+
     /// The map from the source to the output.
     func makeMap(sourceLength: Int) throws -> OffsetMap {
         try OffsetMap(edits: edits, originalLength: sourceLength, layerLength: output.count)
