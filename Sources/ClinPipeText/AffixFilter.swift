@@ -1,16 +1,19 @@
 /// A necessary condition, read from a PCRE2 pattern's source, on the first (or last) few bytes of any match: a small
 /// automaton that proves, for most subjects, that no match starts (or ends) at a position, without running PCRE2.
 ///
-/// The analysis (on the `RegexParser` tree that `PatternPlan` uses) computes the *truncated affixes* of the
-/// pattern's language: every match, read from its start (`Edge.start`) or backwards from its end (`Edge.end`), begins
-/// with one of a few sequences of byte sets, each `depth` characters long or, for a shorter match, the whole match.
-/// Assertions and lookarounds are read as the empty string and quantifiers as their plain form, which only adds
-/// sequences: the sets stay a superset of what PCRE2 can match. The sequences then become a deterministic automaton
-/// over bytes, run from the position over at most `depth` bytes.
+/// The pattern (read by `RegexParser`, the reader `PatternPlan` uses, leniently: atomic groups as plain groups, back
+/// references as any text) becomes a nondeterministic automaton over characters, read from a match's start
+/// (`Edge.start`) or backwards from its end (`Edge.end`). Assertions and lookarounds are read as the empty string,
+/// and repetitions past what `depth` characters can show as unbounded, which only adds matches: the automaton accepts
+/// a superset of what PCRE2 can match. One exception narrows it soundly: a one-character lookbehind where a match
+/// starts (`(?<![\d/.A-Z])`, `(?<!\w)`, `(?<=:)`) becomes a condition on the character before the match, read
+/// first (a non-ASCII character there always passes a negative one). The subset construction, cut at `depth`
+/// characters, gives a deterministic table over bytes: from the position, at most `depth` look-ups answer "no match
+/// can start (end) here" or "maybe".
 ///
-/// Characters are read as UTF-8 bytes: an ASCII byte is one character; at the first non-ASCII byte the automaton
-/// gives up (answers "maybe") when any live sequence allows a non-ASCII character there, and rules the sequences out
-/// that do not (a character from an ASCII set, as case-sensitive or ASCII-folded literals give, is one ASCII byte).
+/// Characters are read as UTF-8 bytes: an ASCII byte is one character; at the first non-ASCII byte of the subject
+/// the automaton answers "maybe" when a live path allows a non-ASCII character there, and rules the paths out that
+/// do not (a character from an ASCII set, as case-sensitive or ASCII-folded literals give, is one ASCII byte).
 ///
 /// Offsets are UTF-8 byte offsets. `admits` answering false is a proof; answering true is not a promise of a match.
 public struct AffixFilter: Sendable {
@@ -22,45 +25,51 @@ public struct AffixFilter: Sendable {
     }
 
     public let edge: Edge
-    /// The most bytes `admits` reads.
+    /// The most bytes `admits` reads after (or before) the position.
     public let depth: Int
-    /// `transitions[state << 8 | byte]`: the next state, or `Self.accept` / `Self.reject`. State 0 is the start.
-    private let transitions: [UInt16]
+    /// `transitions[state << 8 | byte]`: the next state, or `accept` / `reject`. State 0 is the start.
+    @usableFromInline let transitions: [UInt16]
+    /// The automaton first reads the byte before the position (`Edge.start` only); at the text's start it begins in
+    /// `textStartState` instead (a state, or `accept` / `reject`).
+    @usableFromInline let readsPrevious: Bool
+    @usableFromInline let textStartState: UInt16
 
-    static let accept: UInt16 = 0xFFFF
-    static let reject: UInt16 = 0xFFFE
-    /// Bounds that keep the analysis and the table small; past them the depth shrinks.
-    static let maximumWords = 256
-    static let maximumStates = 2048
+    @usableFromInline static let accept: UInt16 = 0xFFFF
+    @usableFromInline static let reject: UInt16 = 0xFFFE
+    /// Bounds that keep the construction and the table small; past them the automaton answers "maybe" earlier.
+    static let maximumStates = 1024
+    static let maximumNFAStates = 20_000
 
     /// The filter for `pattern` (compiled by PCRE2 with `PCRE2_UTF` and, when `caseless`, `PCRE2_CASELESS`), or nil
-    /// when the pattern uses syntax the analysis does not read, or when it gives no condition at all (a pattern
-    /// that can match the empty string).
+    /// when the pattern uses syntax the reader does not know, or can match the empty string (no condition at all).
     public init?(_ pattern: String, caseless: Bool = false, edge: Edge, depth: Int = 6) {
-        var parser = RegexParser(Array(pattern.utf8), caseless: caseless, multiline: false)
-        guard let root = parser.parsePattern(), depth >= 1 else { return nil }
-        var depth = depth
-        while depth >= 1 {
-            let words = Affixes(depth: depth, reversed: edge == .end).words(of: root)
-            if let words, let table = Self.automaton(words, depth: depth) {
-                guard table.first != Self.accept else { return nil }
-                self.edge = edge
-                self.depth = depth
-                self.transitions = table
-                return
-            }
-            depth -= 1
-        }
-        return nil
+        var parser = RegexParser(Array(pattern.utf8), caseless: caseless, multiline: false, lenient: true)
+        guard depth >= 1, let root = parser.parsePattern() else { return nil }
+        var builder = AffixNFA(depth: depth, reversed: edge == .end)
+        let start = builder.addState()
+        guard let final = builder.add(root, from: start), builder.states.count <= Self.maximumNFAStates else { return nil }
+        builder.states[final].isFinal = true
+        guard let table = builder.determinize(start: start) else { return nil }
+        self.edge = edge
+        self.depth = depth
+        self.transitions = table.transitions
+        self.readsPrevious = table.readsPrevious
+        self.textStartState = table.textStart
     }
 
     /// False when no match can start at `position` and end at or before `limit` (`Edge.start`), or end at
-    /// `position` and start at or after `limit` (`Edge.end`). `position` and `limit` lie on character boundaries.
-    @inline(__always)
+    /// `position` and start at or after `limit` (`Edge.end`). `position` and `limit` lie on character boundaries;
+    /// the bytes before `position` are the text before it (lookbehinds see them).
+    @inlinable @inline(__always)
     public func admits(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int, limit: Int) -> Bool {
         var state = 0
         switch edge {
         case .start:
+            if readsPrevious {
+                let first = position > 0 ? transitions[Int(bytes[position - 1])] : textStartState
+                if first >= Self.reject { return first == Self.accept }
+                state = Int(first)
+            }
             var index = position
             while index < limit {
                 let next = transitions[state << 8 | Int(bytes[index])]
@@ -79,23 +88,223 @@ public struct AffixFilter: Sendable {
         }
         return false
     }
+}
 
-    // MARK: - Automaton
+/// The nondeterministic automaton of `AffixFilter` (one character set per edge, Thompson-style) and its bounded
+/// subset construction.
+struct AffixNFA {
+    struct State {
+        /// A character edge: its set and target.
+        var characters: ByteSet?
+        var target = -1
+        var epsilon: [Int] = []
+        /// A condition on the character before the match (a lookbehind): passable at the match's start only when
+        /// the previous byte is in `previous` (or, at the text's start, when `afterTextStart`); anywhere else freely.
+        var previous: ByteSet?
+        var afterTextStart = true
+        var isFinal = false
+    }
 
-    /// The transition table of the words (each a sequence of byte sets, complete when the match ends there), or
-    /// nil when it would have too many states. The first entry is `accept` when the start state accepts.
-    private static func automaton(_ words: [Affixes.Word], depth: Int) -> [UInt16]? {
-        precondition(words.count <= WordSet.capacity)
+    let depth: Int
+    /// Builds the automaton of the matches read backwards.
+    let reversed: Bool
+    var states: [State] = []
+
+    init(depth: Int, reversed: Bool) {
+        self.depth = depth
+        self.reversed = reversed
+    }
+
+    mutating func addState() -> Int {
+        states.append(State())
+        return states.count - 1
+    }
+
+    /// Adds `node` from state `from`; returns the state where it ends, or nil when the automaton grows too large.
+    mutating func add(_ node: RegexNode, from: Int) -> Int? {
+        guard states.count <= AffixFilter.maximumNFAStates else { return nil }
+        switch node {
+        case .chars(let set):
+            // A state has at most one character edge.
+            var edge = from
+            if states[from].characters != nil {
+                edge = addState()
+                states[from].epsilon.append(edge)
+            }
+            let to = addState()
+            states[edge].characters = set
+            states[edge].target = to
+            return to
+        case .sequence(let items):
+            var current = from
+            for item in reversed ? items.reversed() : items {
+                guard let next = add(item, from: current) else { return nil }
+                current = next
+            }
+            return current
+        case .alternation(let branches):
+            let end = addState()
+            for branch in branches {
+                let start = addState()
+                states[from].epsilon.append(start)
+                guard let branchEnd = add(branch, from: start) else { return nil }
+                states[branchEnd].epsilon.append(end)
+            }
+            return end
+        case .repeated(let inner, let minimum, let maximum):
+            // `depth` characters show at most depth + 1 repetitions: beyond, a bounded repetition reads as unbounded.
+            let required = min(minimum, depth + 1)
+            var current = from
+            for _ in 0..<required {
+                let start = addState()
+                states[current].epsilon.append(start)
+                guard let end = add(inner, from: start) else { return nil }
+                current = end
+            }
+            if let maximum, maximum <= depth + 1 {
+                let end = addState()
+                states[current].epsilon.append(end)
+                for _ in required..<max(required, maximum) {
+                    let start = addState()
+                    states[current].epsilon.append(start)
+                    guard let innerEnd = add(inner, from: start) else { return nil }
+                    states[innerEnd].epsilon.append(end)
+                    current = innerEnd
+                }
+                return end
+            }
+            if maximum == 0 { return current }
+            // Any number more: a loop.
+            let loop = addState()
+            states[current].epsilon.append(loop)
+            let start = addState()
+            states[loop].epsilon.append(start)
+            guard let innerEnd = add(inner, from: start) else { return nil }
+            states[innerEnd].epsilon.append(loop)
+            return loop
+        case .lookbehind(.chars(let set), let negative) where !reversed:
+            // Only ASCII members are excluded by a negative lookbehind: a non-ASCII character may fold to one.
+            var ascii = ByteSet()
+            let bits = set.asciiBits
+            for byte in 0..<128 where (byte < 64 ? bits.0 >> UInt64(byte) : bits.1 >> UInt64(byte - 64)) & 1 != 0 {
+                ascii.insert(UInt8(byte))
+            }
+            // A state of its own, whose only move is the guarded one.
+            let guarded = addState(), to = addState()
+            states[from].epsilon.append(guarded)
+            states[guarded].epsilon.append(to)
+            if negative {
+                states[guarded].previous = ascii.inverted()
+                states[guarded].afterTextStart = true
+            } else {
+                states[guarded].previous = set.intersection(.nonASCII).isEmpty ? ascii : ascii.union(.nonASCII)
+                states[guarded].afterTextStart = false
+            }
+            return to
+        case .lineStart, .textStart, .lineEnd, .otherAssertion, .lookahead, .lookbehind:
+            let to = addState()
+            states[from].epsilon.append(to)
+            return to
+        }
+    }
+
+    /// What the match's start knows of the character before it, while taking the empty moves there.
+    enum Before { case byte(UInt8), textStart, unknown }
+
+    /// The automaton in flat arrays, for the subset construction: state `s`'s empty moves are
+    /// `epsilonTargets[epsilonStart[s]..<epsilonStart[s + 1]]`.
+    struct Flat {
+        var epsilonStart: [Int] = [0]
+        var epsilonTargets: [Int] = []
+        var matters: [Bool] = []
+        var previous: [ByteSet?] = []
+        var afterTextStart: [Bool] = []
+        /// Scratch for `closure`: a state is seen when its mark equals the stamp.
+        var marks: [Int] = []
+        var stamp = 0
+        var stack: [Int] = []
+
+        init(_ states: [State]) {
+            for state in states {
+                epsilonTargets += state.epsilon
+                epsilonStart.append(epsilonTargets.count)
+                matters.append(state.characters != nil || state.isFinal)
+                previous.append(state.previous)
+                afterTextStart.append(state.afterTextStart)
+            }
+            marks = [Int](repeating: 0, count: states.count)
+        }
+
+        /// The states with a character edge, or final, reachable from `set` by empty moves (a lookbehind state
+        /// passes its condition on `before`), sorted: the states that matter for what follows.
+        mutating func closure(_ set: [Int], before: Before) -> [Int] {
+            stamp += 1
+            var result: [Int] = []
+            for state in set where marks[state] != stamp {
+                marks[state] = stamp
+                stack.append(state)
+            }
+            while let state = stack.popLast() {
+                if matters[state] { result.append(state) }
+                if let condition = previous[state] {
+                    switch before {
+                    case .byte(let byte): if !condition.contains(byte) { continue }
+                    case .textStart: if !afterTextStart[state] { continue }
+                    case .unknown: break
+                    }
+                }
+                for index in epsilonStart[state]..<epsilonStart[state + 1] {
+                    let next = epsilonTargets[index]
+                    if marks[next] != stamp {
+                        marks[next] = stamp
+                        stack.append(next)
+                    }
+                }
+            }
+            result.sort()
+            return result
+        }
+
+        /// Whether a lookbehind state is reachable from `start` by empty moves.
+        mutating func reachesPrevious(from start: Int) -> Bool {
+            stamp += 1
+            stack = [start]
+            marks[start] = stamp
+            while let state = stack.popLast() {
+                if previous[state] != nil {
+                    stack.removeAll()
+                    return true
+                }
+                for index in epsilonStart[state]..<epsilonStart[state + 1] where marks[epsilonTargets[index]] != stamp {
+                    marks[epsilonTargets[index]] = stamp
+                    stack.append(epsilonTargets[index])
+                }
+            }
+            return false
+        }
+    }
+
+    /// The transition table (see `AffixFilter.transitions`), or nil when the pattern can match the empty string.
+    func determinize(start: Int) -> (transitions: [UInt16], readsPrevious: Bool, textStart: UInt16)? {
+        let accept = AffixFilter.accept, reject = AffixFilter.reject
+        var flat = Flat(states)
+        let startSet = flat.closure([start], before: .unknown)
+        if startSet.contains(where: { states[$0].isFinal }) { return nil }
+        let readsPrevious = flat.reachesPrevious(from: start)
         // ASCII bytes that every set treats alike behave alike: one column per class.
+        struct Mask: Hashable { var low: UInt64; var high: UInt64 }
+        var distinct: Set<Mask> = []
+        for state in states {
+            if let set = state.characters { distinct.insert(Mask(low: set.asciiBits.0, high: set.asciiBits.1)) }
+            if let set = state.previous { distinct.insert(Mask(low: set.asciiBits.0, high: set.asciiBits.1)) }
+        }
+        let masks = Array(distinct)
         var classOf = [Int](repeating: 0, count: 128)
         var representatives: [UInt8] = []
         var signatures: [[UInt64]: Int] = [:]
-        var distinct: Set<[UInt64]> = []
-        for word in words { for set in word.sets { distinct.insert([set.asciiBits.0, set.asciiBits.1]) } }
-        let masks = Array(distinct)
         for byte in 0..<128 {
             var signature = [UInt64](repeating: 0, count: (masks.count + 63) / 64)
-            for (index, mask) in masks.enumerated() where (mask[byte >> 6] >> UInt64(byte & 63)) & 1 != 0 {
+            for (index, mask) in masks.enumerated() where ((byte < 64 ? mask.low : mask.high) >> UInt64(byte & 63)) & 1 != 0 {
                 signature[index >> 6] |= 1 << UInt64(index & 63)
             }
             if let known = signatures[signature] {
@@ -106,206 +315,84 @@ public struct AffixFilter: Sendable {
                 representatives.append(UInt8(byte))
             }
         }
-        // Per level: the words whose set there holds a class's bytes, that allow a non-ASCII character there, and
-        // that are complete there (end after `level` characters).
-        var holding = [[WordSet]](repeating: [WordSet](repeating: WordSet(), count: representatives.count), count: depth)
-        var nonASCII = [WordSet](repeating: WordSet(), count: depth)
-        var completeAt = [WordSet](repeating: WordSet(), count: depth + 1)
-        for (index, word) in words.enumerated() {
-            if word.complete { completeAt[word.sets.count].insert(index) }
-            for (level, set) in word.sets.enumerated() {
-                for (column, byte) in representatives.enumerated() where set.contains(byte) { holding[level][column].insert(index) }
-                if !set.intersection(.nonASCII).isEmpty { nonASCII[level].insert(index) }
+        // Per state with a character edge: the classes its set holds (bit c of word c / 64), and whether it allows
+        // a non-ASCII character.
+        var classBits = [(UInt64, UInt64)](repeating: (0, 0), count: states.count)
+        var allowsNonASCII = [Bool](repeating: false, count: states.count)
+        var targetOf = [Int](repeating: -1, count: states.count)
+        var isFinal = [Bool](repeating: false, count: states.count)
+        for index in states.indices {
+            isFinal[index] = states[index].isFinal
+            targetOf[index] = states[index].target
+            guard let set = states[index].characters else { continue }
+            for (column, byte) in representatives.enumerated() where set.contains(byte) {
+                if column < 64 { classBits[index].0 |= 1 << UInt64(column) } else { classBits[index].1 |= 1 << UInt64(column - 64) }
             }
+            allowsNonASCII[index] = !set.intersection(.nonASCII).isEmpty
         }
-        // A state: the words still possible after `level` bytes. Reaching one means accept when a live word is
-        // complete there or the depth is reached, reject when none is live.
-        struct State: Hashable { var level: Int; var alive: WordSet }
-        func outcome(_ state: State) -> UInt16? {
-            if state.alive.isEmpty { return reject }
-            if state.level == depth || !state.alive.intersection(completeAt[state.level]).isEmpty { return accept }
-            return nil
+
+        // A DFA state: the automaton states live after `level` characters of the match.
+        struct Key: Hashable { var level: Int; var set: [Int] }
+        var keys: [Key] = []
+        var numbers: [Key: Int] = [:]
+        /// The code of the states `set` after `level` characters: accept when a match may end there or the depth is
+        /// reached (or the table is full), reject when none is live, else a state number.
+        func code(_ set: [Int], level: Int) -> UInt16 {
+            if set.isEmpty { return reject }
+            if level >= depth || set.contains(where: { isFinal[$0] }) { return accept }
+            let key = Key(level: level, set: set)
+            if let number = numbers[key] { return UInt16(number) }
+            guard keys.count < AffixFilter.maximumStates else { return accept }
+            numbers[key] = keys.count
+            keys.append(key)
+            return UInt16(keys.count - 1)
         }
-        var all = WordSet()
-        for index in words.indices { all.insert(index) }
-        let start = State(level: 0, alive: all)
-        if let result = outcome(start) { return [result] }
-        var states = [start]
-        var numbers = [start: 0]
-        var table: [UInt16] = []
-        var index = 0
-        while index < states.count {
-            let state = states[index]
-            index += 1
+        var transitions: [UInt16] = []
+        var textStart = accept
+        if readsPrevious {
+            // State 0 reads the byte before the match: the empty moves at the start depend on it.
+            keys.append(Key(level: -1, set: [start]))
             var columns = [UInt16](repeating: reject, count: representatives.count)
-            for column in representatives.indices {
-                let next = State(level: state.level + 1, alive: state.alive.intersection(holding[state.level][column]))
-                if let result = outcome(next) {
-                    columns[column] = result
-                } else if let number = numbers[next] {
-                    columns[column] = UInt16(number)
-                } else {
-                    guard states.count < maximumStates else { return nil }
-                    numbers[next] = states.count
-                    columns[column] = UInt16(states.count)
-                    states.append(next)
-                }
+            for (column, byte) in representatives.enumerated() {
+                columns[column] = code(flat.closure([start], before: .byte(byte)), level: 0)
             }
-            for byte in 0..<128 { table.append(columns[classOf[byte]]) }
-            // A byte of a non-ASCII character (its first, or reading backwards its last): maybe, when a live word
+            for byte in 0..<128 { transitions.append(columns[classOf[byte]]) }
+            // The last byte of a non-ASCII character: every condition holds all non-ASCII bytes or none.
+            transitions += repeatElement(code(flat.closure([start], before: .byte(0x80)), level: 0), count: 128)
+            textStart = code(flat.closure([start], before: .textStart), level: 0)
+        } else {
+            _ = code(startSet, level: 0)
+        }
+        var targets = [[Int]](repeating: [], count: representatives.count)
+        var index = transitions.count >> 8
+        while index < keys.count {
+            let key = keys[index]
+            index += 1
+            // The targets of the character edges, by class.
+            var nonASCII = false
+            for state in key.set {
+                var (low, high) = classBits[state]
+                let target = targetOf[state]
+                while low != 0 {
+                    targets[low.trailingZeroBitCount].append(target)
+                    low &= low - 1
+                }
+                while high != 0 {
+                    targets[64 + high.trailingZeroBitCount].append(target)
+                    high &= high - 1
+                }
+                if allowsNonASCII[state] { nonASCII = true }
+            }
+            var columns = [UInt16](repeating: reject, count: representatives.count)
+            for column in representatives.indices where !targets[column].isEmpty {
+                columns[column] = code(flat.closure(targets[column], before: .unknown), level: key.level + 1)
+                targets[column].removeAll(keepingCapacity: true)
+            }
+            for byte in 0..<128 { transitions.append(columns[classOf[byte]]) }
+            // A byte of a non-ASCII character (its first, or reading backwards its last): maybe, when a live path
             // allows a non-ASCII character here.
-            let maybe = !state.alive.intersection(nonASCII[state.level]).isEmpty
-            table += repeatElement(maybe ? accept : reject, count: 128)
+            transitions += repeatElement(nonASCII ? accept : reject, count: 128)
         }
-        return table
+        return (transitions, readsPrevious, textStart)
     }
-}
-
-/// A set of word numbers below `capacity`.
-struct WordSet: Hashable {
-    static let capacity = 256
-    private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
-
-    var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 }
-
-    mutating func insert(_ index: Int) {
-        let bit = UInt64(1) << UInt64(index & 63)
-        switch index >> 6 {
-        case 0: w0 |= bit
-        case 1: w1 |= bit
-        case 2: w2 |= bit
-        default: w3 |= bit
-        }
-    }
-
-    func intersection(_ other: WordSet) -> WordSet {
-        var set = WordSet()
-        set.w0 = w0 & other.w0; set.w1 = w1 & other.w1; set.w2 = w2 & other.w2; set.w3 = w3 & other.w3
-        return set
-    }
-}
-
-/// The truncated affixes of a pattern tree (see `AffixFilter`).
-struct Affixes {
-    /// A sequence of character sets: the first `depth` characters of a match (or its last ones, first in the list
-    /// when reading backwards), or the whole match when `complete` (always shorter than `depth`).
-    struct Word {
-        var sets: [ByteSet]
-        var complete: Bool
-
-        func sameShape(_ other: Word) -> Bool { complete == other.complete && sets.count == other.sets.count }
-    }
-
-    let depth: Int
-    /// Read matches from their end.
-    let reversed: Bool
-
-    /// The words of `node`, or nil when there would be too many even after widening.
-    func words(of node: RegexNode) -> [Word]? {
-        switch node {
-        case .chars(let set):
-            return [Word(sets: [set], complete: depth > 1)]
-        case .sequence(let items):
-            var result = [Word(sets: [], complete: true)]
-            for item in reversed ? items.reversed() : items {
-                // Once every word is truncated, what follows changes nothing.
-                if !result.contains(where: \.complete) { break }
-                guard let next = words(of: item) else { return nil }
-                result = concatenate(result, next)
-            }
-            return result
-        case .alternation(let branches):
-            var result: [Word] = []
-            for branch in branches {
-                guard let next = words(of: branch) else { return nil }
-                result += next
-            }
-            return simplify(result)
-        case .repeated(let inner, let minimum, let maximum):
-            guard let once = words(of: inner) else { return nil }
-            // At least `minimum` repetitions: past depth + 1 of them, more change no truncated word.
-            var all = [Word(sets: [], complete: true)]
-            for _ in 0..<min(minimum, depth + 1) { all = concatenate(all, once) }
-            // Then up to `maximum`: `all` grows to the words of minimum...count repetitions; it stops when one more
-            // adds nothing (it is then closed under one more repetition) or after depth + 1 more, which reach every
-            // truncated word of any longer repetition.
-            var count = minimum
-            var rounds = 0
-            while maximum.map({ count < $0 }) ?? true, rounds <= depth {
-                let next = simplify(all + concatenate(all, once))
-                if Self.covers(all, next) { break }
-                all = next
-                count += 1
-                rounds += 1
-            }
-            return all
-        case .lineStart, .textStart, .lineEnd, .otherAssertion, .lookahead, .lookbehind:
-            return [Word(sets: [], complete: true)]
-        }
-    }
-
-    /// Every `a` followed by every `b`, truncated to `depth`.
-    private func concatenate(_ a: [Word], _ b: [Word]) -> [Word] {
-        var result: [Word] = []
-        for first in a {
-            // A word of `depth` sets is truncated: nothing after it counts.
-            guard first.complete else {
-                result.append(first)
-                continue
-            }
-            for second in b {
-                let sets = first.sets + second.sets
-                result.append(Word(sets: Array(sets.prefix(depth)), complete: second.complete && sets.count < depth))
-            }
-        }
-        return simplify(result)
-    }
-
-    /// Drops duplicates and merges words that differ in one set only (the union of two products that differ in one
-    /// factor is a product); widens when still too many (every word of one shape merged into one: a superset).
-    private func simplify(_ words: [Word]) -> [Word] {
-        var result: [Word] = []
-        for word in words {
-            var merged = false
-            for index in result.indices where result[index].sameShape(word) {
-                var differing: Int?
-                var count = 0
-                for position in word.sets.indices where !Self.equal(word.sets[position], result[index].sets[position]) {
-                    differing = position
-                    count += 1
-                    if count > 1 { break }
-                }
-                if count == 0 {
-                    merged = true
-                } else if count == 1, let position = differing {
-                    result[index].sets[position].formUnion(word.sets[position])
-                    merged = true
-                }
-                if merged { break }
-            }
-            if !merged { result.append(word) }
-        }
-        guard result.count > AffixFilter.maximumWords else { return result }
-        var widened: [Word] = []
-        for word in result {
-            if let index = widened.firstIndex(where: { $0.sameShape(word) }) {
-                for position in word.sets.indices { widened[index].sets[position].formUnion(word.sets[position]) }
-            } else {
-                widened.append(word)
-            }
-        }
-        return widened
-    }
-
-    /// Whether every word of `b` is (a duplicate of, or merged into) a word of `a`: `b` adds nothing.
-    private static func covers(_ a: [Word], _ b: [Word]) -> Bool {
-        b.allSatisfy { word in
-            a.contains { other in
-                other.sameShape(word) && zip(other.sets, word.sets).allSatisfy { subset($1, of: $0) }
-            }
-        }
-    }
-
-    static func equal(_ a: ByteSet, _ b: ByteSet) -> Bool { subset(a, of: b) && subset(b, of: a) }
-    static func subset(_ a: ByteSet, of b: ByteSet) -> Bool { a.intersection(b.inverted()).isEmpty }
 }

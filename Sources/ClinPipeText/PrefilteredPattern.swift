@@ -633,10 +633,16 @@ struct RegexParser {
     private var caseless: Bool
     private var multiline: Bool
 
-    init(_ source: [UInt8], caseless: Bool, multiline: Bool) {
+    /// Reads atomic groups `(?>…)` as plain groups, back references `\k<name>` as any text and `\G` as an
+    /// assertion: a superset of the matches, which is enough for necessary conditions (`AffixFilter`), not for
+    /// `PatternPlan`.
+    private let lenient: Bool
+
+    init(_ source: [UInt8], caseless: Bool, multiline: Bool, lenient: Bool = false) {
         self.source = source
         self.caseless = caseless
         self.multiline = multiline
+        self.lenient = lenient
     }
 
     mutating func parsePattern() -> RegexNode? {
@@ -756,6 +762,7 @@ struct RegexParser {
             guard let byte = current else { return nil }
             switch byte {
             case 0x3A: position += 1  // (?:
+            case 0x3E where lenient: position += 1  // (?> read as (?:
             case 0x3D, 0x21: position += 1; kind = .lookahead  // (?= (?!
             case 0x3C:  // (?<= (?<! (?<name>
                 position += 1
@@ -866,6 +873,12 @@ struct RegexParser {
         switch letter {
         case 0x41: return .textStart  // \A
         case 0x7A, 0x5A, 0x62, 0x42: return .otherAssertion  // \z \Z \b \B
+        case 0x47 where lenient: return .otherAssertion  // \G
+        case 0x6B where lenient:  // \k<name>: the text of a group, any text here
+            guard current == 0x3C else { return nil }
+            position += 1
+            guard skipName(until: 0x3E) else { return nil }
+            return .repeated(.chars(.all), min: 0, max: nil)
         case 0x78:  // \xhh, \x{hhhh}
             guard let value = hexEscape() else { return nil }
             if value >= 0x80 { return .chars(caseless ? Self.caseClosure(.nonASCII) : .nonASCII) }

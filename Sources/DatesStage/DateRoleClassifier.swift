@@ -22,7 +22,7 @@ struct DateRoleClassifier: Sendable {
 
     static let columns = ["role", "position", "flags", "pattern"]
 
-    private let before: PCRE2Pattern?
+    private let before: FilteredSearch?
     private let after: PCRE2Pattern?
     private let beforeCues: [Cue]
     private let afterCues: [Cue]
@@ -101,12 +101,12 @@ struct DateRoleClassifier: Sendable {
             beforeAlternatives.insert(Self.wordStartCues(beforeWordStartAlternatives), at: 0)
         }
         let before = beforeAlternatives.isEmpty ? nil
-            : try PCRE2Pattern("(?:\(beforeAlternatives.joined(separator: "|")))\(filler(beforeFillers))\\z")
+            : FilteredSearch(try PCRE2Pattern("(?:\(beforeAlternatives.joined(separator: "|")))\(filler(beforeFillers))\\z"))
         let after = afterAlternatives.isEmpty ? nil
             : try PCRE2Pattern("\\G\(filler(afterFillers))(?:\(afterAlternatives.joined(separator: "|")))")
         self.before = before
         self.after = after
-        self.beforeCues = beforeRoles.indices.map { Cue(role: beforeRoles[$0], group: before?.groupNumbers["c\($0)"] ?? 0) }
+        self.beforeCues = beforeRoles.indices.map { Cue(role: beforeRoles[$0], group: before?.pattern.groupNumbers["c\($0)"] ?? 0) }
         self.afterCues = afterRoles.indices.map { Cue(role: afterRoles[$0], group: after?.groupNumbers["c\($0)"] ?? 0) }
         self.windowBytes = windowBytes
     }

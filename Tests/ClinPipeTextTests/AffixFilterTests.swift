@@ -53,6 +53,32 @@ import Testing
         }
     }
 
+    /// At every position of many texts, with the character before it: lookbehinds where a match starts become a
+    /// condition on that character, atomic groups and back references are read leniently.
+    @Test func everyPositionWithLookbehindsAndLenientSyntax() throws {
+        let sources = ["(?<![\\d/.A-Z])(?<!\\b[a-z])(?<m>\\d{1,2})(?<s>[-/])\\d{1,2}\\k<s>(?:\\d{4}|\\d{2})(?![\\d/]|-(?>\\d+))",
+                       "(?<![A-Za-z])(?:Jan(?:uary)?|Mar(?:ch)?|May)\\b\\.?\\s*\\d{1,2}", "(?<!\\w)(?i:report|DOS\\b|UR\\b)\\s*\\z",
+                       "(?<=:)\\s*(?i:upheld)", "(?:(?<!x)a|b)c", "(?>ab|a)c", "(?<![a-z])(?i:k)2"]
+        let pieces = ["1", "12", "/", "-", "2014", "14", " ", "Jan", "January", "May", "March", "x", "a", "b", "c", "k", "K",
+                      "\u{212A}", "é", ":", "report", "DOS", "UR", "upheld", ".", "Q", "2", "ab"]
+        var generator = SeededGenerator(seed: 5)
+        for source in sources {
+            let filter = try #require(AffixFilter(source, edge: .start), "\(source)")
+            let anchored = try PCRE2Pattern("\\G(?:" + source + ")")
+            for _ in 0..<300 {
+                let count = 1 + Int(generator.next() % 8)
+                let text = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+                let bytes = Array(text.utf8)
+                try bytes.withUnsafeBufferPointer { buffer in
+                    for position in 0..<buffer.count where buffer[position] & 0xC0 != 0x80 {
+                        guard try anchored.firstMatchRange(in: buffer, from: position) != nil else { continue }
+                        #expect(filter.admits(buffer, at: position, limit: buffer.count), "\(source) at \(position) of \(text.debugDescription)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Positions inside a text and limits short of its end, as the stages use them.
     @Test func positionsAndLimits() throws {
         let filter = try #require(AffixFilter("(?i:report|DOS\\b)", edge: .start))
@@ -69,7 +95,7 @@ import Testing
     }
 
     @Test func emptyMatchesAndUnknownSyntaxGiveNoFilter() {
-        for source in ["a*", "(?:a|)", "\\b", "(a)\\1", "\\p{L}", "(?>a)b", "a\\Kb"] {
+        for source in ["a*", "(?:a|)", "\\b", "(a)\\1", "\\p{L}", "(*UCP)a", "a\\Kb", "(?<!x)", "(?x) a"] {
             #expect(AffixFilter(source, edge: .start) == nil, "\(source)")
         }
         #expect(AffixFilter("(?=a)", edge: .end) == nil)
