@@ -57,6 +57,35 @@ public struct AffixFilter: Sendable {
         self.textStartState = table.textStart
     }
 
+    /// A PCRE2 character class (`[...]`) that holds the first character of every match of `pattern` (read as in
+    /// `init`), or nil when the reader does not know the pattern, when it can match the empty string, or when the
+    /// class would hold every character. `(?=class)pattern` has the same matches as `pattern`, and PCRE2 rejects a
+    /// start position on it at once, before any lookbehind or alternative.
+    public static func firstCharacterClass(of pattern: String, caseless: Bool = false) -> String? {
+        var parser = RegexParser(Array(pattern.utf8), caseless: caseless, multiline: false, lenient: true)
+        guard let root = parser.parsePattern() else { return nil }
+        var builder = AffixNFA(depth: 1, reversed: false)
+        let start = builder.addState()
+        guard let final = builder.add(root, from: start), builder.states.count <= maximumNFAStates else { return nil }
+        builder.states[final].isFinal = true
+        var flat = AffixNFA.Flat(builder.states)
+        let first = flat.closure([start], before: .unknown)
+        var set = ByteSet()
+        for state in first {
+            guard let characters = builder.states[state].characters else { return nil }  // final: an empty match
+            set.formUnion(characters)
+        }
+        let bits = set.asciiBits
+        let nonASCII = !set.intersection(.nonASCII).isEmpty
+        if bits.0 == ~0 && bits.1 == ~0 { return nil }
+        var members = ""
+        for byte in 0..<128 where (byte < 64 ? bits.0 >> UInt64(byte) : bits.1 >> UInt64(byte - 64)) & 1 != 0 {
+            members += "\\x{" + String(byte, radix: 16) + "}"
+        }
+        if nonASCII { members += "\\x{80}-\\x{10FFFF}" }
+        return members.isEmpty ? nil : "[" + members + "]"
+    }
+
     /// False when no match can start at `position` and end at or before `limit` (`Edge.start`), or end at
     /// `position` and start at or after `limit` (`Edge.end`). `position` and `limit` lie on character boundaries;
     /// the bytes before `position` are the text before it (lookbehinds see them).

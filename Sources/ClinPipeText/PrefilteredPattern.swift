@@ -891,6 +891,20 @@ struct RegexParser {
         }
     }
 
+    /// Skips a class member that is a non-ASCII character (literal or `\x` escape); false for anything else.
+    private mutating func skipNonASCIIClassMember() -> Bool {
+        guard let byte = current else { return false }
+        if byte >= 0x80 {
+            position += 1
+            while let next = current, next & 0xC0 == 0x80 { position += 1 }
+            return true
+        }
+        guard byte == 0x5C, position + 1 < source.count, source[position + 1] == 0x78 else { return false }
+        position += 2
+        guard let value = hexEscape(), value >= 0x80 else { return false }
+        return true
+    }
+
     /// The code point of a hex escape after its `\x`: `\x{h...}` or up to two hex digits; nil when malformed.
     private mutating func hexEscape() -> Int? {
         func hexValue(_ byte: UInt8) -> Int? {
@@ -936,7 +950,11 @@ struct RegexParser {
                     guard let value = hexEscape() else { return nil }
                     if value >= 0x80 {
                         set.formUnion(.nonASCII)
-                        if current == 0x2D, position + 1 < source.count, source[position + 1] != 0x5D { return nil }
+                        if current == 0x2D, position + 1 < source.count, source[position + 1] != 0x5D {
+                            // A range up to another non-ASCII character holds non-ASCII characters only.
+                            position += 1
+                            guard skipNonASCIIClassMember() else { return nil }
+                        }
                         continue
                     }
                     low = UInt8(value)

@@ -132,7 +132,11 @@ struct DatePatternSet: Sendable {
                 }
                 let index = rules.count
                 let renamed = renamingGroups(of: pattern, names: Self.fieldNames, suffix: "_\(index)")
-                let wrapped = "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
+                // A lookahead on a text row's first characters lets PCRE2 reject a start position for the row before
+                // its lookbehinds (same matches: every match of the row begins with one of them). Not on after_year
+                // rows, which must start with \G to stay anchored.
+                let firstClass = scope == "text" ? AffixFilter.firstCharacterClass(of: renamed, caseless: caseless) : nil
+                let wrapped = (firstClass.map { "(?=\($0))" } ?? "") + "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
                 if scope == "text" { textAlternatives.append(wrapped) } else { continuationAlternatives.append(wrapped) }
                 rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year", before: before,
                                   beforeEnd: beforeEnd))

@@ -36,16 +36,11 @@ struct EditWriter {
 
     /// Replaces `source[sourcePosition..<end]` by the single byte `byte` (`replace(upTo:with:from:)` with one byte).
     mutating func replace(upTo end: Int, with byte: UInt8, from source: UnsafeBufferPointer<UInt8>) {
-        precondition(end >= sourcePosition)
-        if end - sourcePosition == 1 && source[sourcePosition] == byte {
-            output.append(byte)
-            sourcePosition = end
-            return
-        }
-        let layerStart = output.count
+        let start = sourcePosition, layerStart = output.count
         output.append(byte)
-        edits.append(OffsetMap.Edit(originalRange: sourcePosition..<end, layerRange: layerStart..<layerStart + 1))
         sourcePosition = end
+        if end - start == 1 && source[start] == byte { return }
+        edits.append(OffsetMap.Edit(originalRange: start..<end, layerRange: layerStart..<layerStart + 1))
     }
 
     /// Drops `source[sourcePosition..<end]` (`replace(upTo:with:from:)` with nothing).

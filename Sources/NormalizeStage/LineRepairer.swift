@@ -349,18 +349,20 @@ struct LineRepairer {
     func wrapWidth(_ lengths: [Int]) -> Int {
         guard !lengths.isEmpty else { return 0 }
         let rank = min(lengths.count - 1, lengths.count * 9 / 10)
-        let countedLengths = 512
-        var histogram = [Int](repeating: 0, count: countedLengths + 1)
-        var longer: [Int] = []
-        for length in lengths {
-            if length <= countedLengths { histogram[length] += 1 } else { longer.append(length) }
+        let countedLengths = 255
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: countedLengths + 1) { histogram in
+            histogram.initialize(repeating: 0)
+            var longer: [Int] = []
+            for length in lengths {
+                if length <= countedLengths { histogram[length] += 1 } else { longer.append(length) }
+            }
+            var below = 0
+            for length in 0...countedLengths {
+                below += histogram[length]
+                if below > rank { return length }
+            }
+            longer.sort()
+            return longer[rank - below]
         }
-        var below = 0
-        for length in histogram.indices {
-            below += histogram[length]
-            if below > rank { return length }
-        }
-        longer.sort()
-        return longer[rank - below]
     }
 }
