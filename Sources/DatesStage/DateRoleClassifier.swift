@@ -22,7 +22,7 @@ struct DateRoleClassifier: Sendable {
 
     static let columns = ["role", "position", "flags", "pattern"]
 
-    private let before: FilteredSearch?
+    let before: FilteredSearch?
     private let after: PCRE2Pattern?
     private let beforeCues: [Cue]
     private let afterCues: [Cue]

@@ -63,24 +63,34 @@ struct CharacterCanonicalizer {
 
     /// Writes `bytes[start..<end]` (one line, no line breaks, trimmed by the caller) through `writer`.
     func write(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter) {
+        write(bytes, from: start, to: end, into: &writer, wordScan: true)
+    }
+
+    /// `write` without the word-at-a-time scan: the byte loop it shortens (for tests).
+    func writeByteByByte(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter) {
+        write(bytes, from: start, to: end, into: &writer, wordScan: false)
+    }
+
+    @inline(__always)
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter,
+                       wordScan: Bool)
+    {
         writer.copy(upTo: start, from: bytes)
         var i = start
         let base = UnsafeRawPointer(bytes.baseAddress)
         while i < end {
             // Eight bytes at a time, to the first byte that is not plain for `classify`: a byte outside printable
             // ASCII (0x21...0x7F) other than a space followed by printable ASCII (a single space before printable
-            // ASCII stays). The masks are exact (no borrow between bytes): bit 7 of byte j is set when byte j is
-            // printable, a space, or a byte to look at.
-            if i + 8 <= end, let base {
+            // ASCII stays). The masks are exact (no carry between bytes) and hold bit 7 of each byte: `printable`
+            // for 0x21...0x7F; `space` for the bytes outside it with bit 5 set and bit 7 clear, which is 0x20 only.
+            if wordScan, i + 8 <= end, let base {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 let high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let atLeast0x21 = ((word & low7) &+ ones &* 0x5F) | word
-                let printable = atLeast0x21 & ~word & high
-                let other = word ^ (ones &* 0x20)
-                let space = ~(((other & low7) &+ low7) | other) & high
+                let printable = ((word & low7) &+ 0x5F5F_5F5F_5F5F_5F5F) & ~word & high
+                let other = printable ^ high
+                let space = other & (word << 2) & ~word
                 // A space whose next byte in the word is printable is plain; one in the last byte is looked at.
-                let look = ~printable & high & ~(space & (printable >> 8))
+                let look = other & ~(space & (printable >> 8))
                 if look == 0 {
                     i += 8
                     continue

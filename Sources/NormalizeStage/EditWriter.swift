@@ -11,7 +11,11 @@ struct EditWriter {
     /// The source position up to which everything has been written.
     private(set) var sourcePosition = 0
 
-    init(capacity: Int) { output.reserveCapacity(capacity + 64) }
+    init(capacity: Int) {
+        output.reserveCapacity(capacity + 64)
+        // About one edit per source line (the joints of wrapped lines).
+        edits.reserveCapacity(capacity / 64 + 16)
+    }
 
     /// Copies `source[sourcePosition..<end]` unchanged.
     mutating func copy(upTo end: Int, from source: UnsafeBufferPointer<UInt8>) {

@@ -285,7 +285,7 @@ struct LineRepairer {
     /// One backward pass: past line k, each line either settles the answer (yes at a decision end, no at a sentence
     /// end, a heading or a forced start) or passes it on, whatever k is; so the answer for k is line k's own verdict or
     /// that of the first settling line after it, when that is less than ten lines from k.
-    private func decisionsAhead(_ features: [Features]) -> [Bool] {
+    func decisionsAhead(_ features: [Features]) -> [Bool] {
         let count = features.count
         var ahead = [Bool](repeating: false, count: count)
         // The first line at or after i + 1 that settles (as a line after the first), and its verdict.
