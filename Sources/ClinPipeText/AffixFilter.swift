@@ -36,9 +36,12 @@ public struct AffixFilter: Sendable {
 
     @usableFromInline static let accept: UInt16 = 0xFFFF
     @usableFromInline static let reject: UInt16 = 0xFFFE
-    /// Bounds that keep the construction and the table small; past them the automaton answers "maybe" earlier.
-    static let maximumStates = 1024
+    /// Bounds that keep the construction quick and the table small, whatever the rule files hold; past them the
+    /// automaton answers "maybe" earlier (states not built are read as accepting).
+    static let maximumStates = 512
     static let maximumNFAStates = 20_000
+    /// Automaton states visited while building, in all (about the instructions of the construction divided by 20).
+    static let constructionBudget = 1_000_000
 
     /// The filter for `pattern` (compiled by PCRE2 with `PCRE2_UTF` and, when `caseless`, `PCRE2_CASELESS`), or nil
     /// when the pattern uses syntax the reader does not know, or can match the empty string (no condition at all).
@@ -252,6 +255,8 @@ struct AffixNFA {
         var marks: [Int] = []
         var stamp = 0
         var stack: [Int] = []
+        /// States visited so far (see `AffixFilter.constructionBudget`).
+        var work = 0
 
         init(_ states: [State]) {
             for state in states {
@@ -274,6 +279,7 @@ struct AffixNFA {
                 stack.append(state)
             }
             while let state = stack.popLast() {
+                work += 1
                 if matters[state] { result.append(state) }
                 if let condition = previous[state] {
                     switch before {
@@ -371,7 +377,7 @@ struct AffixNFA {
             if level >= depth || set.contains(where: { isFinal[$0] }) { return accept }
             let key = Key(level: level, set: set)
             if let number = numbers[key] { return UInt16(number) }
-            guard keys.count < AffixFilter.maximumStates else { return accept }
+            guard keys.count < AffixFilter.maximumStates, flat.work < AffixFilter.constructionBudget else { return accept }
             numbers[key] = keys.count
             keys.append(key)
             return UInt16(keys.count - 1)
@@ -393,6 +399,7 @@ struct AffixNFA {
             _ = code(startSet, level: 0)
         }
         var targets = [[Int]](repeating: [], count: representatives.count)
+        transitions.reserveCapacity(256 * 64)
         var index = transitions.count >> 8
         while index < keys.count {
             let key = keys[index]

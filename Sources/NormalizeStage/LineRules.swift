@@ -49,9 +49,11 @@ struct LineRules: Sendable {
             case .artifact, .decisionTail: pattern = try PCRE2Pattern("\\A" + body + "\\z"); (anchoredStart, anchoredEnd) = (true, true)
             case .end, .decision, .itemSentence: pattern = try PCRE2Pattern(body + "\\z"); (anchoredStart, anchoredEnd) = (false, true)
             }
-            // The body compiled without error, so the analysis sees a valid pattern; nil means no shortcut.
-            return Rule(pattern: pattern, prefix: anchoredStart ? AffixFilter(body, edge: .start) : nil,
-                        suffix: anchoredEnd ? AffixFilter(body, edge: .end) : nil)
+            // The body compiled without error, so the analysis sees a valid pattern; nil means no shortcut. Artifact
+            // rules run only on the few lines next to page breaks: not worth building filters for.
+            let filtered = kind != .artifact
+            return Rule(pattern: pattern, prefix: filtered && anchoredStart ? AffixFilter(body, edge: .start) : nil,
+                        suffix: filtered && anchoredEnd ? AffixFilter(body, edge: .end) : nil)
         }
         start = try compile(.start)
         end = try compile(.end)
