@@ -21,7 +21,9 @@ struct DateCandidate: Sendable {
 /// as a second alternation anchored (`\G`) at the end of a year.
 ///
 /// Each row's named groups are renamed `name_<row>` and each row is wrapped in a group `r<row>`, so one match tells
-/// which row matched and where its fields are. The row order is the priority at a given start position.
+/// which row matched and where its fields are. The row order is the priority at a given start position. A `text` row
+/// stands behind a lookahead on the characters its matches can begin with (`AffixFilter.firstCharacterClass`), so
+/// that PCRE2 leaves a row at a start position before running its lookbehinds.
 struct DatePatternSet: Sendable {
     /// One row of a pattern file.
     struct Rule: Sendable {

@@ -7,7 +7,8 @@ import ClinPipeText
 /// Two PCRE2 programs, compiled once with JIT:
 /// - `before`: `(?:(?<c0>cue)|(?<c1>cue)|…)(?>filler)*+\z`, searched in the window that ends where the date
 ///   starts, so the earliest cue whose run of filler reaches the date wins, which is the cue nearest the date in
-///   every practical case ("date of injury of", "PR-2 dated", "DOS:").
+///   every practical case ("date of injury of", "PR-2 dated", "DOS:"). The search (`FilteredSearch`) tries only the
+///   word starts whose first bytes can begin a cue, in text order: the same match as PCRE2's own search.
 /// - `after`: `\G(?>filler)*+(?:(?<c0>cue)|…)`, tried where the date ends ("The 03/25/15 report").
 ///
 /// Windows are UTF-8 byte ranges of the scanned text, never longer than `windowBytes`, never reaching over a
