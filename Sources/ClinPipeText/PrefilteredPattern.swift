@@ -41,6 +41,8 @@ struct ByteSet: Sendable {
         return set
     }
     var isEmpty: Bool { w0 | w1 | w2 | w3 == 0 }
+    /// The ASCII members as bits (byte b is bit b % 64 of word b / 64).
+    var asciiBits: (UInt64, UInt64) { (w0, w1) }
     /// Whether every member is ASCII.
     var isASCII: Bool { w2 | w3 == 0 }
     var members: [UInt8] { (0...255).map { UInt8($0) }.filter { contains($0) } }
@@ -200,7 +202,7 @@ struct StartTerm: Sendable {
 }
 
 /// A conservative reading of a PCRE2 pattern (see `PrefilteredPattern`): facts that every match satisfies. The
-/// parser knows literals, escapes of ASCII punctuation, `\s \S \d \D \w \W \h \t \n \r \f`, classes, `.`, groups
+/// parser knows literals, escapes of ASCII punctuation, `\s \S \d \D \w \W \h \t \n \r \f \xhh \x{h…}`, classes, `.`, groups
 /// (capturing, named, non-capturing, with `i`, `m`, `s` option letters), lookarounds, `^ $ \A \z \Z \b \B`,
 /// alternation and quantifiers; for anything else it gives up (the initializer returns nil). Sets are of bytes:
 /// a character outside ASCII counts as all of 0x80-0xFF, and a caseless `k` or `s` also matches non-ASCII letters
@@ -631,10 +633,16 @@ struct RegexParser {
     private var caseless: Bool
     private var multiline: Bool
 
-    init(_ source: [UInt8], caseless: Bool, multiline: Bool) {
+    /// Reads atomic groups `(?>…)` as plain groups, back references `\k<name>` as any text and `\G` as an
+    /// assertion: a superset of the matches, which is enough for necessary conditions (`AffixFilter`), not for
+    /// `PatternPlan`.
+    private let lenient: Bool
+
+    init(_ source: [UInt8], caseless: Bool, multiline: Bool, lenient: Bool = false) {
         self.source = source
         self.caseless = caseless
         self.multiline = multiline
+        self.lenient = lenient
     }
 
     mutating func parsePattern() -> RegexNode? {
@@ -734,9 +742,10 @@ struct RegexParser {
     /// Adds the other case of every ASCII letter, and non-ASCII bytes for `k` and `s` (KELVIN SIGN, LONG S).
     static func caseClosure(_ set: ByteSet) -> ByteSet {
         var closed = set
-        for byte in set.members where (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A {
-            closed.insert(byte ^ 0x20)
-            if byte | 0x20 == 0x6B || byte | 0x20 == 0x73 { closed.formUnion(.nonASCII) }
+        for upper in UInt8(0x41)...UInt8(0x5A) where set.contains(upper) || set.contains(upper | 0x20) {
+            closed.insert(upper)
+            closed.insert(upper | 0x20)
+            if upper == 0x4B || upper == 0x53 { closed.formUnion(.nonASCII) }
         }
         // A non-ASCII member may fold to an ASCII letter (KELVIN SIGN to k).
         if !set.isASCII { closed.insert(0x41...0x5A); closed.insert(0x61...0x7A) }
@@ -753,6 +762,7 @@ struct RegexParser {
             guard let byte = current else { return nil }
             switch byte {
             case 0x3A: position += 1  // (?:
+            case 0x3E where lenient: position += 1  // (?> read as (?:
             case 0x3D, 0x21: position += 1; kind = .lookahead  // (?= (?!
             case 0x3C:  // (?<= (?<! (?<name>
                 position += 1
@@ -863,10 +873,61 @@ struct RegexParser {
         switch letter {
         case 0x41: return .textStart  // \A
         case 0x7A, 0x5A, 0x62, 0x42: return .otherAssertion  // \z \Z \b \B
+        case 0x47 where lenient: return .otherAssertion  // \G
+        case 0x6B where lenient:  // \k<name>: the text of a group, any text here
+            guard current == 0x3C else { return nil }
+            position += 1
+            guard skipName(until: 0x3E) else { return nil }
+            return .repeated(.chars(.all), min: 0, max: nil)
+        case 0x78:  // \xhh, \x{hhhh}
+            guard let value = hexEscape() else { return nil }
+            if value >= 0x80 { return .chars(caseless ? Self.caseClosure(.nonASCII) : .nonASCII) }
+            var set = ByteSet()
+            set.insert(UInt8(value))
+            return .chars(caseless ? Self.caseClosure(set) : set)
         default:
             guard let set = Self.escapeSet(letter) else { return nil }
             return .chars(caseless ? Self.caseClosure(set) : set)
         }
+    }
+
+    /// Skips a class member that is a non-ASCII character (literal or `\x` escape); false for anything else.
+    private mutating func skipNonASCIIClassMember() -> Bool {
+        guard let byte = current else { return false }
+        if byte >= 0x80 {
+            position += 1
+            while let next = current, next & 0xC0 == 0x80 { position += 1 }
+            return true
+        }
+        guard byte == 0x5C, position + 1 < source.count, source[position + 1] == 0x78 else { return false }
+        position += 2
+        guard let value = hexEscape(), value >= 0x80 else { return false }
+        return true
+    }
+
+    /// The code point of a hex escape after its `\x`: `\x{h...}` or up to two hex digits; nil when malformed.
+    private mutating func hexEscape() -> Int? {
+        func hexValue(_ byte: UInt8) -> Int? {
+            switch byte {
+            case 0x30...0x39: Int(byte - 0x30)
+            case 0x41...0x46: Int(byte - 0x41 + 10)
+            case 0x61...0x66: Int(byte - 0x61 + 10)
+            default: nil
+            }
+        }
+        var value = 0, digits = 0
+        let braced = current == 0x7B
+        if braced { position += 1 }
+        while let byte = current, let digit = hexValue(byte), braced || digits < 2 {
+            value = min(value * 16 + digit, 0x110000)
+            digits += 1
+            position += 1
+        }
+        if braced {
+            guard digits > 0, current == 0x7D else { return nil }
+            position += 1
+        }
+        return value
     }
 
     private mutating func parseClass() -> RegexNode? {
@@ -885,9 +946,23 @@ struct RegexParser {
                 position += 1
                 guard let letter = current else { return nil }
                 position += 1
-                guard let escaped = Self.escapeSet(letter) else { return nil }
-                if escaped.members.count != 1 { set.formUnion(escaped); continue }
-                low = escaped.members[0]
+                if letter == 0x78 {  // \x: a character by its code point
+                    guard let value = hexEscape() else { return nil }
+                    if value >= 0x80 {
+                        set.formUnion(.nonASCII)
+                        if current == 0x2D, position + 1 < source.count, source[position + 1] != 0x5D {
+                            // A range up to another non-ASCII character holds non-ASCII characters only.
+                            position += 1
+                            guard skipNonASCIIClassMember() else { return nil }
+                        }
+                        continue
+                    }
+                    low = UInt8(value)
+                } else {
+                    guard let escaped = Self.escapeSet(letter) else { return nil }
+                    if escaped.members.count != 1 { set.formUnion(escaped); continue }
+                    low = escaped.members[0]
+                }
             } else if byte == 0x5B && position + 1 < source.count && source[position + 1] == 0x3A {
                 return nil  // POSIX class
             } else if byte >= 0x80 {
@@ -906,9 +981,20 @@ struct RegexParser {
                 var high: UInt8
                 if highByte == 0x5C {
                     position += 1
-                    guard let letter = current, let escaped = Self.escapeSet(letter), escaped.members.count == 1 else { return nil }
+                    guard let letter = current else { return nil }
                     position += 1
-                    high = escaped.members[0]
+                    if letter == 0x78 {
+                        guard let value = hexEscape() else { return nil }
+                        if value >= 0x80 {  // a range into non-ASCII
+                            set.insert(Int(low)...0x7F)
+                            set.formUnion(.nonASCII)
+                            continue
+                        }
+                        high = UInt8(value)
+                    } else {
+                        guard let escaped = Self.escapeSet(letter), escaped.members.count == 1 else { return nil }
+                        high = escaped.members[0]
+                    }
                 } else {
                     position += 1
                     high = highByte

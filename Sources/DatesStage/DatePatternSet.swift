@@ -21,7 +21,9 @@ struct DateCandidate: Sendable {
 /// as a second alternation anchored (`\G`) at the end of a year.
 ///
 /// Each row's named groups are renamed `name_<row>` and each row is wrapped in a group `r<row>`, so one match tells
-/// which row matched and where its fields are. The row order is the priority at a given start position.
+/// which row matched and where its fields are. The row order is the priority at a given start position. A `text` row
+/// stands behind a lookahead on the characters its matches can begin with (`AffixFilter.firstCharacterClass`), so
+/// that PCRE2 leaves a row at a start position before running its lookbehinds.
 struct DatePatternSet: Sendable {
     /// One row of a pattern file.
     struct Rule: Sendable {
@@ -31,6 +33,8 @@ struct DatePatternSet: Sendable {
         var continuesYear: Bool
         /// `(?:before_pattern)\z`: must match text ending where the match starts, or nil.
         var before: PCRE2Pattern?
+        /// The last bytes every match of `before` can end with (nil: no shortcut).
+        var beforeEnd: AffixFilter?
         var rowGroup = 0
         var monthGroup: Int?
         var monthNameGroup: Int?
@@ -112,6 +116,7 @@ struct DatePatternSet: Sendable {
                     continue
                 }
                 var before: PCRE2Pattern?
+                var beforeEnd: AffixFilter?
                 if !row["before_pattern"].isEmpty {
                     let beforeProblems = embeddabilityProblems(of: row["before_pattern"], allowedNames: [])
                     if !beforeProblems.isEmpty {
@@ -119,7 +124,9 @@ struct DatePatternSet: Sendable {
                         continue
                     }
                     do {
-                        before = try PCRE2Pattern("(?:\(withLookbehindWordStart(row["before_pattern"])))\\z", options: caseless ? [.caseless] : [])
+                        let source = "(?:\(withLookbehindWordStart(row["before_pattern"])))\\z"
+                        before = try PCRE2Pattern(source, options: caseless ? [.caseless] : [])
+                        beforeEnd = AffixFilter(source, caseless: caseless, edge: .end)
                     } catch {
                         problems.append("\(location): before_pattern: \(error)")
                         continue
@@ -127,9 +134,14 @@ struct DatePatternSet: Sendable {
                 }
                 let index = rules.count
                 let renamed = renamingGroups(of: pattern, names: Self.fieldNames, suffix: "_\(index)")
-                let wrapped = "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
+                // A lookahead on a text row's first characters lets PCRE2 reject a start position for the row before
+                // its lookbehinds (same matches: every match of the row begins with one of them). Not on after_year
+                // rows, which must start with \G to stay anchored.
+                let firstClass = scope == "text" ? AffixFilter.firstCharacterClass(of: renamed, caseless: caseless) : nil
+                let wrapped = (firstClass.map { "(?=\($0))" } ?? "") + "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
                 if scope == "text" { textAlternatives.append(wrapped) } else { continuationAlternatives.append(wrapped) }
-                rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year", before: before))
+                rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year", before: before,
+                                  beforeEnd: beforeEnd))
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
@@ -221,7 +233,9 @@ struct DatePatternSet: Sendable {
         -> DateCandidate?
     {
         let rule = rules[index]
-        if let before = rule.before, !Self.precededBy(before, at: match.range.lowerBound, in: bytes) { return nil }
+        if let before = rule.before, !Self.precededBy(before, rule.beforeEnd, at: match.range.lowerBound, in: bytes) {
+            return nil
+        }
         guard let yearGroup = rule.yearGroup, let yearRange = match.range(yearGroup),
               yearRange.count == 2 || yearRange.count == 4, let year = Self.number(bytes, yearRange)
         else { return nil }
@@ -252,9 +266,12 @@ struct DatePatternSet: Sendable {
 
     /// Whether `pattern` (ending in `\z`) matches text that ends at `position`, starting at most
     /// `beforeWindowBytes` earlier. Lookbehinds and `\b` still see the text before the window.
-    private static func precededBy(_ pattern: PCRE2Pattern, at position: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func precededBy(_ pattern: PCRE2Pattern, _ end: AffixFilter?, at position: Int,
+                                   in bytes: UnsafeBufferPointer<UInt8>) -> Bool
+    {
         var start = max(0, position - beforeWindowBytes)
         while start < position, bytes[start] & 0xC0 == 0x80 { start += 1 }
+        if let end, !end.admits(bytes, at: position, limit: start) { return false }
         let subject = UnsafeBufferPointer(rebasing: bytes[0..<position])
         // A limit error here means "no cue": the candidate is dropped rather than failing the document.
         return (try? pattern.firstMatchRange(in: subject, from: start)) != nil

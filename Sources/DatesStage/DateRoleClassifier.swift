@@ -7,7 +7,8 @@ import ClinPipeText
 /// Two PCRE2 programs, compiled once with JIT:
 /// - `before`: `(?:(?<c0>cue)|(?<c1>cue)|…)(?>filler)*+\z`, searched in the window that ends where the date
 ///   starts, so the earliest cue whose run of filler reaches the date wins, which is the cue nearest the date in
-///   every practical case ("date of injury of", "PR-2 dated", "DOS:").
+///   every practical case ("date of injury of", "PR-2 dated", "DOS:"). The search (`FilteredSearch`) tries only the
+///   word starts whose first bytes can begin a cue, in text order: the same match as PCRE2's own search.
 /// - `after`: `\G(?>filler)*+(?:(?<c0>cue)|…)`, tried where the date ends ("The 03/25/15 report").
 ///
 /// Windows are UTF-8 byte ranges of the scanned text, never longer than `windowBytes`, never reaching over a
@@ -22,7 +23,7 @@ struct DateRoleClassifier: Sendable {
 
     static let columns = ["role", "position", "flags", "pattern"]
 
-    private let before: PCRE2Pattern?
+    let before: FilteredSearch?
     private let after: PCRE2Pattern?
     private let beforeCues: [Cue]
     private let afterCues: [Cue]
@@ -101,12 +102,12 @@ struct DateRoleClassifier: Sendable {
             beforeAlternatives.insert(Self.wordStartCues(beforeWordStartAlternatives), at: 0)
         }
         let before = beforeAlternatives.isEmpty ? nil
-            : try PCRE2Pattern("(?:\(beforeAlternatives.joined(separator: "|")))\(filler(beforeFillers))\\z")
+            : FilteredSearch(try PCRE2Pattern("(?:\(beforeAlternatives.joined(separator: "|")))\(filler(beforeFillers))\\z"))
         let after = afterAlternatives.isEmpty ? nil
             : try PCRE2Pattern("\\G\(filler(afterFillers))(?:\(afterAlternatives.joined(separator: "|")))")
         self.before = before
         self.after = after
-        self.beforeCues = beforeRoles.indices.map { Cue(role: beforeRoles[$0], group: before?.groupNumbers["c\($0)"] ?? 0) }
+        self.beforeCues = beforeRoles.indices.map { Cue(role: beforeRoles[$0], group: before?.pattern.groupNumbers["c\($0)"] ?? 0) }
         self.afterCues = afterRoles.indices.map { Cue(role: afterRoles[$0], group: after?.groupNumbers["c\($0)"] ?? 0) }
         self.windowBytes = windowBytes
     }

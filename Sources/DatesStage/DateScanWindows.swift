@@ -53,8 +53,8 @@ enum DateScanWindows {
     }
 
     /// The offset of the first ASCII digit at or after `start`, or `bytes.count`. Eight bytes at a time: a digit
-    /// is a byte b with b ^ 0x30 < 10, and "some byte of x is below 10" is (x - 0x0A…) & ~x & 0x80… != 0
-    /// (digits are rare in prose, so the word loop carries most of the scan).
+    /// is a byte b with b ^ 0x30 < 10, and "some byte of x is below 10" is (x - 0x0A…) & ~x & 0x80… != 0, whose
+    /// lowest set bit marks the first digit (digits are rare in prose, so the word loop carries most of the scan).
     @inline(__always)
     static func nextDigit(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
@@ -64,7 +64,9 @@ enum DateScanWindows {
         while position + 8 <= count {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
             let x = word ^ 0x3030_3030_3030_3030
-            if (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080 != 0 { break }
+            let digits = (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
+            // The lowest flagged byte is a digit (a borrow can only flag bytes above a true one).
+            if digits != 0 { return position + digits.trailingZeroBitCount >> 3 }
             position += 8
         }
         while position < count, !ByteClass.isDigit(base[position]) { position += 1 }

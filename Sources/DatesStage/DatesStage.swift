@@ -205,13 +205,14 @@ public struct DatesStage: Stage {
         }
 
         for date in found {
-            var attributes: Attributes = [
-                "value": .string(date.date.iso8601),
-                "granularity": .string(date.date.granularity.rawValue),
-            ]
-            if let role = date.role { attributes["role"] = .string(role) }
-            if date.yearInferred { attributes["year_inferred"] = .bool(true) }
-            if let edge = date.rangeEdge { attributes["range"] = .string(edge) }
+            // Distinct keys, in this order: appended without looking each up.
+            var attributes = Attributes()
+            attributes.reserveCapacity(5)
+            attributes.appendNew("value", .string(date.date.iso8601))
+            attributes.appendNew("granularity", .string(date.date.granularity.rawValue))
+            if let role = date.role { attributes.appendNew("role", .string(role)) }
+            if date.yearInferred { attributes.appendNew("year_inferred", .bool(true)) }
+            if let edge = date.rangeEdge { attributes.appendNew("range", .string(edge)) }
             try document.addAnnotation(type: configuration.annotationType, layerRange: date.range, in: layer,
                                        attributes: attributes,
                                        provenance: Provenance(stage: stageName, rule: patterns.rules[date.rule].source))

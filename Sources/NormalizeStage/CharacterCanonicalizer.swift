@@ -63,22 +63,39 @@ struct CharacterCanonicalizer {
 
     /// Writes `bytes[start..<end]` (one line, no line breaks, trimmed by the caller) through `writer`.
     func write(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter) {
+        write(bytes, from: start, to: end, into: &writer, wordScan: true)
+    }
+
+    /// `write` without the word-at-a-time scan: the byte loop it shortens (for tests).
+    func writeByteByByte(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter) {
+        write(bytes, from: start, to: end, into: &writer, wordScan: false)
+    }
+
+    @inline(__always)
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter,
+                       wordScan: Bool)
+    {
         writer.copy(upTo: start, from: bytes)
         var i = start
         let base = UnsafeRawPointer(bytes.baseAddress)
         while i < end {
-            // Eight bytes at a time: printable ASCII (0x20...0x7F) with no space followed by a space and no space last
-            // is all plain for `classify` (a single space before printable ASCII stays). Bit tricks may report a
-            // space or control byte that is not there (then the byte-wise path runs), never miss one.
-            if i + 8 <= end, let base {
-                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
-                let belowSpace = (word &- ones &* 0x20) & ~word & high
-                let spacesMask = { (x: UInt64) in (x &- ones) & ~x & high }(word ^ (ones &* 0x20))
-                if word & high == 0, belowSpace == 0, spacesMask & (spacesMask >> 8) == 0, spacesMask >> 63 == 0 {
+            // Eight bytes at a time, to the first byte that is not plain for `classify`: a byte outside printable
+            // ASCII (0x21...0x7F) other than a space followed by printable ASCII (a single space before printable
+            // ASCII stays). The masks are exact (no carry between bytes) and hold bit 7 of each byte: `printable`
+            // for 0x21...0x7F; `space` for the bytes outside it with bit 5 set and bit 7 clear, which is 0x20 only.
+            if wordScan, i + 8 <= end, let base {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                let printable = ((word & low7) &+ 0x5F5F_5F5F_5F5F_5F5F) & ~word & high
+                let other = printable ^ high
+                let space = other & (word << 2) & ~word
+                // A space whose next byte in the word is printable is plain; one in the last byte is looked at.
+                let look = other & ~(space & (printable >> 8))
+                if look == 0 {
                     i += 8
                     continue
                 }
+                i += look.trailingZeroBitCount >> 3
             }
             // Fast path, same result as `classify`: printable ASCII is plain, and a single space before it stays.
             let byte = bytes[i]
@@ -102,20 +119,20 @@ struct CharacterCanonicalizer {
                     continue
                 }
                 writer.copy(upTo: i, from: bytes)
-                writer.replace(upTo: runEnd, with: CollectionOfOne(UInt8(ascii: " ")), from: bytes)
+                writer.replace(upTo: runEnd, with: UInt8(ascii: " "), from: bytes)
                 i = runEnd
             case .remove(let length):
                 writer.copy(upTo: i, from: bytes)
-                writer.replace(upTo: i + length, with: EmptyCollection(), from: bytes)
+                writer.remove(upTo: i + length)
                 i += length
             case .replace(let length, let byte):
                 writer.copy(upTo: i, from: bytes)
-                writer.replace(upTo: i + length, with: CollectionOfOne(byte), from: bytes)
+                writer.replace(upTo: i + length, with: byte, from: bytes)
                 i += length
             case .joiningDash(let length):
                 if joinsNumbers(bytes, dashAt: i, length: length, lineStart: start, lineEnd: end) {
                     writer.copy(upTo: i, from: bytes)
-                    writer.replace(upTo: i + length, with: CollectionOfOne(UInt8(ascii: "-")), from: bytes)
+                    writer.replace(upTo: i + length, with: UInt8(ascii: "-"), from: bytes)
                 }
                 i += length
             }

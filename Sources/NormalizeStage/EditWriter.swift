@@ -11,7 +11,11 @@ struct EditWriter {
     /// The source position up to which everything has been written.
     private(set) var sourcePosition = 0
 
-    init(capacity: Int) { output.reserveCapacity(capacity + 64) }
+    init(capacity: Int) {
+        output.reserveCapacity(capacity + 64)
+        // About one edit per source line (the joints of wrapped lines).
+        edits.reserveCapacity(capacity / 64 + 16)
+    }
 
     /// Copies `source[sourcePosition..<end]` unchanged.
     mutating func copy(upTo end: Int, from source: UnsafeBufferPointer<UInt8>) {
@@ -31,6 +35,23 @@ struct EditWriter {
         let layerStart = output.count
         output.append(contentsOf: replacement)
         edits.append(OffsetMap.Edit(originalRange: sourcePosition..<end, layerRange: layerStart..<output.count))
+        sourcePosition = end
+    }
+
+    /// Replaces `source[sourcePosition..<end]` by the single byte `byte` (`replace(upTo:with:from:)` with one byte).
+    mutating func replace(upTo end: Int, with byte: UInt8, from source: UnsafeBufferPointer<UInt8>) {
+        let start = sourcePosition, layerStart = output.count
+        output.append(byte)
+        sourcePosition = end
+        if end - start == 1 && source[start] == byte { return }
+        edits.append(OffsetMap.Edit(originalRange: start..<end, layerRange: layerStart..<layerStart + 1))
+    }
+
+    /// Drops `source[sourcePosition..<end]` (`replace(upTo:with:from:)` with nothing).
+    mutating func remove(upTo end: Int) {
+        precondition(end >= sourcePosition)
+        guard end > sourcePosition else { return }
+        edits.append(OffsetMap.Edit(originalRange: sourcePosition..<end, layerRange: output.count..<output.count))
         sourcePosition = end
     }
 

@@ -43,16 +43,16 @@ struct LineRepairer {
         try markArtifacts(&lines, bytes)
         let content = lines.indices.filter { !lines[$0].isBlank && !lines[$0].artifact }
         guard let first = content.first else {
-            writer.replace(upTo: bytes.count, with: EmptyCollection(), from: bytes)
+            writer.remove(upTo: bytes.count)
             return
         }
         let pypdfStyle = lines.contains { $0.whitespaceOnly }
         let width = wrapWidth(content.map { lines[$0].length })
         let lineFeatures = try content.map { try self.features(of: lines[$0], bytes) }
         // ahead[k]: the lines from k on form (the rest of) an IMR item line.
-        let ahead = lineFeatures.indices.map { decisionAhead(lineFeatures, from: $0) }
+        let ahead = decisionsAhead(lineFeatures)
 
-        writer.replace(upTo: lines[first].contentStart, with: EmptyCollection(), from: bytes)
+        writer.remove(upTo: lines[first].contentStart)
         for (k, index) in content.enumerated() {
             let line = lines[index]
             var joint: Joint?
@@ -66,7 +66,7 @@ struct LineRepairer {
                 }
                 if pageBreak && !pypdfStyle { strong = false }
                 joint = decide(lineFeatures[k], lineFeatures[k + 1], lineLength: line.length, width: width, strong: strong,
-                               inItemLine: ahead[k], decisionAhead: ahead[k + 1])
+                               inItemLine: ahead[k], decisionAhead: ahead[k + 1], bytes)
             }
             let dropHyphen = joint == .noneDropHyphen
             let contentEnd = dropHyphen ? line.contentEnd - 1 : line.contentEnd
@@ -74,13 +74,13 @@ struct LineRepairer {
             guard let joint else { continue }
             let nextStart = lines[content[k + 1]].contentStart
             switch joint {
-            case .space: writer.replace(upTo: nextStart, with: CollectionOfOne(UInt8(ascii: " ")), from: bytes)
-            case .none, .noneDropHyphen: writer.replace(upTo: nextStart, with: EmptyCollection(), from: bytes)
-            case .lineBreak: writer.replace(upTo: nextStart, with: CollectionOfOne(UInt8(ascii: "\n")), from: bytes)
+            case .space: writer.replace(upTo: nextStart, with: UInt8(ascii: " "), from: bytes)
+            case .none, .noneDropHyphen: writer.remove(upTo: nextStart)
+            case .lineBreak: writer.replace(upTo: nextStart, with: UInt8(ascii: "\n"), from: bytes)
             case .paragraph: writer.replace(upTo: nextStart, with: [UInt8(ascii: "\n"), UInt8(ascii: "\n")], from: bytes)
             }
         }
-        writer.replace(upTo: bytes.count, with: EmptyCollection(), from: bytes)
+        writer.remove(upTo: bytes.count)
     }
 
     // MARK: - Lines
@@ -94,10 +94,15 @@ struct LineRepairer {
         while i <= count {
             // Skip to the next line terminator (or the end) without testing bytes above 0x0D twice.
             if let base = UnsafeRawPointer(bytes.baseAddress) {
-                // Eight bytes at a time while none is below 0x0E (the bit trick never misses one).
+                // Eight bytes at a time to the first byte below 0x0E: the lowest byte the bit trick flags is one
+                // (a borrow can only flag bytes above a true one).
                 while i + 8 <= count {
-                    let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let below = (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080
+                    if below != 0 {
+                        i += below.trailingZeroBitCount >> 3
+                        break
+                    }
                     i += 8
                 }
             }
@@ -119,8 +124,16 @@ struct LineRepairer {
     }
 
     private func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
+        // ASCII first: a space, tab or vertical tab is whitespace, any other ASCII byte is not (`classify`).
+        func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0B }
         var contentStart = start
         while contentStart < end {
+            let byte = bytes[contentStart]
+            if isASCIISpace(byte) {
+                contentStart += 1
+                continue
+            }
+            if byte < 0x80 { break }
             let length = characters.whitespaceLength(bytes, contentStart, end)
             if length == 0 { break }
             contentStart += length
@@ -128,6 +141,12 @@ struct LineRepairer {
         var contentEnd = end
         // Trailing whitespace: step back over ASCII spaces and multi-byte spaces.
         while contentEnd > contentStart {
+            let byte = bytes[contentEnd - 1]
+            if isASCIISpace(byte) {
+                contentEnd -= 1
+                continue
+            }
+            if byte < 0x80 { break }
             var characterStart = contentEnd - 1
             while characterStart > contentStart && bytes[characterStart] & 0xC0 == 0x80 { characterStart -= 1 }
             if characters.whitespaceLength(bytes, characterStart, end) == contentEnd - characterStart {
@@ -204,8 +223,8 @@ struct LineRepairer {
         var terminal = false
         /// Ends with `.`, `?` or `!` (a sentence end).
         var sentenceEnd = false
-        /// Ends with a hyphen right after a letter; the letters before it, lowercased.
-        var hyphenatedWord: [UInt8]?
+        /// Ends with a hyphen right after a letter: the letters before it (byte offsets of the text).
+        var hyphenatedWord: Range<Int>?
         /// Ends with a hyphen right after a digit (a date or level cut at the line end: `10-30-`, `L4-`).
         var hyphenAfterDigit = false
         var startsDigit = false
@@ -238,7 +257,9 @@ struct LineRepairer {
             var start = content.count - 2
             while start >= 0, ByteClass.isWord(content[start]), content[start] < 0x80 { start -= 1 }
             let word = content[(start + 1)..<(content.count - 1)]
-            if !word.isEmpty, word.allSatisfy({ !ByteClass.isDigit($0) }) { f.hyphenatedWord = word.map(ByteClass.lower) }
+            if !word.isEmpty, word.allSatisfy({ !ByteClass.isDigit($0) }) {
+                f.hyphenatedWord = (line.contentStart + start + 1)..<(line.contentStart + content.count - 1)
+            }
             f.hyphenAfterDigit = ByteClass.isDigit(content[content.count - 2])
         }
         return f
@@ -256,27 +277,47 @@ struct LineRepairer {
         return letters >= 4 && letters >= others * 2 && ByteClass.isUpper(content[0])
     }
 
-    /// Whether the lines from `k` on form an IMR item line: they reach a decision end (or an outcome alone on the
-    /// line after one ending with `:`) before any sentence ends, sentences of the partial-authorization form aside,
-    /// within ten lines (a partial-authorization item line wraps over up to seven lines in `pdftotext` output).
-    private func decisionAhead(_ features: [Features], from k: Int) -> Bool {
-        var i = k
-        while i < features.count && i < k + 10 {
-            if features[i].decisionEnd { return true }
-            if features[i].decisionTail && i > k && features[i - 1].endsWithColon { return true }
-            if (features[i].sentenceEnd && !features[i].itemSentence) || features[i].heading || (i > k && features[i].forcedStart) {
-                return false
+    /// For each line k, whether the lines from `k` on form an IMR item line: they reach a decision end (or an outcome
+    /// alone on the line after one ending with `:`) before any sentence ends, sentences of the partial-authorization
+    /// form aside, within ten lines (a partial-authorization item line wraps over up to seven lines in `pdftotext`
+    /// output).
+    ///
+    /// One backward pass: past line k, each line either settles the answer (yes at a decision end, no at a sentence
+    /// end, a heading or a forced start) or passes it on, whatever k is; so the answer for k is line k's own verdict or
+    /// that of the first settling line after it, when that is less than ten lines from k.
+    func decisionsAhead(_ features: [Features]) -> [Bool] {
+        let count = features.count
+        var ahead = [Bool](repeating: false, count: count)
+        // The first line at or after i + 1 that settles (as a line after the first), and its verdict.
+        var settling = count, verdict = false
+        var i = count - 1
+        while i >= 0 {
+            let f = features[i]
+            if f.decisionEnd {
+                ahead[i] = true
+            } else if (f.sentenceEnd && !f.itemSentence) || f.heading {
+                ahead[i] = false
+            } else {
+                ahead[i] = settling < i + 10 && verdict
             }
-            i += 1
+            // As a later line (for the lines before it).
+            if f.decisionEnd || (f.decisionTail && i > 0 && features[i - 1].endsWithColon) {
+                settling = i
+                verdict = true
+            } else if (f.sentenceEnd && !f.itemSentence) || f.heading || f.forcedStart {
+                settling = i
+                verdict = false
+            }
+            i -= 1
         }
-        return false
+        return ahead
     }
 
     /// - Parameters:
     ///   - inItemLine: line `a` is part of an IMR item line (the lines from `a` on reach its decision).
     ///   - decisionAhead: the lines from `b` on reach an item's decision.
     private func decide(_ a: Features, _ b: Features, lineLength: Int, width: Int, strong: Bool, inItemLine: Bool,
-                        decisionAhead: Bool) -> Joint
+                        decisionAhead: Bool, _ bytes: UnsafeBufferPointer<UInt8>) -> Joint
     {
         if a.heading || b.heading { return .paragraph }
         // A date or level cut after its hyphen (`On (11-28-` / `16) the ...`) goes on, even where the next line
@@ -290,7 +331,7 @@ struct LineRepairer {
         if inItemLine && decisionAhead && !a.sentenceEnd { return .space }
         if a.terminal && decisionAhead { return a.itemSentence && inItemLine ? .space : .paragraph }
         if let word = a.hyphenatedWord, b.startsLowercase {
-            return rules.keptHyphenPrefixes.contains(word) ? .none : .noneDropHyphen
+            return rules.keptHyphenPrefixes.contains(word.map { ByteClass.lower(bytes[$0]) }) ? .none : .noneDropHyphen
         }
         // A compound name broken after its hyphen (`Depo-` / `Medrol`) keeps the hyphen and loses the break.
         if a.hyphenatedWord != nil && b.startsUppercase && !strong { return .none }
@@ -302,10 +343,26 @@ struct LineRepairer {
         return .space
     }
 
-    /// The typical full line length: the 90th percentile of line lengths (bytes).
-    private func wrapWidth(_ lengths: [Int]) -> Int {
+    /// The typical full line length: the 90th percentile of line lengths (bytes), that is the element at
+    /// `count * 9 / 10` of the sorted lengths. Counted, not sorted: lengths up to `countedLengths` go into a
+    /// histogram, longer ones (rare) are sorted.
+    func wrapWidth(_ lengths: [Int]) -> Int {
         guard !lengths.isEmpty else { return 0 }
-        let sorted = lengths.sorted()
-        return sorted[min(sorted.count - 1, sorted.count * 9 / 10)]
+        let rank = min(lengths.count - 1, lengths.count * 9 / 10)
+        let countedLengths = 255
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: countedLengths + 1) { histogram in
+            histogram.initialize(repeating: 0)
+            var longer: [Int] = []
+            for length in lengths {
+                if length <= countedLengths { histogram[length] += 1 } else { longer.append(length) }
+            }
+            var below = 0
+            for length in 0...countedLengths {
+                below += histogram[length]
+                if below > rank { return length }
+            }
+            longer.sort()
+            return longer[rank - below]
+        }
     }
 }

@@ -5,15 +5,15 @@ import ClinPipeText
 struct LineRules: Sendable {
     enum Kind: String, CaseIterable { case start, end, decision, artifact, itemSentence = "item_sentence", decisionTail = "decision_tail" }
 
-    /// One kind's compiled alternation with exact necessary conditions on the line's edge bytes.
+    /// One kind's compiled alternation with necessary conditions on the line's edge bytes.
     struct Rule: Sendable {
         let pattern: PCRE2Pattern
-        /// When set (the pattern is anchored at the line start and cannot match empty), a non-empty line whose first
-        /// byte is not in the set cannot match.
-        let firstBytes: EdgeByteSet?
-        /// When set (the pattern is anchored at the line end and cannot match empty), a non-empty line whose last
-        /// byte is not in the set cannot match.
-        let lastBytes: EdgeByteSet?
+        /// When set (the pattern is anchored at the line start), a line whose first bytes it does not admit cannot
+        /// match.
+        let prefix: AffixFilter?
+        /// When set (the pattern is anchored at the line end), a line whose last bytes it does not admit cannot
+        /// match.
+        let suffix: AffixFilter?
     }
 
     let start: Rule?
@@ -49,9 +49,11 @@ struct LineRules: Sendable {
             case .artifact, .decisionTail: pattern = try PCRE2Pattern("\\A" + body + "\\z"); (anchoredStart, anchoredEnd) = (true, true)
             case .end, .decision, .itemSentence: pattern = try PCRE2Pattern(body + "\\z"); (anchoredStart, anchoredEnd) = (false, true)
             }
-            // The body compiled without error, so the analysis sees a valid pattern; nil means no shortcut.
-            let edges = PatternEdges.analyze(body).flatMap { $0.nullable ? nil : $0 }
-            return Rule(pattern: pattern, firstBytes: anchoredStart ? edges?.first : nil, lastBytes: anchoredEnd ? edges?.last : nil)
+            // The body compiled without error, so the analysis sees a valid pattern; nil means no shortcut. Artifact
+            // rules run only on the few lines next to page breaks: not worth building filters for.
+            let filtered = kind != .artifact
+            return Rule(pattern: pattern, prefix: filtered && anchoredStart ? AffixFilter(body, edge: .start) : nil,
+                        suffix: filtered && anchoredEnd ? AffixFilter(body, edge: .end) : nil)
         }
         start = try compile(.start)
         end = try compile(.end)
@@ -68,10 +70,8 @@ struct LineRules: Sendable {
         switch rule {
         case .none: return false
         case .some(let rule):
-            if !bytes.isEmpty {
-                if let firstBytes = rule.firstBytes, !firstBytes.contains(bytes[0]) { return false }
-                if let lastBytes = rule.lastBytes, !lastBytes.contains(bytes[bytes.count - 1]) { return false }
-            }
+            if let prefix = rule.prefix, !prefix.admits(bytes, at: 0, limit: bytes.count) { return false }
+            if let suffix = rule.suffix, !suffix.admits(bytes, at: bytes.count, limit: 0) { return false }
             return try rule.pattern.matches(bytes)
         }
     }

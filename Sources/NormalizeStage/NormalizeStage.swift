@@ -88,7 +88,7 @@ public struct NormalizeStage: Stage {
                 repairer.characters.write(bytes, from: start, to: i, into: &writer)
                 if i < bytes.count && bytes[i] == 0x0D {
                     let end = i + 1 < bytes.count && bytes[i + 1] == 0x0A ? i + 2 : i + 1
-                    writer.replace(upTo: end, with: CollectionOfOne(UInt8(ascii: "\n")), from: bytes)
+                    writer.replace(upTo: end, with: UInt8(ascii: "\n"), from: bytes)
                     i = end
                 } else {
                     i += 1
