@@ -92,11 +92,20 @@ public struct PrefilteredPattern: Sendable {
 
     /// The matches of `pattern.forEachMatch(in:from:_:)`, in the same order, with the same groups.
     public func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, _ body: (PCRE2Match) throws -> Bool) throws {
-        guard let plan, let anchored else {
+        guard let plan, let anchored, let text = bytes.baseAddress else {
             try pattern.forEachMatch(in: bytes, from: start, body)
             return
         }
-        let count = bytes.count
+        try plan.table.withUnsafeBufferPointer { table in
+            try search(plan, anchored, table.baseAddress!, text, bytes.count, start, body)
+        }
+    }
+
+    /// The search of `forEachMatch` over `text[0..<count]`, with the plan's byte table (`PatternPlan.table`).
+    private func search(_ plan: PatternPlan, _ anchored: PCRE2Pattern, _ table: UnsafePointer<UInt64>, _ text: UnsafePointer<UInt8>,
+                        _ count: Int, _ start: Int, _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        let filterFirst = plan.startBytes != nil
         var offset = start
         var scannedUpTo = start  // start positions below this one were tried or ruled out
         var previousKey = -1, previousRunStart = -1
@@ -104,10 +113,11 @@ public struct PrefilteredPattern: Sendable {
         var stop = false
         while offset <= count {
             // A match starting at or after `offset` has its key there too.
-            guard let key = plan.nextKey(in: bytes, from: max(keySearch, offset)) else { return }
+            guard let key = plan.nextKey(in: text, count: count, from: max(keySearch, offset), table: table) else { return }
             keySearch = key + 1
-            guard plan.followsKey(in: bytes, key: key) else { continue }
-            let runStart = plan.runStart(in: bytes, key: key, previousKey: previousKey, previousRunStart: previousRunStart)
+            guard plan.followsKey(in: text, count: count, key: key, table: table) else { continue }
+            let runStart = plan.runStart(in: text, count: count, key: key, previousKey: previousKey,
+                                         previousRunStart: previousRunStart, table: table)
             previousKey = key
             previousRunStart = runStart
             var lowest = max(scannedUpTo, offset)
@@ -122,13 +132,13 @@ public struct PrefilteredPattern: Sendable {
             while s <= last {
                 defer { s += 1 }
                 if s < count {
-                    let byte = bytes[s]
+                    let byte = text[s]
                     if byte & 0xC0 == 0x80 { continue }
-                    if s != 0, let first = plan.startBytes, !first.contains(byte) { continue }
+                    if s != 0 && filterFirst && table[Int(byte)] & PatternPlan.startFlag == 0 { continue }
                 }
-                guard plan.canStart(in: bytes, at: s) else { continue }
+                guard plan.canStart(in: text, count: count, at: s) else { continue }
                 var matchBegin = -1, matchEnd = -1
-                try anchored.forEachMatch(in: bytes, from: s) { match in
+                try anchored.forEachMatch(in: UnsafeBufferPointer(start: text, count: count), from: s) { match in
                     matchBegin = match.range.lowerBound
                     matchEnd = match.range.upperBound
                     if try !body(match) { stop = true }
@@ -140,7 +150,7 @@ public struct PrefilteredPattern: Sendable {
                         offset = matchEnd
                     } else {
                         offset = matchEnd + 1
-                        while offset < count && bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+                        while offset < count && text[offset] & 0xC0 == 0x80 { offset += 1 }
                     }
                     if offset > count { return }
                     s = offset - 1  // the defer moves on to `offset`
@@ -190,11 +200,11 @@ struct StartTerm: Sendable {
         }
     }
 
-    @inline(__always) func holds(in bytes: UnsafeBufferPointer<UInt8>, at s: Int) -> Bool {
+    @inline(__always) func holds(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
         if textStart && s != 0 { return false }
-        if lineStart && s != 0 && !Self.isLineBreak(bytes[s - 1]) { return false }
-        if let previous, s == 0 || !previous.contains(bytes[s - 1]) { return false }
-        if let first, s >= bytes.count || !first.contains(bytes[s]) { return false }
+        if lineStart && s != 0 && !Self.isLineBreak(text[s - 1]) { return false }
+        if let previous, s == 0 || !previous.contains(text[s - 1]) { return false }
+        if let first, s >= count || !first.contains(text[s]) { return false }
         return true
     }
 }
@@ -220,6 +230,13 @@ struct PatternPlan: Sendable {
         case run(ByteSet, min: Int)
         /// The next byte is in the set; nothing is checked after it.
         case first(ByteSet)
+    }
+
+    /// A `FollowStep` without its set (which `table` holds).
+    enum FollowKind: Sendable {
+        case one
+        case run(min: Int)
+        case first
     }
 
     /// Bytes that may end a line for `^` and `$` under any newline convention (LF, CR, CRLF, ANY: also VT, FF,
@@ -253,6 +270,11 @@ struct PatternPlan: Sendable {
     let starts: [StartTerm]
     /// What follows the key byte.
     let follow: [FollowStep]
+    /// The kinds of the first `maxFollowSteps` follow steps, whose sets are bits of `table` (fewer checks only let
+    /// more keys through, never fewer).
+    let followKinds: [FollowKind]
+    /// Per byte value, the sets of the plan it belongs to (see `makeTable`).
+    let table: [UInt64]
     /// The bytes the unbounded elements before the key consume; the others consume at most `prefixBound` bytes.
     let prefixUnboundedBytes: ByteSet
     let prefixBound: Int
@@ -289,6 +311,8 @@ struct PatternPlan: Sendable {
         }
         guard let best else { return nil }
         let prefix = Self.prefix(elements[..<best.index])
+        // The walk's budget must stay below the cost of a byte outside the prefix (see `makeTable`).
+        guard prefix.bound < Int(Self.walkStop) else { return nil }
         if case .chars(let set) = elements[best.index] {
             key = .byte(set)
             keyBytes = set
@@ -326,6 +350,15 @@ struct PatternPlan: Sendable {
             if let first = term.first, !term.textStart { firstBytes?.formUnion(first) } else if !term.textStart { firstBytes = nil }
         }
         startBytes = firstBytes
+        let checked = Array(follow.prefix(Self.maxFollowSteps))
+        followKinds = checked.map { step in
+            switch step {
+            case .one: .one
+            case .run(_, let min): .run(min: min)
+            case .first: .first
+            }
+        }
+        table = Self.makeTable(prefix: prefix.bytes, unbounded: prefix.unbounded, key: keyBytes, start: firstBytes, follow: checked)
     }
 
     /// The part of the top-level sequence before the key: the bytes it consumes, its fewest characters, its most
@@ -453,101 +486,140 @@ struct PatternPlan: Sendable {
         return set
     }
 
-    /// The next position at or after `from` where the key can stand.
-    @inline(__always) func nextKey(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        let count = bytes.count
-        guard from <= count, let base = bytes.baseAddress else { return isLineEnd && from == count ? count : nil }
-        if let single = keySingle {
-            guard from < count, let found = memchr(base + from, Int32(single), count - from) else { return nil }
-            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    /// Bits of `table`'s entries: the byte is in `prefixBytes`, in `prefixUnboundedBytes`, in `keyBytes`, in
+    /// `startBytes`; bit `followShift + k` is set when it is in the set of follow step `k`; the bits from
+    /// `walkShift` up hold what the byte costs the walk of `runStart`: 0 for an unbounded prefix byte, 1 for another
+    /// prefix byte, `walkStop` (more than any budget) for a byte outside `prefixBytes`.
+    static let prefixFlag: UInt64 = 1, unboundedFlag: UInt64 = 2, keyFlag: UInt64 = 4, startFlag: UInt64 = 8
+    static let followShift = 8, walkShift = 32
+    static let walkStop: UInt64 = 1 << 30
+    /// The most follow steps checked (one bit each in `table`'s entries).
+    static let maxFollowSteps = walkShift - followShift
+
+    /// Per byte value (256 entries), the sets it belongs to, as the bits above: one load per byte in the loops.
+    static func makeTable(prefix: ByteSet, unbounded: ByteSet, key: ByteSet, start: ByteSet?, follow: [FollowStep]) -> [UInt64] {
+        (0...255).map { value in
+            let byte = UInt8(value)
+            var entry: UInt64 = 0
+            if prefix.contains(byte) { entry |= prefixFlag }
+            if unbounded.contains(byte) { entry |= unboundedFlag }
+            if key.contains(byte) { entry |= keyFlag }
+            if let start, start.contains(byte) { entry |= startFlag }
+            for (k, step) in follow.enumerated() {
+                switch step {
+                case .one(let set), .run(let set, _), .first(let set):
+                    if set.contains(byte) { entry |= 1 << UInt64(followShift + k) }
+                }
+            }
+            let cost: UInt64 = !prefix.contains(byte) ? walkStop : unbounded.contains(byte) ? 0 : 1
+            return entry | cost << UInt64(walkShift)
         }
+    }
+
+    /// The next position at or after `from` where the key can stand (`text` holds `count` bytes).
+    @inline(__always) func nextKey(in text: UnsafePointer<UInt8>, count: Int, from: Int, table: UnsafePointer<UInt64>) -> Int? {
+        guard from <= count else { return nil }
+        if let single = keySingle {
+            guard from < count, let found = memchr(text + from, Int32(single), count - from) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(text)
+        }
+        let raw = UnsafeRawPointer(text)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var i = from
         if let lower = keyCasePair {
-            // Eight bytes at a time while none of them, with bit 0x20 set, equals the lower-case letter.
-            let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let pattern = ones &* UInt64(lower)
-            while i + 8 <= count {
-                let word = (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | (ones &* 0x20)) ^ pattern
-                if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
-                i += 8
+            // Sixteen bytes at a time while none of them, with bit 0x20 set, equals the lower-case letter (a zero
+            // byte of `x` borrows in `x - ones` and sets its high bit, which `~x` keeps only where `x` had none).
+            let pattern = ones &* UInt64(lower), caseBits = ones &* 0x20
+            while i &+ 16 <= count {
+                let a = (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | caseBits) ^ pattern
+                let b = (raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self) | caseBits) ^ pattern
+                if ((a &- ones) & ~a | (b &- ones) & ~b) & highs != 0 { break }
+                i &+= 16
             }
             while i < count {
-                if bytes[i] | 0x20 == lower { return i }
+                if text[i] | 0x20 == lower { return i }
                 i += 1
             }
             return nil
         }
         if isLineEnd {
-            // Eight bytes at a time while none is below 0x0E or above 0x7F (no line end byte can be among them).
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let low = (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080
-                if low | (word & 0x8080_8080_8080_8080) != 0 { break }
-                i += 8
+            while true {
+                // 32 bytes at a time while none is below 0x0E or above 0x7F (no line end byte can be among
+                // them): a byte below 0x0E borrows in the subtraction and sets its high bit, unless a lower byte of
+                // the word already did.
+                while i &+ 32 <= count {
+                    let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let b = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+                    let c = raw.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
+                    let d = raw.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
+                    let low = ones &* 0x0E
+                    if ((a &- low) | a | (b &- low) | b | (c &- low) | c | (d &- low) | d) & highs != 0 { break }
+                    i &+= 32
+                }
+                let end = min(count, i &+ 32)
+                while i < end {
+                    if table[Int(text[i])] & Self.keyFlag != 0 { return i }
+                    i += 1
+                }
+                if i == count { return count }  // the text's end is a line end
             }
         }
         while i < count {
-            if keyBytes.contains(bytes[i]) {
-                if !isLineEnd { return i }
-                return i
-            }
+            if table[Int(text[i])] & Self.keyFlag != 0 { return i }
             i += 1
-            if isLineEnd && i & 7 == 0 { return nextKey(in: bytes, from: i) }
         }
-        return isLineEnd ? count : nil
+        return nil
     }
 
     /// The first position of the run of bytes before `key` that the part of the pattern before the key can
     /// consume: bytes of `prefixBytes`, of which at most `prefixBound` outside `prefixUnboundedBytes`. When every
     /// such byte is unbounded, a run that reaches the previous key (whose run started at `previousRunStart`)
     /// continues with it.
-    @inline(__always) func runStart(in bytes: UnsafeBufferPointer<UInt8>, key: Int, previousKey: Int, previousRunStart: Int) -> Int {
+    @inline(__always) func runStart(in text: UnsafePointer<UInt8>, count: Int, key: Int, previousKey: Int, previousRunStart: Int,
+                                    table: UnsafePointer<UInt64>) -> Int
+    {
         var i = key
         if runIsUnbounded {
             let floor = previousKey >= 0 ? previousKey + 1 : 0
-            while i > floor && prefixBytes.contains(bytes[i - 1]) { i -= 1 }
-            if i == floor && previousKey >= 0 && previousKey < bytes.count && prefixBytes.contains(bytes[previousKey]) {
+            while i > floor && table[Int(text[i - 1])] & Self.prefixFlag != 0 { i -= 1 }
+            if i == floor && previousKey >= 0 && previousKey < count && table[Int(text[previousKey])] & Self.prefixFlag != 0 {
                 return previousRunStart
             }
             return i
         }
+        // Each byte costs the budget its walk cost; a byte outside the prefix costs more than any budget.
         var budget = prefixBound
         while i > 0 {
-            let byte = bytes[i - 1]
-            guard prefixBytes.contains(byte) else { break }
-            if !prefixUnboundedBytes.contains(byte) {
-                if budget == 0 { break }
-                budget -= 1
-            }
-            i -= 1
+            budget &-= Int(truncatingIfNeeded: table[Int(text[i &- 1])] >> UInt64(Self.walkShift))
+            if budget < 0 { break }
+            i &-= 1
         }
         return i
     }
 
     /// Whether the bytes after the key at `key` pass the follow steps.
-    @inline(__always) func followsKey(in bytes: UnsafeBufferPointer<UInt8>, key: Int) -> Bool {
+    @inline(__always) func followsKey(in text: UnsafePointer<UInt8>, count: Int, key: Int, table: UnsafePointer<UInt64>) -> Bool {
         var p = key + 1
-        let count = bytes.count
-        for step in follow {
+        var bit: UInt64 = 1 << UInt64(Self.followShift)
+        for step in followKinds {
             switch step {
-            case .one(let set):
-                guard p < count, set.contains(bytes[p]) else { return false }
+            case .one:
+                guard p < count, table[Int(text[p])] & bit != 0 else { return false }
                 p += 1
-            case .run(let set, let min):
+            case .run(let min):
                 var run = 0
-                while p < count && set.contains(bytes[p]) { p += 1; run += 1 }
+                while p < count && table[Int(text[p])] & bit != 0 { p += 1; run += 1 }
                 guard run >= min else { return false }
-            case .first(let set):
-                return p < count && set.contains(bytes[p])
+            case .first:
+                return p < count && table[Int(text[p])] & bit != 0
             }
+            bit <<= 1
         }
         return true
     }
 
-    @inline(__always) func canStart(in bytes: UnsafeBufferPointer<UInt8>, at s: Int) -> Bool {
-        for term in starts where term.holds(in: bytes, at: s) { return true }
+    @inline(__always) func canStart(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
+        for term in starts where term.holds(in: text, count: count, at: s) { return true }
         return false
     }
 }
