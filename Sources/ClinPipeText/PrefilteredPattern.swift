@@ -1,3 +1,4 @@
+import CPCRE2
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -60,8 +61,9 @@ struct ByteSet: Sendable {
 /// properties, ...) is searched the plain way.
 public struct PrefilteredPattern: Sendable {
     public let pattern: PCRE2Pattern
-    private let anchored: PCRE2Pattern?
-    private let plan: PatternPlan?
+    /// The plan and the anchored pattern, nil when the search is the plain one. A class, so that copying the
+    /// pattern copies one reference.
+    private let search: PrefilteredSearch?
 
     public init(_ source: String, options: PCRE2Pattern.Options = []) throws {
         let pattern = try PCRE2Pattern(source, options: options)
@@ -77,40 +79,69 @@ public struct PrefilteredPattern: Sendable {
            let anchored = try? PCRE2Pattern("\\G(?:" + pattern.pattern + ")", options: pattern.options, limits: pattern.limits),
            anchored.groupNumbers == pattern.groupNumbers, anchored.captureCount == pattern.captureCount
         {
-            self.plan = plan
-            self.anchored = anchored
+            self.search = PrefilteredSearch(plan: plan, anchored: anchored)
         } else {
-            self.plan = nil
-            self.anchored = nil
+            self.search = nil
         }
     }
 
     /// Whether the search runs on filtered start positions (for tests).
-    public var isPrefiltered: Bool { plan != nil }
+    public var isPrefiltered: Bool { search != nil }
 
     public var groupNumbers: [String: Int] { pattern.groupNumbers }
 
     /// The matches of `pattern.forEachMatch(in:from:_:)`, in the same order, with the same groups.
     public func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, _ body: (PCRE2Match) throws -> Bool) throws {
-        guard let plan, let anchored, let text = bytes.baseAddress else {
+        guard let search, let text = bytes.baseAddress else {
             try pattern.forEachMatch(in: bytes, from: start, body)
             return
         }
+        try search.forEachMatch(in: text, count: bytes.count, from: start, body)
+    }
+
+    /// Whether the pattern matches anywhere in `bytes` (`PCRE2Pattern.matches`).
+    public func matches(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        var found = false
+        try forEachMatch(in: bytes) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
+}
+
+/// The search of a `PrefilteredPattern` with a plan: the plan, and the pattern anchored with `\G` that runs at each
+/// start position the plan lets through.
+final class PrefilteredSearch: Sendable {
+    let plan: PatternPlan
+    let anchored: PCRE2Pattern
+
+    init(plan: PatternPlan, anchored: PCRE2Pattern) {
+        self.plan = plan
+        self.anchored = anchored
+    }
+
+    /// The search of `PrefilteredPattern.forEachMatch` over `text[0..<count]`.
+    func forEachMatch(in text: UnsafePointer<UInt8>, count: Int, from start: Int, _ body: (PCRE2Match) throws -> Bool) throws {
         try plan.table.withUnsafeBufferPointer { table in
-            try search(plan, anchored, table.baseAddress!, text, bytes.count, start, body)
+            try search(table.baseAddress!, text, count, start, body)
         }
     }
 
-    /// The search of `forEachMatch` over `text[0..<count]`, with the plan's byte table (`PatternPlan.table`).
-    private func search(_ plan: PatternPlan, _ anchored: PCRE2Pattern, _ table: UnsafePointer<UInt64>, _ text: UnsafePointer<UInt8>,
-                        _ count: Int, _ start: Int, _ body: (PCRE2Match) throws -> Bool) throws
+    private func search(_ table: UnsafePointer<UInt64>, _ text: UnsafePointer<UInt8>, _ count: Int, _ start: Int,
+                        _ body: (PCRE2Match) throws -> Bool) throws
     {
+        // One match data for the whole search, taken at the first start position that reaches PCRE2 (a callback
+        // that runs other patterns takes the next nesting level); the anchored pattern runs straight through PCRE2.
+        let limits = anchored.limits
+        var scratch: PCRE2ThreadScratch?
+        var matchData: OpaquePointer?
+        defer { scratch?.leave() }
         let filterFirst = plan.startBytes != nil
         var offset = start
         var scannedUpTo = start  // start positions below this one were tried or ruled out
         var previousKey = -1, previousRunStart = -1
         var keySearch = start
-        var stop = false
         while offset <= count {
             // A match starting at or after `offset` has its key there too.
             guard let key = plan.nextKey(in: text, count: count, from: max(keySearch, offset), table: table) else { return }
@@ -137,36 +168,32 @@ public struct PrefilteredPattern: Sendable {
                     if s != 0 && filterFirst && table[Int(byte)] & PatternPlan.startFlag == 0 { continue }
                 }
                 guard plan.canStart(in: text, count: count, at: s) else { continue }
-                var matchBegin = -1, matchEnd = -1
-                try anchored.forEachMatch(in: UnsafeBufferPointer(start: text, count: count), from: s) { match in
-                    matchBegin = match.range.lowerBound
-                    matchEnd = match.range.upperBound
-                    if try !body(match) { stop = true }
-                    return false
+                if scratch == nil {
+                    scratch = PCRE2ThreadScratch.current(for: limits)
+                    matchData = scratch!.enter()
+                } else if scratch!.limits != limits {
+                    // The callback ran a pattern with other limits on this thread's shared match context.
+                    _ = PCRE2ThreadScratch.current(for: limits)
                 }
-                if stop { return }
-                if matchEnd >= 0 {
-                    if matchEnd > matchBegin {
-                        offset = matchEnd
-                    } else {
-                        offset = matchEnd + 1
-                        while offset < count && text[offset] & 0xC0 == 0x80 { offset += 1 }
-                    }
-                    if offset > count { return }
-                    s = offset - 1  // the defer moves on to `offset`
+                let rc = anchored.isJIT
+                    ? pcre2_jit_match_8(anchored.code, text, count, s, 0, matchData, scratch!.matchContext)
+                    : pcre2_match_8(anchored.code, text, count, s, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch!.matchContext)
+                if rc == PCRE2_ERROR_NOMATCH { continue }
+                if rc < 0 { throw PCRE2Error.fromMatch(rc) }
+                let ovector = pcre2_get_ovector_pointer_8(matchData)!
+                let matchBegin = ovector[0], matchEnd = ovector[1]
+                let match = PCRE2Match(ovector: ovector, pairCount: anchored.captureCount + 1, groupNumbers: anchored.groupNumbers)
+                guard try body(match) else { return }
+                if matchEnd > matchBegin {
+                    offset = matchEnd
+                } else {
+                    offset = matchEnd + 1
+                    while offset < count && text[offset] & 0xC0 == 0x80 { offset += 1 }
                 }
+                if offset > count { return }
+                s = offset - 1  // the defer moves on to `offset`
             }
         }
-    }
-
-    /// Whether the pattern matches anywhere in `bytes` (`PCRE2Pattern.matches`).
-    public func matches(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
-        var found = false
-        try forEachMatch(in: bytes) { _ in
-            found = true
-            return false
-        }
-        return found
     }
 }
 
@@ -268,6 +295,13 @@ struct PatternPlan: Sendable {
     let prefixMaxBytes: Int?
     /// At a match start, one of these terms holds.
     let starts: [StartTerm]
+    /// `starts` as bits, when there are at most 32 terms: per byte value, bit `k` is set when the byte may stand
+    /// before a start of term `k` (its `previous` set and, for `lineStart`, a line break byte), and bit `32 + k`
+    /// when it may be the first byte of one (its `first` set); empty when there are more terms.
+    let startTable: [UInt64]
+    /// The bits of `startTable`'s entries that hold for the terms at the text's start (no byte before) and at its
+    /// end (no first byte); the terms whose start must be the text's start.
+    let startsAtTextStart: UInt64, startsAtTextEnd: UInt64, textStartTerms: UInt64
     /// What follows the key byte.
     let follow: [FollowStep]
     /// The kinds of the first `maxFollowSteps` follow steps, whose sets are bits of `table` (fewer checks only let
@@ -350,6 +384,7 @@ struct PatternPlan: Sendable {
             if let first = term.first, !term.textStart { firstBytes?.formUnion(first) } else if !term.textStart { firstBytes = nil }
         }
         startBytes = firstBytes
+        (startTable, startsAtTextStart, startsAtTextEnd, textStartTerms) = Self.makeStartTable(starts)
         let checked = Array(follow.prefix(Self.maxFollowSteps))
         followKinds = checked.map { step in
             switch step {
@@ -618,9 +653,36 @@ struct PatternPlan: Sendable {
         return true
     }
 
+    /// `startTable` and its masks for `terms` (see `startTable`).
+    private static func makeStartTable(_ terms: [StartTerm]) -> (table: [UInt64], atTextStart: UInt64, atTextEnd: UInt64, textStart: UInt64) {
+        guard terms.count <= 32 else { return ([], 0, 0, 0) }
+        var table = [UInt64](repeating: 0, count: 256)
+        var atTextStart: UInt64 = 0, atTextEnd: UInt64 = 0, textStart: UInt64 = 0
+        for (k, term) in terms.enumerated() {
+            let before = UInt64(1) << UInt64(k), first = UInt64(1) << UInt64(32 + k)
+            if term.textStart { textStart |= before }
+            if term.previous == nil { atTextStart |= before }
+            if term.first == nil { atTextEnd |= first }
+            for value in 0...255 {
+                let byte = UInt8(value)
+                if (term.previous?.contains(byte) ?? true) && (!term.lineStart || StartTerm.isLineBreak(byte)) { table[value] |= before }
+                if term.first?.contains(byte) ?? true { table[value] |= first }
+            }
+        }
+        return (table, atTextStart, atTextEnd, textStart)
+    }
+
+    /// Whether one of the start terms holds at `s` (`StartTerm.holds`).
     @inline(__always) func canStart(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
-        for term in starts where term.holds(in: text, count: count, at: s) { return true }
-        return false
+        guard !startTable.isEmpty else {
+            for index in starts.indices where starts[index].holds(in: text, count: count, at: s) { return true }
+            return false
+        }
+        return startTable.withUnsafeBufferPointer { table in
+            let before = s == 0 ? startsAtTextStart : table[Int(text[s &- 1])] & ~textStartTerms
+            let first = s >= count ? startsAtTextEnd : table[Int(text[s])]
+            return before & (first >> 32) & 0xFFFF_FFFF != 0
+        }
     }
 }
 

@@ -9,6 +9,8 @@ struct FoundHeading: Sendable {
     var entry: HeadingEntry?
     /// The shape (row of `heading-shapes.tsv`) that found it.
     var shape: String
+    /// The provenance rule: the table row's `file:line` for a mapped heading, `heading-shapes.tsv:<shape>` otherwise.
+    var rule: String
 }
 
 /// Finds headings with the shapes of `Rules/heading-shapes.tsv` (where a heading may stand: alone on a line, at a
@@ -22,6 +24,8 @@ struct FoundHeading: Sendable {
 struct HeadingFinder: Sendable {
     struct Shape: Sendable {
         var name: String
+        /// `heading-shapes.tsv:<name>`, the provenance rule of the unmapped headings it finds.
+        var rule: String
         var pattern: PrefilteredPattern
         var titleGroup: Int
         var unmapped: Bool
@@ -59,7 +63,8 @@ struct HeadingFinder: Sendable {
                         }
                         minLetters = value
                     }
-                    shapes.append(Shape(name: row["shape"], pattern: pattern, titleGroup: titleGroup,
+                    shapes.append(Shape(name: row["shape"], rule: "heading-shapes.tsv:" + row["shape"], pattern: pattern,
+                                        titleGroup: titleGroup,
                                         unmapped: try RuleSources.flag(row, "unmapped", in: table, default: false),
                                         mixedCase: try RuleSources.flag(row, "mixed_case", in: table, default: false),
                                         minLetters: minLetters))
@@ -115,10 +120,10 @@ struct HeadingFinder: Sendable {
         if hasLowercase && !shape.mixedCase { return nil }
         if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
             if hasLowercase && !shape.mixedCase { return nil }
-            return FoundHeading(title: title, entry: entry, shape: shape.name)
+            return FoundHeading(title: title, entry: entry, shape: shape.name, rule: entry.source)
         }
         guard acceptUnmapped, shape.unmapped, !hasLowercase, letters >= shape.minLetters else { return nil }
-        return FoundHeading(title: title, entry: nil, shape: shape.name)
+        return FoundHeading(title: title, entry: nil, shape: shape.name, rule: shape.rule)
     }
 
     /// The lines matched by `exclude` rows, sorted and merged.

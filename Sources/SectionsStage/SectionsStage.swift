@@ -190,45 +190,47 @@ public struct SectionsStage: Stage {
 
     private func add(_ analysis: Analysis, to document: inout Document, layer: TextLayer) throws {
         var sectionIDs: [AnnotationID] = []
-        for (index, node) in analysis.sections.enumerated() {
-            let entry = node.heading.entry
+        sectionIDs.reserveCapacity(analysis.sections.count)
+        for index in analysis.sections.indices {
+            let node = analysis.sections[index]
             var attributes: Attributes = [
                 "title": .string(analysis.titles[index]),
                 "name": .string(analysis.names[index]),
-                "mapped": .bool(entry != nil),
+                "mapped": .bool(node.heading.entry != nil),
                 "level": .int(node.level),
             ]
             if let parent = node.parent { attributes["parent"] = .int(sectionIDs[parent].rawValue) }
-            let rule = entry?.source ?? "heading-shapes.tsv:\(node.heading.shape)"
+            let provenance = Provenance(stage: stageName, rule: node.heading.rule)
             let id = try document.addAnnotation(type: "section", layerRange: node.range, in: layer, attributes: attributes,
-                                                provenance: Provenance(stage: stageName, rule: rule))
+                                                provenance: provenance)
             sectionIDs.append(id)
             try document.addAnnotation(type: "section.heading", layerRange: node.heading.title, in: layer,
                                        attributes: ["parent": .int(id.rawValue), "shape": .string(node.heading.shape)],
-                                       provenance: Provenance(stage: stageName, rule: rule))
+                                       provenance: provenance)
         }
-        for (number, item) in analysis.items.enumerated() {
-            let block = item.block
+        let rules = items.rules
+        for number in analysis.items.indices {
+            let block = analysis.items[number].block
             var attributes: Attributes = [
                 "index": .int(number + 1),
-                "item": .string(item.text),
+                "item": .string(analysis.items[number].text),
                 "outcome": .string(block.outcome),
                 "partial": .bool(block.partialForm != nil),
             ]
-            if let original = item.original { attributes["original_request"] = .string(original) }
-            if let authorized = item.authorized { attributes["authorized_portion"] = .string(authorized) }
-            attributes["parent"] = .int(sectionIDs[item.section].rawValue)
-            let rule = block.partialForm.map { "imr-items.tsv:partial:\($0)" } ?? "imr-items.tsv:decision"
+            if let original = analysis.items[number].original { attributes["original_request"] = .string(original) }
+            if let authorized = analysis.items[number].authorized { attributes["authorized_portion"] = .string(authorized) }
+            attributes["parent"] = .int(sectionIDs[analysis.items[number].section].rawValue)
+            let provenance = Provenance(stage: stageName, rule: block.partialForm.map { rules.partialForms[$0].rule } ?? "imr-items.tsv:decision")
             let id = try document.addAnnotation(type: "imr.item", layerRange: block.block, in: layer, attributes: attributes,
-                                                provenance: Provenance(stage: stageName, rule: rule))
+                                                provenance: provenance)
             let child: Attributes = ["parent": .int(id.rawValue)]
             try document.addAnnotation(type: "imr.item.line", layerRange: block.line, in: layer, attributes: child,
-                                       provenance: Provenance(stage: stageName, rule: rule))
+                                       provenance: provenance)
             try document.addAnnotation(type: "imr.item.request", layerRange: block.request, in: layer, attributes: child,
-                                       provenance: Provenance(stage: stageName, rule: rule))
+                                       provenance: provenance)
             for field in block.fields {
-                try document.addAnnotation(type: "imr.item." + field.name, layerRange: field.range, in: layer, attributes: child,
-                                           provenance: Provenance(stage: stageName, rule: "imr-items.tsv:field:\(field.name)"))
+                try document.addAnnotation(type: rules.fieldTypes[field.field], layerRange: field.range, in: layer, attributes: child,
+                                           provenance: Provenance(stage: stageName, rule: rules.fieldRules[field.field]))
             }
         }
         for (attribute, values) in analysis.credentials {
