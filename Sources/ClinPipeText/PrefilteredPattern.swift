@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A set of byte values (256 bits).
-struct ByteSet: Sendable {
+struct ByteSet: Sendable, Hashable {
     private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
 
     static let all: ByteSet = { var set = ByteSet(); set.insert(0...255); return set }()
@@ -99,6 +99,22 @@ public struct PrefilteredPattern: Sendable {
         try search.forEachMatch(in: text, count: bytes.count, from: start, body)
     }
 
+    /// The matches of `forEachMatch(in:from:_:)`, with the key positions taken from (or added to) `keys`, which
+    /// must have been made for this `bytes`: several patterns with the same key, searched over one text, then scan
+    /// it for their key once.
+    public func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, keys: inout PrefilterKeys,
+                             _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        guard let search, let text = bytes.baseAddress else {
+            try pattern.forEachMatch(in: bytes, from: start, body)
+            return
+        }
+        precondition(keys.text.baseAddress == text && keys.text.count == bytes.count, "PrefilterKeys made for another text")
+        try keys.positions(of: search).withUnsafeBufferPointer { positions in
+            try search.forEachMatch(in: text, count: bytes.count, from: start, keyPositions: positions, body)
+        }
+    }
+
     /// Whether the pattern matches anywhere in `bytes` (`PCRE2Pattern.matches`).
     public func matches(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Bool {
         var found = false
@@ -107,6 +123,50 @@ public struct PrefilteredPattern: Sendable {
             return false
         }
         return found
+    }
+}
+
+/// Where the keys of prefiltered patterns (`PrefilteredPattern`) stand in one text: found for each kind of key the
+/// first time a pattern with that key asks, then shared by every pattern with the same key. Positions are UTF-8
+/// byte offsets into the text; the struct holds the text's buffer, so it must not outlive it.
+public struct PrefilterKeys {
+    let text: UnsafeBufferPointer<UInt8>
+    /// Per kind of key, its positions in ascending order (for a `$` key, ending with the text's end). A few kinds
+    /// per text: searched in order, not hashed.
+    private var found: [(kind: PatternPlan.KeyKind, positions: [Int])] = []
+
+    public init(in text: UnsafeBufferPointer<UInt8>) {
+        self.text = text
+    }
+
+    /// The positions where the key of `search.plan` can stand, in ascending order: every position
+    /// `PatternPlan.nextKey` finds.
+    mutating func positions(of search: PrefilteredSearch) -> [Int] {
+        let kind = search.plan.keyKind
+        for entry in found where entry.kind == kind { return entry.positions }
+        var positions: [Int] = []
+        positions.reserveCapacity(64)
+        if let base = text.baseAddress {
+            let count = text.count
+            if let single = search.plan.keySingle {
+                var from = 0
+                while from < count, let hit = memchr(base + from, Int32(single), count - from) {
+                    let key = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    positions.append(key)
+                    from = key + 1
+                }
+            } else {
+                search.plan.table.withUnsafeBufferPointer { table in
+                    var from = 0
+                    while let key = search.plan.nextKey(in: base, count: count, from: from, table: table.baseAddress!) {
+                        positions.append(key)
+                        from = key + 1
+                    }
+                }
+            }
+        }
+        found.append((kind, positions))
+        return positions
     }
 }
 
@@ -122,14 +182,21 @@ final class PrefilteredSearch: Sendable {
     }
 
     /// The search of `PrefilteredPattern.forEachMatch` over `text[0..<count]`.
-    func forEachMatch(in text: UnsafePointer<UInt8>, count: Int, from start: Int, _ body: (PCRE2Match) throws -> Bool) throws {
+    /// - Parameter keyPositions: every position where the key stands, ascending (`PrefilterKeys`); nil to scan.
+    func forEachMatch(in text: UnsafePointer<UInt8>, count: Int, from start: Int, keyPositions: UnsafeBufferPointer<Int>? = nil,
+                      _ body: (PCRE2Match) throws -> Bool) throws
+    {
         try plan.table.withUnsafeBufferPointer { table in
-            try search(table.baseAddress!, text, count, start, body)
+            try plan.startTable.withUnsafeBufferPointer { startTable in
+                try search(table.baseAddress!, startTable.isEmpty ? nil : startTable.baseAddress, keyPositions, text, count, start,
+                           body)
+            }
         }
     }
 
-    private func search(_ table: UnsafePointer<UInt64>, _ text: UnsafePointer<UInt8>, _ count: Int, _ start: Int,
-                        _ body: (PCRE2Match) throws -> Bool) throws
+    /// - Parameter startTable: `plan.startTable`, nil when it is empty.
+    private func search(_ table: UnsafePointer<UInt64>, _ startTable: UnsafePointer<UInt64>?, _ keyPositions: UnsafeBufferPointer<Int>?,
+                        _ text: UnsafePointer<UInt8>, _ count: Int, _ start: Int, _ body: (PCRE2Match) throws -> Bool) throws
     {
         // One match data for the whole search, taken at the first start position that reaches PCRE2 (a callback
         // that runs other patterns takes the next nesting level); the anchored pattern runs straight through PCRE2.
@@ -138,28 +205,57 @@ final class PrefilteredSearch: Sendable {
         var matchData: OpaquePointer?
         defer { scratch?.leave() }
         let filterFirst = plan.startBytes != nil
+        let atTextStart = plan.startsAtTextStart, atTextEnd = plan.startsAtTextEnd, textStartTerms = plan.textStartTerms
         var offset = start
         var scannedUpTo = start  // start positions below this one were tried or ruled out
         var previousKey = -1, previousRunStart = -1
         var keySearch = start
+        // With known key positions: the index of the first one not yet passed.
+        var cursor = keyPositions.map { positions in
+            var low = 0, high = positions.count
+            while low < high {
+                let middle = (low + high) / 2
+                if positions[middle] < start { low = middle + 1 } else { high = middle }
+            }
+            return low
+        } ?? 0
+        let startsAtKey = plan.prefixMaxBytes == 0 && plan.prefixMinChars == 0
         while offset <= count {
             // A match starting at or after `offset` has its key there too.
-            guard let key = plan.nextKey(in: text, count: count, from: max(keySearch, offset), table: table) else { return }
+            let from = max(keySearch, offset)
+            let key: Int
+            if let keyPositions {
+                while cursor < keyPositions.count && keyPositions[cursor] < from { cursor += 1 }
+                guard cursor < keyPositions.count else { return }
+                key = keyPositions[cursor]
+            } else {
+                guard let found = plan.nextKey(in: text, count: count, from: from, table: table) else { return }
+                key = found
+            }
             keySearch = key + 1
             guard plan.followsKey(in: text, count: count, key: key, table: table) else { continue }
-            let runStart = plan.runStart(in: text, count: count, key: key, previousKey: previousKey,
-                                         previousRunStart: previousRunStart, table: table)
-            previousKey = key
-            previousRunStart = runStart
-            var lowest = max(scannedUpTo, offset)
-            if let maxBytes = plan.prefixMaxBytes { lowest = max(lowest, key - maxBytes) }
-            let highest = key - plan.prefixMinChars
-            guard max(lowest, runStart) <= highest else { continue }
-            scannedUpTo = highest + 1
-            var s = max(lowest, runStart)
-            if plan.onlyRunStart && s != runStart { continue }
-            // When only a run's first position can start a match, no other position of the run is worth a look.
-            let last = plan.onlyRunStart ? s : highest
+            var s: Int, last: Int
+            if startsAtKey {
+                // Nothing comes before the key: the key's position is the only start (what the general case below
+                // comes to, without the walk).
+                s = key
+                last = key
+                scannedUpTo = key + 1
+            } else {
+                let runStart = plan.runStart(in: text, count: count, key: key, previousKey: previousKey,
+                                             previousRunStart: previousRunStart, table: table)
+                previousKey = key
+                previousRunStart = runStart
+                var lowest = max(scannedUpTo, offset)
+                if let maxBytes = plan.prefixMaxBytes { lowest = max(lowest, key - maxBytes) }
+                let highest = key - plan.prefixMinChars
+                guard max(lowest, runStart) <= highest else { continue }
+                scannedUpTo = highest + 1
+                s = max(lowest, runStart)
+                if plan.onlyRunStart && s != runStart { continue }
+                // When only a run's first position can start a match, no other position of the run is worth a look.
+                last = plan.onlyRunStart ? s : highest
+            }
             while s <= last {
                 defer { s += 1 }
                 if s < count {
@@ -167,7 +263,14 @@ final class PrefilteredSearch: Sendable {
                     if byte & 0xC0 == 0x80 { continue }
                     if s != 0 && filterFirst && table[Int(byte)] & PatternPlan.startFlag == 0 { continue }
                 }
-                guard plan.canStart(in: text, count: count, at: s) else { continue }
+                // One of the start terms holds at `s` (`PatternPlan.canStart`).
+                if let startTable {
+                    let before = s == 0 ? atTextStart : startTable[Int(text[s &- 1])] & ~textStartTerms
+                    let first = s >= count ? atTextEnd : startTable[Int(text[s])]
+                    if before & (first >> 32) == 0 { continue }
+                } else if !plan.canStart(in: text, count: count, at: s) {
+                    continue
+                }
                 if scratch == nil {
                     scratch = PCRE2ThreadScratch.current(for: limits)
                     matchData = scratch!.enter()
@@ -243,6 +346,14 @@ struct StartTerm: Sendable {
 /// a character outside ASCII counts as all of 0x80-0xFF, and a caseless `k` or `s` also matches non-ASCII letters
 /// (KELVIN SIGN, LONG S). Lengths are in characters (up to 4 UTF-8 bytes each).
 struct PatternPlan: Sendable {
+    /// What identifies a key for sharing its positions (`PrefilterKeys`): its bytes, and whether it is `$`.
+    struct KeyKind: Hashable, Sendable {
+        var bytes: ByteSet
+        var isLineEnd: Bool
+    }
+
+    var keyKind: KeyKind { KeyKind(bytes: keyBytes, isLineEnd: isLineEnd) }
+
     enum Key: Sendable {
         /// A character from an ASCII set.
         case byte(ByteSet)
@@ -672,17 +783,11 @@ struct PatternPlan: Sendable {
         return (table, atTextStart, atTextEnd, textStart)
     }
 
-    /// Whether one of the start terms holds at `s` (`StartTerm.holds`).
-    @inline(__always) func canStart(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
-        guard !startTable.isEmpty else {
-            for index in starts.indices where starts[index].holds(in: text, count: count, at: s) { return true }
-            return false
-        }
-        return startTable.withUnsafeBufferPointer { table in
-            let before = s == 0 ? startsAtTextStart : table[Int(text[s &- 1])] & ~textStartTerms
-            let first = s >= count ? startsAtTextEnd : table[Int(text[s])]
-            return before & (first >> 32) & 0xFFFF_FFFF != 0
-        }
+    /// Whether one of the start terms holds at `s` (`StartTerm.holds`); the search reads `startTable` instead
+    /// when the plan has one.
+    func canStart(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
+        for index in starts.indices where starts[index].holds(in: text, count: count, at: s) { return true }
+        return false
     }
 }
 

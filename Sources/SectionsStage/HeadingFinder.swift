@@ -80,13 +80,16 @@ struct HeadingFinder: Sendable {
     }
 
     /// The headings of `bytes` (a whole layer), in text order, without overlaps.
-    /// - Parameter unmapped: accept unmapped headings where shapes allow them.
-    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool) throws -> [FoundHeading] {
+    /// - Parameters:
+    ///   - unmapped: accept unmapped headings where shapes allow them.
+    ///   - keys: the key positions of `bytes`, shared by the shapes (and other patterns searched over the layer).
+    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool, keys: inout PrefilterKeys) throws -> [FoundHeading] {
         var candidates: [(heading: FoundHeading, order: Int)] = []
-        for (order, shape) in shapes.enumerated() {
-            try shape.pattern.forEachMatch(in: bytes) { match in
-                guard let title = match.range(shape.titleGroup), !title.isEmpty else { return true }
-                if let heading = judge(title, in: bytes, shape: shape, acceptUnmapped: acceptUnmapped) {
+        for order in shapes.indices {
+            let titleGroup = shapes[order].titleGroup
+            try shapes[order].pattern.forEachMatch(in: bytes, keys: &keys) { match in
+                guard let title = match.range(titleGroup), !title.isEmpty else { return true }
+                if let heading = judge(title, in: bytes, shape: order, acceptUnmapped: acceptUnmapped) {
                     candidates.append((heading, order))
                 }
                 return true
@@ -95,7 +98,7 @@ struct HeadingFinder: Sendable {
         guard !candidates.isEmpty else { return [] }
         candidates.sort { $0.heading.title.lowerBound != $1.heading.title.lowerBound
             ? $0.heading.title.lowerBound < $1.heading.title.lowerBound : $0.order < $1.order }
-        let excluded = try excludedRanges(in: bytes)
+        let excluded = try excludedRanges(in: bytes, keys: &keys)
         var result: [FoundHeading] = []
         var excludedIndex = 0
         for (heading, _) in candidates {
@@ -108,8 +111,8 @@ struct HeadingFinder: Sendable {
         return result
     }
 
-    /// Decides whether one candidate title is a heading.
-    private func judge(_ title: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, shape: Shape, acceptUnmapped: Bool) -> FoundHeading? {
+    /// Decides whether one candidate title, found by `shapes[shape]`, is a heading.
+    private func judge(_ title: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, shape: Int, acceptUnmapped: Bool) -> FoundHeading? {
         var letters = 0
         var hasLowercase = false
         for i in title {
@@ -117,21 +120,20 @@ struct HeadingFinder: Sendable {
             if byte >= 0x61 && byte <= 0x7A { hasLowercase = true; letters += 1 } else if ByteClass.isUpper(byte) { letters += 1 }
         }
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
-        if hasLowercase && !shape.mixedCase { return nil }
+        if hasLowercase && !shapes[shape].mixedCase { return nil }
         if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
-            if hasLowercase && !shape.mixedCase { return nil }
-            return FoundHeading(title: title, entry: entry, shape: shape.name, rule: entry.source)
+            return FoundHeading(title: title, entry: entry, shape: shapes[shape].name, rule: entry.source)
         }
-        guard acceptUnmapped, shape.unmapped, !hasLowercase, letters >= shape.minLetters else { return nil }
-        return FoundHeading(title: title, entry: nil, shape: shape.name, rule: shape.rule)
+        guard acceptUnmapped, shapes[shape].unmapped, !hasLowercase, letters >= shapes[shape].minLetters else { return nil }
+        return FoundHeading(title: title, entry: nil, shape: shapes[shape].name, rule: shapes[shape].rule)
     }
 
     /// The lines matched by `exclude` rows, sorted and merged.
-    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>, keys: inout PrefilterKeys) throws -> [Range<Int>] {
         guard !exclusions.isEmpty else { return [] }
         var ranges: [Range<Int>] = []
-        for pattern in exclusions {
-            try pattern.forEachMatch(in: bytes) { match in
+        for index in exclusions.indices {
+            try exclusions[index].forEachMatch(in: bytes, keys: &keys) { match in
                 ranges.append(match.range)
                 return true
             }

@@ -34,9 +34,10 @@ struct ItemBlockFinder: Sendable {
     /// The longest item line accepted, in UTF-8 bytes (the development letters' longest is 558).
     let maxItemLineBytes: Int
 
-    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>) throws -> [ItemBlock] {
+    /// The item blocks in `region` of `bytes` (a whole layer, whose key positions `keys` holds).
+    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>, keys: inout PrefilterKeys) throws -> [ItemBlock] {
         var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
-        try rules.decision.forEachMatch(in: bytes, from: region.lowerBound) { match in
+        try rules.decision.forEachMatch(in: bytes, from: region.lowerBound, keys: &keys) { match in
             guard match.range.upperBound <= region.upperBound else { return false }
             if let item = match.range(rules.decisionItemGroup), let outcome = match.range(rules.decisionOutcomeGroup),
                outcome.upperBound - item.lowerBound <= maxItemLineBytes

@@ -68,8 +68,9 @@ public struct SectionsStage: Stage {
     private let finder: HeadingFinder
     private let items: ItemBlockFinder
     private let credentials: ReviewerCredentials
-    private let itemSections: Set<String>
-    private let credentialSections: Set<String>
+    /// `configuration.itemSections` and `credentialSections` (a few names each: compared, not hashed).
+    private let itemSections: [String]
+    private let credentialSections: [String]
     private let stageName: String
 
     public init(configuration: Configuration = Configuration(),
@@ -114,8 +115,8 @@ public struct SectionsStage: Stage {
         self.finder = finder
         self.items = ItemBlockFinder(rules: itemRules, maxItemLineBytes: configuration.maxItemLineBytes)
         self.credentials = credentials
-        self.itemSections = Set(configuration.itemSections)
-        self.credentialSections = Set(configuration.credentialSections)
+        self.itemSections = configuration.itemSections
+        self.credentialSections = configuration.credentialSections
         self.stageName = environment.stageName
     }
 
@@ -144,7 +145,9 @@ public struct SectionsStage: Stage {
 
     private func analyse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Analysis {
         var analysis = Analysis()
-        let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings)
+        // The heading shapes and the item lines share the positions of their keys (`:`, `,`, line ends).
+        var keys = PrefilterKeys(in: bytes)
+        let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings, keys: &keys)
         guard !headings.isEmpty else { return analysis }
         let tree = SectionTree(headings: headings, unmappedLevel: configuration.unmappedHeadingLevel, textEnd: bytes.count) {
             TextBytes.trimmed(bytes, $0, commas: true)
@@ -157,7 +160,7 @@ public struct SectionsStage: Stage {
             analysis.titles.append(title)
             analysis.names.append(name)
             if itemSections.contains(name) {
-                for block in try items.blocks(in: bytes, region: node.range) {
+                for block in try items.blocks(in: bytes, region: node.range, keys: &keys) {
                     analysis.items.append((index, block, TextBytes.collapsed(bytes, block.request),
                                            block.original.map { TextBytes.collapsed(bytes, $0) },
                                            block.authorized.map { TextBytes.collapsed(bytes, $0) }))
@@ -208,19 +211,19 @@ public struct SectionsStage: Stage {
                                        attributes: ["parent": .int(id.rawValue), "shape": .string(node.heading.shape)],
                                        provenance: provenance)
         }
-        let rules = items.rules
-        for number in analysis.items.indices {
-            let block = analysis.items[number].block
+        for (number, item) in analysis.items.enumerated() {
+            let block = item.block
             var attributes: Attributes = [
                 "index": .int(number + 1),
-                "item": .string(analysis.items[number].text),
+                "item": .string(item.text),
                 "outcome": .string(block.outcome),
                 "partial": .bool(block.partialForm != nil),
             ]
-            if let original = analysis.items[number].original { attributes["original_request"] = .string(original) }
-            if let authorized = analysis.items[number].authorized { attributes["authorized_portion"] = .string(authorized) }
-            attributes["parent"] = .int(sectionIDs[analysis.items[number].section].rawValue)
-            let provenance = Provenance(stage: stageName, rule: block.partialForm.map { rules.partialForms[$0].rule } ?? "imr-items.tsv:decision")
+            if let original = item.original { attributes["original_request"] = .string(original) }
+            if let authorized = item.authorized { attributes["authorized_portion"] = .string(authorized) }
+            attributes["parent"] = .int(sectionIDs[item.section].rawValue)
+            let rule = block.partialForm.map { items.rules.partialForms[$0].rule } ?? "imr-items.tsv:decision"
+            let provenance = Provenance(stage: stageName, rule: rule)
             let id = try document.addAnnotation(type: "imr.item", layerRange: block.block, in: layer, attributes: attributes,
                                                 provenance: provenance)
             let child: Attributes = ["parent": .int(id.rawValue)]
@@ -229,8 +232,9 @@ public struct SectionsStage: Stage {
             try document.addAnnotation(type: "imr.item.request", layerRange: block.request, in: layer, attributes: child,
                                        provenance: provenance)
             for field in block.fields {
-                try document.addAnnotation(type: rules.fieldTypes[field.field], layerRange: field.range, in: layer, attributes: child,
-                                           provenance: Provenance(stage: stageName, rule: rules.fieldRules[field.field]))
+                try document.addAnnotation(type: items.rules.fieldTypes[field.field], layerRange: field.range, in: layer,
+                                           attributes: child,
+                                           provenance: Provenance(stage: stageName, rule: items.rules.fieldRules[field.field]))
             }
         }
         for (attribute, values) in analysis.credentials {
