@@ -206,6 +206,7 @@ final class PrefilteredSearch: Sendable {
         defer { scratch?.leave() }
         let filterFirst = plan.startBytes != nil
         let atTextStart = plan.startsAtTextStart, atTextEnd = plan.startsAtTextEnd, textStartTerms = plan.textStartTerms
+        let starts = plan.starts
         var offset = start
         var scannedUpTo = start  // start positions below this one were tried or ruled out
         var previousKey = -1, previousRunStart = -1
@@ -268,7 +269,7 @@ final class PrefilteredSearch: Sendable {
                     let before = s == 0 ? atTextStart : startTable[Int(text[s &- 1])] & ~textStartTerms
                     let first = s >= count ? atTextEnd : startTable[Int(text[s])]
                     if before & (first >> 32) == 0 { continue }
-                } else if !plan.canStart(in: text, count: count, at: s) {
+                } else if !PatternPlan.canStart(starts, in: text, count: count, at: s) {
                     continue
                 }
                 if scratch == nil {
@@ -783,9 +784,9 @@ struct PatternPlan: Sendable {
         return (table, atTextStart, atTextEnd, textStart)
     }
 
-    /// Whether one of the start terms holds at `s` (`StartTerm.holds`); the search reads `startTable` instead
-    /// when the plan has one.
-    func canStart(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
+    /// Whether one of the start terms `starts` holds at `s` (`StartTerm.holds`); the search reads `startTable`
+    /// instead when the plan has one.
+    static func canStart(_ starts: [StartTerm], in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
         for index in starts.indices where starts[index].holds(in: text, count: count, at: s) { return true }
         return false
     }

@@ -85,15 +85,26 @@ struct HeadingFinder: Sendable {
     ///   - keys: the key positions of `bytes`, shared by the shapes (and other patterns searched over the layer).
     func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool, keys: inout PrefilterKeys) throws -> [FoundHeading] {
         var candidates: [(heading: FoundHeading, order: Int)] = []
+        // The title starts of the candidates so far (of earlier shapes), ascending. A later shape's candidate with
+        // the same start never survives the selection below (the earlier one comes first in the order, and
+        // whatever drops it, an overlap or an exclusion, drops the later one too), so it is not judged.
+        var known: [Int] = []
         for order in shapes.indices {
             let titleGroup = shapes[order].titleGroup
+            var cursor = 0
+            var added: [Int] = []
+            // A shape's matches, and so its titles, come in text order without overlaps.
             try shapes[order].pattern.forEachMatch(in: bytes, keys: &keys) { match in
                 guard let title = match.range(titleGroup), !title.isEmpty else { return true }
+                while cursor < known.count && known[cursor] < title.lowerBound { cursor += 1 }
+                if cursor < known.count && known[cursor] == title.lowerBound { return true }
                 if let heading = judge(title, in: bytes, shape: order, acceptUnmapped: acceptUnmapped) {
                     candidates.append((heading, order))
+                    added.append(title.lowerBound)
                 }
                 return true
             }
+            if !added.isEmpty { known = Self.merged(known, added) }
         }
         guard !candidates.isEmpty else { return [] }
         candidates.sort { $0.heading.title.lowerBound != $1.heading.title.lowerBound
@@ -107,6 +118,23 @@ struct HeadingFinder: Sendable {
             while excludedIndex < excluded.count && excluded[excludedIndex].upperBound <= start { excludedIndex += 1 }
             if excludedIndex < excluded.count && excluded[excludedIndex].contains(start) { continue }
             result.append(heading)
+        }
+        return result
+    }
+
+    /// Two ascending arrays as one.
+    private static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] <= b[j]) {
+                result.append(a[i])
+                i += 1
+            } else {
+                result.append(b[j])
+                j += 1
+            }
         }
         return result
     }
