@@ -7,10 +7,8 @@ struct FoundHeading: Sendable {
     var title: Range<Int>
     /// The heading table's entry, or nil for an unmapped heading.
     var entry: HeadingEntry?
-    /// The shape (row of `heading-shapes.tsv`) that found it.
-    var shape: String
-    /// The provenance rule: the table row's `file:line` for a mapped heading, `heading-shapes.tsv:<shape>` otherwise.
-    var rule: String
+    /// The shape that found it: its index in `HeadingFinder.shapes`.
+    var shape: Int
 }
 
 /// Finds headings with the shapes of `Rules/heading-shapes.tsv` (where a heading may stand: alone on a line, at a
@@ -122,6 +120,13 @@ struct HeadingFinder: Sendable {
         return result
     }
 
+    /// The name of the shape (row of `heading-shapes.tsv`) that found `heading`.
+    func shapeName(of heading: FoundHeading) -> String { shapes[heading.shape].name }
+
+    /// The provenance rule of `heading`: the table row's `file:line` for a mapped heading, `heading-shapes.tsv:<shape>`
+    /// otherwise.
+    func rule(of heading: FoundHeading) -> String { heading.entry?.source ?? shapes[heading.shape].rule }
+
     /// Two ascending arrays as one.
     private static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
         var result: [Int] = []
@@ -150,10 +155,10 @@ struct HeadingFinder: Sendable {
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
         if hasLowercase && !shapes[shape].mixedCase { return nil }
         if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
-            return FoundHeading(title: title, entry: entry, shape: shapes[shape].name, rule: entry.source)
+            return FoundHeading(title: title, entry: entry, shape: shape)
         }
         guard acceptUnmapped, shapes[shape].unmapped, !hasLowercase, letters >= shapes[shape].minLetters else { return nil }
-        return FoundHeading(title: title, entry: nil, shape: shapes[shape].name, rule: shapes[shape].rule)
+        return FoundHeading(title: title, entry: nil, shape: shape)
     }
 
     /// The lines matched by `exclude` rows, sorted and merged.

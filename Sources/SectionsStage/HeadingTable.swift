@@ -3,17 +3,36 @@ import ClinPipeText
 import Glibc
 #endif
 
-/// What the heading table says about one heading.
-struct HeadingEntry: Sendable, Hashable {
+/// What the heading table says about one heading. A class (immutable, equal by value): headings and sections
+/// carry their entry through several copies, and a reference is one count to keep instead of two strings'.
+final class HeadingEntry: Sendable, Hashable {
     /// The canonical section name (`history_of_present_illness`, `imr_issues_decisions`).
-    var name: String
+    let name: String
     /// 1 for a top-level section, larger for parts of one.
-    var level: Int
+    let level: Int
     /// A template heading (the IMR letter's): its section ends only at another closed heading of the same or a
     /// higher level, and every other heading inside becomes a subsection.
-    var closed: Bool
+    let closed: Bool
     /// `file:line` of the row, for provenance.
-    var source: String
+    let source: String
+
+    init(name: String, level: Int, closed: Bool, source: String) {
+        self.name = name
+        self.level = level
+        self.closed = closed
+        self.source = source
+    }
+
+    static func == (a: HeadingEntry, b: HeadingEntry) -> Bool {
+        a.name == b.name && a.level == b.level && a.closed == b.closed && a.source == b.source
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(level)
+        hasher.combine(closed)
+        hasher.combine(source)
+    }
 }
 
 /// The heading table (`Rules/headings.tsv` plus the user's files): heading variants, as upper-case keys with single

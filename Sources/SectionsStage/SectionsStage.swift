@@ -192,41 +192,47 @@ public struct SectionsStage: Stage {
     // MARK: - Output (original coordinates)
 
     private func add(_ analysis: Analysis, to document: inout Document, layer: TextLayer) throws {
+        // Attributes are built from distinct keys, each allocated once (`Attributes.appendNew`).
         var sectionIDs: [AnnotationID] = []
         sectionIDs.reserveCapacity(analysis.sections.count)
         for index in analysis.sections.indices {
             let node = analysis.sections[index]
-            var attributes: Attributes = [
-                "title": .string(analysis.titles[index]),
-                "name": .string(analysis.names[index]),
-                "mapped": .bool(node.heading.entry != nil),
-                "level": .int(node.level),
-            ]
-            if let parent = node.parent { attributes["parent"] = .int(sectionIDs[parent].rawValue) }
-            let provenance = Provenance(stage: stageName, rule: node.heading.rule)
+            var attributes = Attributes()
+            attributes.reserveCapacity(node.parent == nil ? 4 : 5)
+            attributes.appendNew("title", .string(analysis.titles[index]))
+            attributes.appendNew("name", .string(analysis.names[index]))
+            attributes.appendNew("mapped", .bool(node.heading.entry != nil))
+            attributes.appendNew("level", .int(node.level))
+            if let parent = node.parent { attributes.appendNew("parent", .int(sectionIDs[parent].rawValue)) }
+            let provenance = Provenance(stage: stageName, rule: finder.rule(of: node.heading))
             let id = try document.addAnnotation(type: "section", layerRange: node.range, in: layer, attributes: attributes,
                                                 provenance: provenance)
             sectionIDs.append(id)
-            try document.addAnnotation(type: "section.heading", layerRange: node.heading.title, in: layer,
-                                       attributes: ["parent": .int(id.rawValue), "shape": .string(node.heading.shape)],
+            var heading = Attributes()
+            heading.reserveCapacity(2)
+            heading.appendNew("parent", .int(id.rawValue))
+            heading.appendNew("shape", .string(finder.shapeName(of: node.heading)))
+            try document.addAnnotation(type: "section.heading", layerRange: node.heading.title, in: layer, attributes: heading,
                                        provenance: provenance)
         }
         for (number, item) in analysis.items.enumerated() {
             let block = item.block
-            var attributes: Attributes = [
-                "index": .int(number + 1),
-                "item": .string(item.text),
-                "outcome": .string(block.outcome),
-                "partial": .bool(block.partialForm != nil),
-            ]
-            if let original = item.original { attributes["original_request"] = .string(original) }
-            if let authorized = item.authorized { attributes["authorized_portion"] = .string(authorized) }
-            attributes["parent"] = .int(sectionIDs[item.section].rawValue)
+            var attributes = Attributes()
+            attributes.reserveCapacity(7)
+            attributes.appendNew("index", .int(number + 1))
+            attributes.appendNew("item", .string(item.text))
+            attributes.appendNew("outcome", .string(block.outcome))
+            attributes.appendNew("partial", .bool(block.partialForm != nil))
+            if let original = item.original { attributes.appendNew("original_request", .string(original)) }
+            if let authorized = item.authorized { attributes.appendNew("authorized_portion", .string(authorized)) }
+            attributes.appendNew("parent", .int(sectionIDs[item.section].rawValue))
             let rule = block.partialForm.map { items.rules.partialForms[$0].rule } ?? "imr-items.tsv:decision"
             let provenance = Provenance(stage: stageName, rule: rule)
             let id = try document.addAnnotation(type: "imr.item", layerRange: block.block, in: layer, attributes: attributes,
                                                 provenance: provenance)
-            let child: Attributes = ["parent": .int(id.rawValue)]
+            var child = Attributes()
+            child.reserveCapacity(1)
+            child.appendNew("parent", .int(id.rawValue))
             try document.addAnnotation(type: "imr.item.line", layerRange: block.line, in: layer, attributes: child,
                                        provenance: provenance)
             try document.addAnnotation(type: "imr.item.request", layerRange: block.request, in: layer, attributes: child,
