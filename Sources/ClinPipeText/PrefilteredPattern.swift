@@ -1,9 +1,10 @@
+import CPCRE2
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A set of byte values (256 bits).
-struct ByteSet: Sendable {
+struct ByteSet: Sendable, Hashable {
     private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
 
     static let all: ByteSet = { var set = ByteSet(); set.insert(0...255); return set }()
@@ -62,8 +63,9 @@ struct ByteSet: Sendable {
 /// properties, ...) is searched the plain way.
 public struct PrefilteredPattern: Sendable {
     public let pattern: PCRE2Pattern
-    private let anchored: PCRE2Pattern?
-    private let plan: PatternPlan?
+    /// The plan and the anchored pattern, nil when the search is the plain one. A class, so that copying the
+    /// pattern copies one reference.
+    private let search: PrefilteredSearch?
 
     public init(_ source: String, options: PCRE2Pattern.Options = []) throws {
         let pattern = try PCRE2Pattern(source, options: options)
@@ -79,75 +81,39 @@ public struct PrefilteredPattern: Sendable {
            let anchored = try? PCRE2Pattern("\\G(?:" + pattern.pattern + ")", options: pattern.options, limits: pattern.limits),
            anchored.groupNumbers == pattern.groupNumbers, anchored.captureCount == pattern.captureCount
         {
-            self.plan = plan
-            self.anchored = anchored
+            self.search = PrefilteredSearch(plan: plan, anchored: anchored)
         } else {
-            self.plan = nil
-            self.anchored = nil
+            self.search = nil
         }
     }
 
     /// Whether the search runs on filtered start positions (for tests).
-    public var isPrefiltered: Bool { plan != nil }
+    public var isPrefiltered: Bool { search != nil }
 
     public var groupNumbers: [String: Int] { pattern.groupNumbers }
 
     /// The matches of `pattern.forEachMatch(in:from:_:)`, in the same order, with the same groups.
     public func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, _ body: (PCRE2Match) throws -> Bool) throws {
-        guard let plan, let anchored else {
+        guard let search, let text = bytes.baseAddress else {
             try pattern.forEachMatch(in: bytes, from: start, body)
             return
         }
-        let count = bytes.count
-        var offset = start
-        var scannedUpTo = start  // start positions below this one were tried or ruled out
-        var previousKey = -1, previousRunStart = -1
-        var keySearch = start
-        var stop = false
-        while offset <= count {
-            // A match starting at or after `offset` has its key there too.
-            guard let key = plan.nextKey(in: bytes, from: max(keySearch, offset)) else { return }
-            keySearch = key + 1
-            guard plan.followsKey(in: bytes, key: key) else { continue }
-            let runStart = plan.runStart(in: bytes, key: key, previousKey: previousKey, previousRunStart: previousRunStart)
-            previousKey = key
-            previousRunStart = runStart
-            var lowest = max(scannedUpTo, offset)
-            if let maxBytes = plan.prefixMaxBytes { lowest = max(lowest, key - maxBytes) }
-            let highest = key - plan.prefixMinChars
-            guard max(lowest, runStart) <= highest else { continue }
-            scannedUpTo = highest + 1
-            var s = max(lowest, runStart)
-            if plan.onlyRunStart && s != runStart { continue }
-            // When only a run's first position can start a match, no other position of the run is worth a look.
-            let last = plan.onlyRunStart ? s : highest
-            while s <= last {
-                defer { s += 1 }
-                if s < count {
-                    let byte = bytes[s]
-                    if byte & 0xC0 == 0x80 { continue }
-                    if s != 0, let first = plan.startBytes, !first.contains(byte) { continue }
-                }
-                guard plan.canStart(in: bytes, at: s) else { continue }
-                var matchBegin = -1, matchEnd = -1
-                try anchored.forEachMatch(in: bytes, from: s) { match in
-                    matchBegin = match.range.lowerBound
-                    matchEnd = match.range.upperBound
-                    if try !body(match) { stop = true }
-                    return false
-                }
-                if stop { return }
-                if matchEnd >= 0 {
-                    if matchEnd > matchBegin {
-                        offset = matchEnd
-                    } else {
-                        offset = matchEnd + 1
-                        while offset < count && bytes[offset] & 0xC0 == 0x80 { offset += 1 }
-                    }
-                    if offset > count { return }
-                    s = offset - 1  // the defer moves on to `offset`
-                }
-            }
+        try search.forEachMatch(in: text, count: bytes.count, from: start, body)
+    }
+
+    /// The matches of `forEachMatch(in:from:_:)`, with the key positions taken from (or added to) `keys`, which
+    /// must have been made for this `bytes`: several patterns with the same key, searched over one text, then scan
+    /// it for their key once.
+    public func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, keys: inout PrefilterKeys,
+                             _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        guard let search, let text = bytes.baseAddress else {
+            try pattern.forEachMatch(in: bytes, from: start, body)
+            return
+        }
+        precondition(keys.text.baseAddress == text && keys.text.count == bytes.count, "PrefilterKeys made for another text")
+        try keys.positions(of: search).withUnsafeBufferPointer { positions in
+            try search.forEachMatch(in: text, count: bytes.count, from: start, keyPositions: positions, body)
         }
     }
 
@@ -159,6 +125,181 @@ public struct PrefilteredPattern: Sendable {
             return false
         }
         return found
+    }
+}
+
+/// Where the keys of prefiltered patterns (`PrefilteredPattern`) stand in one text: found for each kind of key the
+/// first time a pattern with that key asks, then shared by every pattern with the same key. Positions are UTF-8
+/// byte offsets into the text; the struct holds the text's buffer, so it must not outlive it.
+public struct PrefilterKeys {
+    let text: UnsafeBufferPointer<UInt8>
+    /// Per kind of key, its positions in ascending order (for a `$` key, ending with the text's end). A few kinds
+    /// per text: searched in order, not hashed.
+    private var found: [(kind: PatternPlan.KeyKind, positions: [Int])] = []
+
+    public init(in text: UnsafeBufferPointer<UInt8>) {
+        self.text = text
+    }
+
+    /// The positions where the key of `search.plan` can stand, in ascending order: every position
+    /// `PatternPlan.nextKey` finds.
+    mutating func positions(of search: PrefilteredSearch) -> [Int] {
+        let kind = search.plan.keyKind
+        for entry in found where entry.kind == kind { return entry.positions }
+        var positions: [Int] = []
+        positions.reserveCapacity(64)
+        if let base = text.baseAddress {
+            let count = text.count
+            if let single = search.plan.keySingle {
+                var from = 0
+                while from < count, let hit = memchr(base + from, Int32(single), count - from) {
+                    let key = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    positions.append(key)
+                    from = key + 1
+                }
+            } else {
+                search.plan.table.withUnsafeBufferPointer { table in
+                    var from = 0
+                    while let key = search.plan.nextKey(in: base, count: count, from: from, table: table.baseAddress!) {
+                        positions.append(key)
+                        from = key + 1
+                    }
+                }
+            }
+        }
+        found.append((kind, positions))
+        return positions
+    }
+}
+
+/// The search of a `PrefilteredPattern` with a plan: the plan, and the pattern anchored with `\G` that runs at each
+/// start position the plan lets through.
+final class PrefilteredSearch: Sendable {
+    let plan: PatternPlan
+    let anchored: PCRE2Pattern
+
+    init(plan: PatternPlan, anchored: PCRE2Pattern) {
+        self.plan = plan
+        self.anchored = anchored
+    }
+
+    /// The search of `PrefilteredPattern.forEachMatch` over `text[0..<count]`.
+    /// - Parameter keyPositions: every position where the key stands, ascending (`PrefilterKeys`); nil to scan.
+    func forEachMatch(in text: UnsafePointer<UInt8>, count: Int, from start: Int, keyPositions: UnsafeBufferPointer<Int>? = nil,
+                      _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        try plan.table.withUnsafeBufferPointer { table in
+            try plan.startTable.withUnsafeBufferPointer { startTable in
+                try search(table.baseAddress!, startTable.isEmpty ? nil : startTable.baseAddress, keyPositions, text, count, start,
+                           body)
+            }
+        }
+    }
+
+    /// - Parameter startTable: `plan.startTable`, nil when it is empty.
+    private func search(_ table: UnsafePointer<UInt64>, _ startTable: UnsafePointer<UInt64>?, _ keyPositions: UnsafeBufferPointer<Int>?,
+                        _ text: UnsafePointer<UInt8>, _ count: Int, _ start: Int, _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        // One match data for the whole search, taken at the first start position that reaches PCRE2 (a callback
+        // that runs other patterns takes the next nesting level); the anchored pattern runs straight through PCRE2.
+        let limits = anchored.limits
+        var scratch: PCRE2ThreadScratch?
+        var matchData: OpaquePointer?
+        defer { scratch?.leave() }
+        let filterFirst = plan.startBytes != nil
+        let atTextStart = plan.startsAtTextStart, atTextEnd = plan.startsAtTextEnd, textStartTerms = plan.textStartTerms
+        let starts = plan.starts
+        var offset = start
+        var scannedUpTo = start  // start positions below this one were tried or ruled out
+        var previousKey = -1, previousRunStart = -1
+        var keySearch = start
+        // With known key positions: the index of the first one not yet passed.
+        var cursor = keyPositions.map { positions in
+            var low = 0, high = positions.count
+            while low < high {
+                let middle = (low + high) / 2
+                if positions[middle] < start { low = middle + 1 } else { high = middle }
+            }
+            return low
+        } ?? 0
+        let startsAtKey = plan.prefixMaxBytes == 0 && plan.prefixMinChars == 0
+        while offset <= count {
+            // A match starting at or after `offset` has its key there too.
+            let from = max(keySearch, offset)
+            let key: Int
+            if let keyPositions {
+                while cursor < keyPositions.count && keyPositions[cursor] < from { cursor += 1 }
+                guard cursor < keyPositions.count else { return }
+                key = keyPositions[cursor]
+            } else {
+                guard let found = plan.nextKey(in: text, count: count, from: from, table: table) else { return }
+                key = found
+            }
+            keySearch = key + 1
+            guard plan.followsKey(in: text, count: count, key: key, table: table) else { continue }
+            var s: Int, last: Int
+            if startsAtKey {
+                // Nothing comes before the key: the key's position is the only start (what the general case below
+                // comes to, without the walk).
+                s = key
+                last = key
+                scannedUpTo = key + 1
+            } else {
+                let runStart = plan.runStart(in: text, count: count, key: key, previousKey: previousKey,
+                                             previousRunStart: previousRunStart, table: table)
+                previousKey = key
+                previousRunStart = runStart
+                var lowest = max(scannedUpTo, offset)
+                if let maxBytes = plan.prefixMaxBytes { lowest = max(lowest, key - maxBytes) }
+                let highest = key - plan.prefixMinChars
+                guard max(lowest, runStart) <= highest else { continue }
+                scannedUpTo = highest + 1
+                s = max(lowest, runStart)
+                if plan.onlyRunStart && s != runStart { continue }
+                // When only a run's first position can start a match, no other position of the run is worth a look.
+                last = plan.onlyRunStart ? s : highest
+            }
+            while s <= last {
+                defer { s += 1 }
+                if s < count {
+                    let byte = text[s]
+                    if byte & 0xC0 == 0x80 { continue }
+                    if s != 0 && filterFirst && table[Int(byte)] & PatternPlan.startFlag == 0 { continue }
+                }
+                // One of the start terms holds at `s` (`PatternPlan.canStart`).
+                if let startTable {
+                    let before = s == 0 ? atTextStart : startTable[Int(text[s &- 1])] & ~textStartTerms
+                    let first = s >= count ? atTextEnd : startTable[Int(text[s])]
+                    if before & (first >> 32) == 0 { continue }
+                } else if !PatternPlan.canStart(starts, in: text, count: count, at: s) {
+                    continue
+                }
+                if scratch == nil {
+                    scratch = PCRE2ThreadScratch.current(for: limits)
+                    matchData = scratch!.enter()
+                } else if scratch!.limits != limits {
+                    // The callback ran a pattern with other limits on this thread's shared match context.
+                    _ = PCRE2ThreadScratch.current(for: limits)
+                }
+                let rc = anchored.isJIT
+                    ? pcre2_jit_match_8(anchored.code, text, count, s, 0, matchData, scratch!.matchContext)
+                    : pcre2_match_8(anchored.code, text, count, s, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch!.matchContext)
+                if rc == PCRE2_ERROR_NOMATCH { continue }
+                if rc < 0 { throw PCRE2Error.fromMatch(rc) }
+                let ovector = pcre2_get_ovector_pointer_8(matchData)!
+                let matchBegin = ovector[0], matchEnd = ovector[1]
+                let match = PCRE2Match(ovector: ovector, pairCount: anchored.captureCount + 1, groupNumbers: anchored.groupNumbers)
+                guard try body(match) else { return }
+                if matchEnd > matchBegin {
+                    offset = matchEnd
+                } else {
+                    offset = matchEnd + 1
+                    while offset < count && text[offset] & 0xC0 == 0x80 { offset += 1 }
+                }
+                if offset > count { return }
+                s = offset - 1  // the defer moves on to `offset`
+            }
+        }
     }
 }
 
@@ -192,11 +333,11 @@ struct StartTerm: Sendable {
         }
     }
 
-    @inline(__always) func holds(in bytes: UnsafeBufferPointer<UInt8>, at s: Int) -> Bool {
+    @inline(__always) func holds(in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
         if textStart && s != 0 { return false }
-        if lineStart && s != 0 && !Self.isLineBreak(bytes[s - 1]) { return false }
-        if let previous, s == 0 || !previous.contains(bytes[s - 1]) { return false }
-        if let first, s >= bytes.count || !first.contains(bytes[s]) { return false }
+        if lineStart && s != 0 && !Self.isLineBreak(text[s - 1]) { return false }
+        if let previous, s == 0 || !previous.contains(text[s - 1]) { return false }
+        if let first, s >= count || !first.contains(text[s]) { return false }
         return true
     }
 }
@@ -208,6 +349,14 @@ struct StartTerm: Sendable {
 /// a character outside ASCII counts as all of 0x80-0xFF, and a caseless `k` or `s` also matches non-ASCII letters
 /// (KELVIN SIGN, LONG S). Lengths are in characters (up to 4 UTF-8 bytes each).
 struct PatternPlan: Sendable {
+    /// What identifies a key for sharing its positions (`PrefilterKeys`): its bytes, and whether it is `$`.
+    struct KeyKind: Hashable, Sendable {
+        var bytes: ByteSet
+        var isLineEnd: Bool
+    }
+
+    var keyKind: KeyKind { KeyKind(bytes: keyBytes, isLineEnd: isLineEnd) }
+
     enum Key: Sendable {
         /// A character from an ASCII set.
         case byte(ByteSet)
@@ -222,6 +371,13 @@ struct PatternPlan: Sendable {
         case run(ByteSet, min: Int)
         /// The next byte is in the set; nothing is checked after it.
         case first(ByteSet)
+    }
+
+    /// A `FollowStep` without its set (which `table` holds).
+    enum FollowKind: Sendable {
+        case one
+        case run(min: Int)
+        case first
     }
 
     /// Bytes that may end a line for `^` and `$` under any newline convention (LF, CR, CRLF, ANY: also VT, FF,
@@ -253,8 +409,20 @@ struct PatternPlan: Sendable {
     let prefixMaxBytes: Int?
     /// At a match start, one of these terms holds.
     let starts: [StartTerm]
+    /// `starts` as bits, when there are at most 32 terms: per byte value, bit `k` is set when the byte may stand
+    /// before a start of term `k` (its `previous` set and, for `lineStart`, a line break byte), and bit `32 + k`
+    /// when it may be the first byte of one (its `first` set); empty when there are more terms.
+    let startTable: [UInt64]
+    /// The bits of `startTable`'s entries that hold for the terms at the text's start (no byte before) and at its
+    /// end (no first byte); the terms whose start must be the text's start.
+    let startsAtTextStart: UInt64, startsAtTextEnd: UInt64, textStartTerms: UInt64
     /// What follows the key byte.
     let follow: [FollowStep]
+    /// The kinds of the first `maxFollowSteps` follow steps, whose sets are bits of `table` (fewer checks only let
+    /// more keys through, never fewer).
+    let followKinds: [FollowKind]
+    /// Per byte value, the sets of the plan it belongs to (see `makeTable`).
+    let table: [UInt64]
     /// The bytes the unbounded elements before the key consume; the others consume at most `prefixBound` bytes.
     let prefixUnboundedBytes: ByteSet
     let prefixBound: Int
@@ -291,6 +459,8 @@ struct PatternPlan: Sendable {
         }
         guard let best else { return nil }
         let prefix = Self.prefix(elements[..<best.index])
+        // The walk's budget must stay below the cost of a byte outside the prefix (see `makeTable`).
+        guard prefix.bound < Int(Self.walkStop) else { return nil }
         if case .chars(let set) = elements[best.index] {
             key = .byte(set)
             keyBytes = set
@@ -328,6 +498,16 @@ struct PatternPlan: Sendable {
             if let first = term.first, !term.textStart { firstBytes?.formUnion(first) } else if !term.textStart { firstBytes = nil }
         }
         startBytes = firstBytes
+        (startTable, startsAtTextStart, startsAtTextEnd, textStartTerms) = Self.makeStartTable(starts)
+        let checked = Array(follow.prefix(Self.maxFollowSteps))
+        followKinds = checked.map { step in
+            switch step {
+            case .one: .one
+            case .run(_, let min): .run(min: min)
+            case .first: .first
+            }
+        }
+        table = Self.makeTable(prefix: prefix.bytes, unbounded: prefix.unbounded, key: keyBytes, start: firstBytes, follow: checked)
     }
 
     /// The part of the top-level sequence before the key: the bytes it consumes, its fewest characters, its most
@@ -455,101 +635,161 @@ struct PatternPlan: Sendable {
         return set
     }
 
-    /// The next position at or after `from` where the key can stand.
-    @inline(__always) func nextKey(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
-        let count = bytes.count
-        guard from <= count, let base = bytes.baseAddress else { return isLineEnd && from == count ? count : nil }
-        if let single = keySingle {
-            guard from < count, let found = memchr(base + from, Int32(single), count - from) else { return nil }
-            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    /// Bits of `table`'s entries: the byte is in `prefixBytes`, in `prefixUnboundedBytes`, in `keyBytes`, in
+    /// `startBytes`; bit `followShift + k` is set when it is in the set of follow step `k`; the bits from
+    /// `walkShift` up hold what the byte costs the walk of `runStart`: 0 for an unbounded prefix byte, 1 for another
+    /// prefix byte, `walkStop` (more than any budget) for a byte outside `prefixBytes`.
+    static let prefixFlag: UInt64 = 1, unboundedFlag: UInt64 = 2, keyFlag: UInt64 = 4, startFlag: UInt64 = 8
+    static let followShift = 8, walkShift = 32
+    static let walkStop: UInt64 = 1 << 30
+    /// The most follow steps checked (one bit each in `table`'s entries).
+    static let maxFollowSteps = walkShift - followShift
+
+    /// Per byte value (256 entries), the sets it belongs to, as the bits above: one load per byte in the loops.
+    static func makeTable(prefix: ByteSet, unbounded: ByteSet, key: ByteSet, start: ByteSet?, follow: [FollowStep]) -> [UInt64] {
+        (0...255).map { value in
+            let byte = UInt8(value)
+            var entry: UInt64 = 0
+            if prefix.contains(byte) { entry |= prefixFlag }
+            if unbounded.contains(byte) { entry |= unboundedFlag }
+            if key.contains(byte) { entry |= keyFlag }
+            if let start, start.contains(byte) { entry |= startFlag }
+            for (k, step) in follow.enumerated() {
+                switch step {
+                case .one(let set), .run(let set, _), .first(let set):
+                    if set.contains(byte) { entry |= 1 << UInt64(followShift + k) }
+                }
+            }
+            let cost: UInt64 = !prefix.contains(byte) ? walkStop : unbounded.contains(byte) ? 0 : 1
+            return entry | cost << UInt64(walkShift)
         }
+    }
+
+    /// The next position at or after `from` where the key can stand (`text` holds `count` bytes).
+    @inline(__always) func nextKey(in text: UnsafePointer<UInt8>, count: Int, from: Int, table: UnsafePointer<UInt64>) -> Int? {
+        guard from <= count else { return nil }
+        if let single = keySingle {
+            guard from < count, let found = memchr(text + from, Int32(single), count - from) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(text)
+        }
+        let raw = UnsafeRawPointer(text)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var i = from
         if let lower = keyCasePair {
-            // Eight bytes at a time while none of them, with bit 0x20 set, equals the lower-case letter.
-            let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let pattern = ones &* UInt64(lower)
-            while i + 8 <= count {
-                let word = (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | (ones &* 0x20)) ^ pattern
-                if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
-                i += 8
+            // Sixteen bytes at a time while none of them, with bit 0x20 set, equals the lower-case letter (a zero
+            // byte of `x` borrows in `x - ones` and sets its high bit, which `~x` keeps only where `x` had none).
+            let pattern = ones &* UInt64(lower), caseBits = ones &* 0x20
+            while i &+ 16 <= count {
+                let a = (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | caseBits) ^ pattern
+                let b = (raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self) | caseBits) ^ pattern
+                if ((a &- ones) & ~a | (b &- ones) & ~b) & highs != 0 { break }
+                i &+= 16
             }
             while i < count {
-                if bytes[i] | 0x20 == lower { return i }
+                if text[i] | 0x20 == lower { return i }
                 i += 1
             }
             return nil
         }
         if isLineEnd {
-            // Eight bytes at a time while none is below 0x0E or above 0x7F (no line end byte can be among them).
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let low = (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080
-                if low | (word & 0x8080_8080_8080_8080) != 0 { break }
-                i += 8
+            while true {
+                // 32 bytes at a time while none is below 0x0E or above 0x7F (no line end byte can be among
+                // them): a byte below 0x0E borrows in the subtraction and sets its high bit, unless a lower byte of
+                // the word already did.
+                while i &+ 32 <= count {
+                    let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    let b = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+                    let c = raw.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
+                    let d = raw.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
+                    let low = ones &* 0x0E
+                    if ((a &- low) | a | (b &- low) | b | (c &- low) | c | (d &- low) | d) & highs != 0 { break }
+                    i &+= 32
+                }
+                let end = min(count, i &+ 32)
+                while i < end {
+                    if table[Int(text[i])] & Self.keyFlag != 0 { return i }
+                    i += 1
+                }
+                if i == count { return count }  // the text's end is a line end
             }
         }
         while i < count {
-            if keyBytes.contains(bytes[i]) {
-                if !isLineEnd { return i }
-                return i
-            }
+            if table[Int(text[i])] & Self.keyFlag != 0 { return i }
             i += 1
-            if isLineEnd && i & 7 == 0 { return nextKey(in: bytes, from: i) }
         }
-        return isLineEnd ? count : nil
+        return nil
     }
 
     /// The first position of the run of bytes before `key` that the part of the pattern before the key can
     /// consume: bytes of `prefixBytes`, of which at most `prefixBound` outside `prefixUnboundedBytes`. When every
     /// such byte is unbounded, a run that reaches the previous key (whose run started at `previousRunStart`)
     /// continues with it.
-    @inline(__always) func runStart(in bytes: UnsafeBufferPointer<UInt8>, key: Int, previousKey: Int, previousRunStart: Int) -> Int {
+    @inline(__always) func runStart(in text: UnsafePointer<UInt8>, count: Int, key: Int, previousKey: Int, previousRunStart: Int,
+                                    table: UnsafePointer<UInt64>) -> Int
+    {
         var i = key
         if runIsUnbounded {
             let floor = previousKey >= 0 ? previousKey + 1 : 0
-            while i > floor && prefixBytes.contains(bytes[i - 1]) { i -= 1 }
-            if i == floor && previousKey >= 0 && previousKey < bytes.count && prefixBytes.contains(bytes[previousKey]) {
+            while i > floor && table[Int(text[i - 1])] & Self.prefixFlag != 0 { i -= 1 }
+            if i == floor && previousKey >= 0 && previousKey < count && table[Int(text[previousKey])] & Self.prefixFlag != 0 {
                 return previousRunStart
             }
             return i
         }
+        // Each byte costs the budget its walk cost; a byte outside the prefix costs more than any budget.
         var budget = prefixBound
         while i > 0 {
-            let byte = bytes[i - 1]
-            guard prefixBytes.contains(byte) else { break }
-            if !prefixUnboundedBytes.contains(byte) {
-                if budget == 0 { break }
-                budget -= 1
-            }
-            i -= 1
+            budget &-= Int(truncatingIfNeeded: table[Int(text[i &- 1])] >> UInt64(Self.walkShift))
+            if budget < 0 { break }
+            i &-= 1
         }
         return i
     }
 
     /// Whether the bytes after the key at `key` pass the follow steps.
-    @inline(__always) func followsKey(in bytes: UnsafeBufferPointer<UInt8>, key: Int) -> Bool {
+    @inline(__always) func followsKey(in text: UnsafePointer<UInt8>, count: Int, key: Int, table: UnsafePointer<UInt64>) -> Bool {
         var p = key + 1
-        let count = bytes.count
-        for step in follow {
+        var bit: UInt64 = 1 << UInt64(Self.followShift)
+        for step in followKinds {
             switch step {
-            case .one(let set):
-                guard p < count, set.contains(bytes[p]) else { return false }
+            case .one:
+                guard p < count, table[Int(text[p])] & bit != 0 else { return false }
                 p += 1
-            case .run(let set, let min):
+            case .run(let min):
                 var run = 0
-                while p < count && set.contains(bytes[p]) { p += 1; run += 1 }
+                while p < count && table[Int(text[p])] & bit != 0 { p += 1; run += 1 }
                 guard run >= min else { return false }
-            case .first(let set):
-                return p < count && set.contains(bytes[p])
+            case .first:
+                return p < count && table[Int(text[p])] & bit != 0
             }
+            bit <<= 1
         }
         return true
     }
 
-    @inline(__always) func canStart(in bytes: UnsafeBufferPointer<UInt8>, at s: Int) -> Bool {
-        for term in starts where term.holds(in: bytes, at: s) { return true }
+    /// `startTable` and its masks for `terms` (see `startTable`).
+    private static func makeStartTable(_ terms: [StartTerm]) -> (table: [UInt64], atTextStart: UInt64, atTextEnd: UInt64, textStart: UInt64) {
+        guard terms.count <= 32 else { return ([], 0, 0, 0) }
+        var table = [UInt64](repeating: 0, count: 256)
+        var atTextStart: UInt64 = 0, atTextEnd: UInt64 = 0, textStart: UInt64 = 0
+        for (k, term) in terms.enumerated() {
+            let before = UInt64(1) << UInt64(k), first = UInt64(1) << UInt64(32 + k)
+            if term.textStart { textStart |= before }
+            if term.previous == nil { atTextStart |= before }
+            if term.first == nil { atTextEnd |= first }
+            for value in 0...255 {
+                let byte = UInt8(value)
+                if (term.previous?.contains(byte) ?? true) && (!term.lineStart || StartTerm.isLineBreak(byte)) { table[value] |= before }
+                if term.first?.contains(byte) ?? true { table[value] |= first }
+            }
+        }
+        return (table, atTextStart, atTextEnd, textStart)
+    }
+
+    /// Whether one of the start terms `starts` holds at `s` (`StartTerm.holds`); the search reads `startTable`
+    /// instead when the plan has one.
+    static func canStart(_ starts: [StartTerm], in text: UnsafePointer<UInt8>, count: Int, at s: Int) -> Bool {
+        for index in starts.indices where starts[index].holds(in: text, count: count, at: s) { return true }
         return false
     }
 }

@@ -7,8 +7,8 @@ struct FoundHeading: Sendable {
     var title: Range<Int>
     /// The heading table's entry, or nil for an unmapped heading.
     var entry: HeadingEntry?
-    /// The shape (row of `heading-shapes.tsv`) that found it.
-    var shape: String
+    /// The shape that found it: its index in `HeadingFinder.shapes`.
+    var shape: Int
 }
 
 /// Finds headings with the shapes of `Rules/heading-shapes.tsv` (where a heading may stand: alone on a line, at a
@@ -22,6 +22,8 @@ struct FoundHeading: Sendable {
 struct HeadingFinder: Sendable {
     struct Shape: Sendable {
         var name: String
+        /// `heading-shapes.tsv:<name>`, the provenance rule of the unmapped headings it finds.
+        var rule: String
         var pattern: PrefilteredPattern
         var titleGroup: Int
         var unmapped: Bool
@@ -59,7 +61,8 @@ struct HeadingFinder: Sendable {
                         }
                         minLetters = value
                     }
-                    shapes.append(Shape(name: row["shape"], pattern: pattern, titleGroup: titleGroup,
+                    shapes.append(Shape(name: row["shape"], rule: "heading-shapes.tsv:" + row["shape"], pattern: pattern,
+                                        titleGroup: titleGroup,
                                         unmapped: try RuleSources.flag(row, "unmapped", in: table, default: false),
                                         mixedCase: try RuleSources.flag(row, "mixed_case", in: table, default: false),
                                         minLetters: minLetters))
@@ -75,22 +78,36 @@ struct HeadingFinder: Sendable {
     }
 
     /// The headings of `bytes` (a whole layer), in text order, without overlaps.
-    /// - Parameter unmapped: accept unmapped headings where shapes allow them.
-    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool) throws -> [FoundHeading] {
+    /// - Parameters:
+    ///   - unmapped: accept unmapped headings where shapes allow them.
+    ///   - keys: the key positions of `bytes`, shared by the shapes (and other patterns searched over the layer).
+    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool, keys: inout PrefilterKeys) throws -> [FoundHeading] {
         var candidates: [(heading: FoundHeading, order: Int)] = []
-        for (order, shape) in shapes.enumerated() {
-            try shape.pattern.forEachMatch(in: bytes) { match in
-                guard let title = match.range(shape.titleGroup), !title.isEmpty else { return true }
-                if let heading = judge(title, in: bytes, shape: shape, acceptUnmapped: acceptUnmapped) {
+        // The title starts of the candidates so far (of earlier shapes), ascending. A later shape's candidate with
+        // the same start never survives the selection below (the earlier one comes first in the order, and
+        // whatever drops it, an overlap or an exclusion, drops the later one too), so it is not judged.
+        var known: [Int] = []
+        for order in shapes.indices {
+            let titleGroup = shapes[order].titleGroup
+            var cursor = 0
+            var added: [Int] = []
+            // A shape's matches, and so its titles, come in text order without overlaps.
+            try shapes[order].pattern.forEachMatch(in: bytes, keys: &keys) { match in
+                guard let title = match.range(titleGroup), !title.isEmpty else { return true }
+                while cursor < known.count && known[cursor] < title.lowerBound { cursor += 1 }
+                if cursor < known.count && known[cursor] == title.lowerBound { return true }
+                if let heading = judge(title, in: bytes, shape: order, acceptUnmapped: acceptUnmapped) {
                     candidates.append((heading, order))
+                    added.append(title.lowerBound)
                 }
                 return true
             }
+            if !added.isEmpty { known = Self.merged(known, added) }
         }
         guard !candidates.isEmpty else { return [] }
         candidates.sort { $0.heading.title.lowerBound != $1.heading.title.lowerBound
             ? $0.heading.title.lowerBound < $1.heading.title.lowerBound : $0.order < $1.order }
-        let excluded = try excludedRanges(in: bytes)
+        let excluded = try excludedRanges(in: bytes, keys: &keys)
         var result: [FoundHeading] = []
         var excludedIndex = 0
         for (heading, _) in candidates {
@@ -103,8 +120,32 @@ struct HeadingFinder: Sendable {
         return result
     }
 
-    /// Decides whether one candidate title is a heading.
-    private func judge(_ title: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, shape: Shape, acceptUnmapped: Bool) -> FoundHeading? {
+    /// The name of the shape (row of `heading-shapes.tsv`) that found `heading`.
+    func shapeName(of heading: FoundHeading) -> String { shapes[heading.shape].name }
+
+    /// The provenance rule of `heading`: the table row's `file:line` for a mapped heading, `heading-shapes.tsv:<shape>`
+    /// otherwise.
+    func rule(of heading: FoundHeading) -> String { heading.entry?.source ?? shapes[heading.shape].rule }
+
+    /// Two ascending arrays as one.
+    private static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] <= b[j]) {
+                result.append(a[i])
+                i += 1
+            } else {
+                result.append(b[j])
+                j += 1
+            }
+        }
+        return result
+    }
+
+    /// Decides whether one candidate title, found by `shapes[shape]`, is a heading.
+    private func judge(_ title: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, shape: Int, acceptUnmapped: Bool) -> FoundHeading? {
         var letters = 0
         var hasLowercase = false
         for i in title {
@@ -112,21 +153,20 @@ struct HeadingFinder: Sendable {
             if byte >= 0x61 && byte <= 0x7A { hasLowercase = true; letters += 1 } else if ByteClass.isUpper(byte) { letters += 1 }
         }
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
-        if hasLowercase && !shape.mixedCase { return nil }
+        if hasLowercase && !shapes[shape].mixedCase { return nil }
         if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
-            if hasLowercase && !shape.mixedCase { return nil }
-            return FoundHeading(title: title, entry: entry, shape: shape.name)
+            return FoundHeading(title: title, entry: entry, shape: shape)
         }
-        guard acceptUnmapped, shape.unmapped, !hasLowercase, letters >= shape.minLetters else { return nil }
-        return FoundHeading(title: title, entry: nil, shape: shape.name)
+        guard acceptUnmapped, shapes[shape].unmapped, !hasLowercase, letters >= shapes[shape].minLetters else { return nil }
+        return FoundHeading(title: title, entry: nil, shape: shape)
     }
 
     /// The lines matched by `exclude` rows, sorted and merged.
-    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>, keys: inout PrefilterKeys) throws -> [Range<Int>] {
         guard !exclusions.isEmpty else { return [] }
         var ranges: [Range<Int>] = []
-        for pattern in exclusions {
-            try pattern.forEachMatch(in: bytes) { match in
+        for index in exclusions.indices {
+            try exclusions[index].forEachMatch(in: bytes, keys: &keys) { match in
                 ranges.append(match.range)
                 return true
             }

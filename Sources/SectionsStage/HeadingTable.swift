@@ -3,17 +3,36 @@ import ClinPipeText
 import Glibc
 #endif
 
-/// What the heading table says about one heading.
-struct HeadingEntry: Sendable, Hashable {
+/// What the heading table says about one heading. A class (immutable, equal by value): headings and sections
+/// carry their entry through several copies, and a reference is one count to keep instead of two strings'.
+final class HeadingEntry: Sendable, Hashable {
     /// The canonical section name (`history_of_present_illness`, `imr_issues_decisions`).
-    var name: String
+    let name: String
     /// 1 for a top-level section, larger for parts of one.
-    var level: Int
+    let level: Int
     /// A template heading (the IMR letter's): its section ends only at another closed heading of the same or a
     /// higher level, and every other heading inside becomes a subsection.
-    var closed: Bool
+    let closed: Bool
     /// `file:line` of the row, for provenance.
-    var source: String
+    let source: String
+
+    init(name: String, level: Int, closed: Bool, source: String) {
+        self.name = name
+        self.level = level
+        self.closed = closed
+        self.source = source
+    }
+
+    static func == (a: HeadingEntry, b: HeadingEntry) -> Bool {
+        a.name == b.name && a.level == b.level && a.closed == b.closed && a.source == b.source
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(level)
+        hasher.combine(closed)
+        hasher.combine(source)
+    }
 }
 
 /// The heading table (`Rules/headings.tsv` plus the user's files): heading variants, as upper-case keys with single
@@ -70,30 +89,59 @@ struct HeadingTable: Sendable {
     /// The entry for a heading as written in `title` (UTF-8 bytes, any case and spacing, maybe a trailing colon):
     /// the same as `self[TextBytes.headingKey(title)]`, without making a String for ASCII titles.
     func entry(forTitle title: UnsafeBufferPointer<UInt8>) -> HeadingEntry? {
+        guard let bytes = title.baseAddress else { return nil }  // no key is empty
+        // The key's trailing spaces and colons are the title's trailing whitespace and colons.
+        var end = title.count
+        while end > 0, ByteClass.isSpace(bytes[end - 1]) || bytes[end - 1] == 0x3A { end -= 1 }
+        guard end > 0 else { return nil }
         // The key is at most as long as the title; keep it on the stack.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(title.count, 1)) { buffer -> HeadingEntry? in
-            var count = 0
-            var pendingSpace = false
-            var ascii = true
-            for byte in title {
-                if ByteClass.isSpace(byte) {
-                    pendingSpace = count != 0
-                } else {
-                    if pendingSpace { buffer[count] = 0x20; count += 1 }
-                    pendingSpace = false
-                    if byte >= 0x80 { ascii = false }
-                    buffer[count] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-                    count += 1
-                }
-            }
-            while count > 0, buffer[count - 1] == 0x3A || buffer[count - 1] == 0x20 { count -= 1 }
-            let key = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[0..<count])
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end) { buffer -> HeadingEntry? in
+            let key = Self.writeKey(bytes, end, into: buffer.baseAddress!)
             // A non-ASCII title goes through String equality (canonical equivalence), as before.
-            if !ascii { return entries[String(decoding: key, as: UTF8.self)] }
-            if let found = byteIndex.lookup(key) { return found }
-            return hasNonASCIIKeys ? entries[String(decoding: key, as: UTF8.self)] : nil
+            guard key.bits < 0x80 else { return fallback(title) }
+            if let found = byteIndex.lookup(UnsafeBufferPointer(start: buffer.baseAddress!, count: key.count), hash: key.hash) {
+                return found
+            }
+            return hasNonASCIIKeys ? fallback(title) : nil
         }
     }
+
+    /// Writes `title[0..<end]` as a key (`TextBytes.headingKey`, for a title without trailing whitespace or colons:
+    /// ASCII upper case, whitespace runs as one space, none leading) to `key`, which has room for `end` bytes.
+    /// - Returns: the key's length, its FNV-1a hash (`ByteKeyIndex`), and its bytes ORed (below 0x80 when ASCII).
+    @inline(__always)
+    private static func writeKey(_ title: UnsafePointer<UInt8>, _ end: Int, into key: UnsafeMutablePointer<UInt8>)
+        -> (count: Int, hash: UInt64, bits: UInt8)
+    {
+        var p = title, k = key
+        let stop = title + end
+        var hash = ByteKeyIndex.emptyHash
+        var bits: UInt8 = 0
+        var pendingSpace = false
+        while p < stop {
+            let byte = p.pointee
+            p += 1
+            if byte == 0x20 || byte &- 0x09 < 5 {
+                pendingSpace = k != key
+                continue
+            }
+            if pendingSpace {
+                k.pointee = 0x20
+                k += 1
+                hash = ByteKeyIndex.hash(hash, 0x20)
+                pendingSpace = false
+            }
+            bits |= byte
+            let upper = byte &- 0x61 < 26 ? byte &- 0x20 : byte
+            k.pointee = upper
+            k += 1
+            hash = ByteKeyIndex.hash(hash, upper)
+        }
+        return (k - key, hash, bits)
+    }
+
+    /// The entry for `title` through a String key (`TextBytes.headingKey`).
+    private func fallback(_ title: UnsafeBufferPointer<UInt8>) -> HeadingEntry? { entries[TextBytes.headingKey(title)] }
 
     /// The entry for a heading key, if the table has one.
     subscript(key: String) -> HeadingEntry? { entries[key] }
@@ -102,12 +150,13 @@ struct HeadingTable: Sendable {
     var names: Set<String> { Set(entries.values.map(\.name)) }
 }
 
-/// Byte-string keys to heading entries: open addressing over FNV-1a hashes, keys stored end to end. Lookups hash
-/// the bytes they are given and compare bytes; nothing is allocated.
+/// Byte-string keys to heading entries: open addressing over FNV-1a hashes, keys stored end to end with their
+/// hashes. A lookup gets a key and its hash (computed as the key is written) and compares bytes only with keys of
+/// the same hash and length; nothing is allocated.
 struct ByteKeyIndex: Sendable {
     private var keyBytes: [UInt8] = []
-    /// Per key: its start in `keyBytes` and its length (bytes).
-    private var keys: [(start: Int, count: Int)] = []
+    /// Per key: its start in `keyBytes`, its length (bytes) and its hash.
+    private var keys: [(start: Int, count: Int, hash: UInt64)] = []
     /// Per key: its entry.
     private var values: [HeadingEntry] = []
     /// Indices into `keys`, -1 for an empty slot; the count is a power of two, at least twice the keys.
@@ -115,15 +164,19 @@ struct ByteKeyIndex: Sendable {
     /// The longest key, in bytes: a longer text cannot be a key.
     private var longest = 0
 
-    @inline(__always) private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    /// The FNV-1a hash of no bytes; `hash(_:_:)` adds one byte.
+    static let emptyHash: UInt64 = 0xCBF2_9CE4_8422_2325
+    @inline(__always) static func hash(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = emptyHash
+        for byte in bytes { h = hash(h, byte) }
         return h
     }
 
     /// Adds a key (which must not be in the index yet).
     mutating func insert(_ key: [UInt8], _ entry: HeadingEntry) {
-        keys.append((keyBytes.count, key.count))
+        keys.append((keyBytes.count, key.count, key.withUnsafeBufferPointer { Self.hash($0) }))
         values.append(entry)
         keyBytes += key
         longest = max(longest, key.count)
@@ -138,24 +191,23 @@ struct ByteKeyIndex: Sendable {
     }
 
     private mutating func place(_ k: Int) {
-        let (start, count) = keys[k]
         let mask = slots.count - 1
-        var slot = keyBytes.withUnsafeBufferPointer { Int(truncatingIfNeeded: Self.hash(UnsafeBufferPointer(rebasing: $0[start..<start + count]))) & mask }
+        var slot = Int(truncatingIfNeeded: keys[k].hash) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(k)
     }
 
-    /// The entry whose key has exactly these bytes.
-    func lookup(_ key: UnsafeBufferPointer<UInt8>) -> HeadingEntry? {
+    /// The entry whose key has exactly these bytes (whose FNV-1a hash is `hash`).
+    func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> HeadingEntry? {
         guard key.count <= longest, !keys.isEmpty else { return nil }
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
+        var slot = Int(truncatingIfNeeded: hash) & mask
         return keyBytes.withUnsafeBufferPointer { stored -> HeadingEntry? in
             while true {
                 let k = Int(slots[slot])
                 if k < 0 { return nil }
                 let candidate = keys[k]
-                if candidate.count == key.count,
+                if candidate.hash == hash, candidate.count == key.count,
                    key.count == 0 || memcmp(stored.baseAddress! + candidate.start, key.baseAddress!, key.count) == 0
                 {
                     return values[k]

@@ -10,12 +10,12 @@ struct ItemBlock: Sendable {
     var request: Range<Int>
     /// `upheld` or `overturned` (the outcome as written, in lower case).
     var outcome: String
-    /// The partial-authorization form that matched (its rule name), if any.
-    var partialForm: String?
+    /// The partial-authorization form that matched (its index in `ItemRules.partialForms`), if any.
+    var partialForm: Int?
     var original: Range<Int>?
     var authorized: Range<Int>?
-    /// Fields of the block: (field name, the field's text after its label).
-    var fields: [(name: String, range: Range<Int>)]
+    /// Fields of the block: (the field's index in `ItemRules.fieldNames`, the field's text after its label).
+    var fields: [(field: Int, range: Range<Int>)]
 }
 
 /// Finds item blocks in the issues section of an IMR letter.
@@ -34,9 +34,10 @@ struct ItemBlockFinder: Sendable {
     /// The longest item line accepted, in UTF-8 bytes (the development letters' longest is 558).
     let maxItemLineBytes: Int
 
-    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>) throws -> [ItemBlock] {
+    /// The item blocks in `region` of `bytes` (a whole layer, whose key positions `keys` holds).
+    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>, keys: inout PrefilterKeys) throws -> [ItemBlock] {
         var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
-        try rules.decision.forEachMatch(in: bytes, from: region.lowerBound) { match in
+        try rules.decision.forEachMatch(in: bytes, from: region.lowerBound, keys: &keys) { match in
             guard match.range.upperBound <= region.upperBound else { return false }
             if let item = match.range(rules.decisionItemGroup), let outcome = match.range(rules.decisionOutcomeGroup),
                outcome.upperBound - item.lowerBound <= maxItemLineBytes
@@ -70,10 +71,10 @@ struct ItemBlockFinder: Sendable {
     /// starting at `lineStart`, if any.
     private func prefixLine(before lineStart: Int, notBefore limit: Int, in bytes: UnsafeBufferPointer<UInt8>) throws -> Range<Int>? {
         guard !rules.prefixes.isEmpty else { return nil }
-        var end = TextBytes.lineStart(bytes, before: lineStart)
+        var end = TextBytes.lineStart(bytes, before: lineStart, notBefore: limit)
         while end > limit && ByteClass.isSpace(bytes[end - 1]) { end -= 1 }
         guard end > limit else { return nil }
-        let start = max(limit, TextBytes.lineStart(bytes, before: end))
+        let start = TextBytes.lineStart(bytes, before: end, notBefore: limit)
         let line = TextBytes.trimmed(bytes, start..<end)
         guard !line.isEmpty else { return nil }
         let slice = UnsafeBufferPointer(rebasing: bytes[line])
@@ -85,43 +86,52 @@ struct ItemBlockFinder: Sendable {
     /// Matches the item text (prefix and item line, before the colon) against the partial-authorization forms.
     private func parsePartial(_ text: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, into block: inout ItemBlock) throws {
         let slice = UnsafeBufferPointer(rebasing: bytes[text])
-        for form in rules.partialForms {
-            guard let groups = try form.pattern.firstMatch(in: slice) else { continue }
-            func first(_ numbers: [Int]) -> Range<Int>? {
-                for number in numbers {
-                    if let range = groups[number], !range.isEmpty {
-                        return (range.lowerBound + text.lowerBound)..<(range.upperBound + text.lowerBound)
+        for index in rules.partialForms.indices {
+            let item = rules.partialForms[index].item, originalGroups = rules.partialForms[index].original
+            let authorizedGroups = rules.partialForms[index].authorized
+            // The first non-empty group of `numbers` in the form's first match (layer offsets).
+            var request: Range<Int>?, original: Range<Int>?, authorized: Range<Int>?
+            try rules.partialForms[index].pattern.forEachMatch(in: slice) { match in
+                func first(_ numbers: [Int]) -> Range<Int>? {
+                    for number in numbers {
+                        if let range = match.range(number), !range.isEmpty {
+                            return (range.lowerBound + text.lowerBound)..<(range.upperBound + text.lowerBound)
+                        }
                     }
+                    return nil
                 }
-                return nil
+                request = first(item)
+                original = first(originalGroups)
+                authorized = first(authorizedGroups)
+                return false
             }
-            guard let request = first(form.item) else { continue }
+            guard let request else { continue }
             block.request = request
-            block.original = first(form.original)
-            block.authorized = first(form.authorized)
-            block.partialForm = form.name
+            block.original = original
+            block.authorized = authorized
+            block.partialForm = index
             return
         }
         block.request = text.lowerBound == block.request.lowerBound ? block.request : TextBytes.trimmed(bytes, text)
     }
 
     /// The fields of a block: each label at a line start opens a field that runs to the next label or the end.
-    private func fields(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws -> [(name: String, range: Range<Int>)] {
+    private func fields(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws -> [(field: Int, range: Range<Int>)] {
         guard let pattern = rules.fields, start < end else { return [] }
-        var labels: [(name: String, labelEnd: Int, start: Int)] = []
+        var labels: [(field: Int, labelEnd: Int, start: Int)] = []
         try pattern.forEachMatch(in: bytes, from: start) { match in
             guard match.range.upperBound <= end else { return false }
             for (i, group) in rules.fieldGroups.enumerated() where match.range(group) != nil {
-                labels.append((rules.fieldNames[i], match.range.upperBound, match.range.lowerBound))
+                labels.append((i, match.range.upperBound, match.range.lowerBound))
                 break
             }
             return true
         }
-        var result: [(name: String, range: Range<Int>)] = []
+        var result: [(field: Int, range: Range<Int>)] = []
         for (k, label) in labels.enumerated() {
             let fieldEnd = k + 1 < labels.count ? labels[k + 1].start : end
             let text = TextBytes.trimmed(bytes, label.labelEnd..<fieldEnd)
-            if !text.isEmpty { result.append((label.name, text)) }
+            if !text.isEmpty { result.append((label.field, text)) }
         }
         return result
     }

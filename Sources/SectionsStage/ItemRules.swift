@@ -5,7 +5,9 @@ import ClinPipeText
 struct ItemRules: Sendable {
     struct PartialForm: Sendable {
         var name: String
-        var pattern: PCRE2Pattern
+        /// `imr-items.tsv:partial:<name>`, the provenance rule of items in this form.
+        var rule: String
+        var pattern: PrefilteredPattern
         /// Group numbers for each role, in order of preference (`authorized`, `authorized_2`, ...).
         var item: [Int]
         var original: [Int]
@@ -16,18 +18,21 @@ struct ItemRules: Sendable {
     let decision: PrefilteredPattern
     let decisionItemGroup: Int
     let decisionOutcomeGroup: Int
-    let prefixes: [PCRE2Pattern]
+    let prefixes: [PrefilteredPattern]
     let partialForms: [PartialForm]
     /// All field labels as one alternation anchored at a line start; group `fieldGroups[i]` matched for field i.
     let fields: PCRE2Pattern?
     let fieldNames: [String]
     let fieldGroups: [Int]
+    /// Per field: its annotation type (`imr.item.<name>`) and provenance rule (`imr-items.tsv:field:<name>`).
+    let fieldTypes: [String]
+    let fieldRules: [String]
 
     static let columns = ["kind", "name", "pattern"]
 
     init(tables: [RuleTable]) throws {
         var decision: (PrefilteredPattern, Int, Int)?
-        var prefixes: [PCRE2Pattern] = []
+        var prefixes: [PrefilteredPattern] = []
         var partialForms: [PartialForm] = []
         var fieldAlternatives: [String] = []
         var fieldNames: [String] = []
@@ -44,9 +49,9 @@ struct ItemRules: Sendable {
                         }
                         decision = (pattern, item, outcome)  // a later file replaces the built-in decision line
                     case "prefix":
-                        prefixes.append(try RuleSources.compile(row, in: table))
+                        prefixes.append(PrefilteredPattern(try RuleSources.compile(row, in: table)))
                     case "partial":
-                        let pattern = try RuleSources.compile(row, in: table)
+                        let pattern = PrefilteredPattern(try RuleSources.compile(row, in: table))
                         func groups(_ role: String) -> [Int] {
                             pattern.groupNumbers.filter { $0.key == role || $0.key.hasPrefix(role + "_") }
                                 .sorted { $0.key < $1.key }.map(\.value)
@@ -56,8 +61,8 @@ struct ItemRules: Sendable {
                             problems.append("\(table.name):\(row.line): a partial pattern needs the group 'item'")
                             continue
                         }
-                        partialForms.append(PartialForm(name: row["name"], pattern: pattern, item: item,
-                                                        original: groups("original"), authorized: groups("authorized")))
+                        partialForms.append(PartialForm(name: row["name"], rule: "imr-items.tsv:partial:" + row["name"], pattern: pattern,
+                                                        item: item, original: groups("original"), authorized: groups("authorized")))
                     case "field":
                         let name = row["name"]
                         guard !name.isEmpty, name.utf8.allSatisfy({ ByteClass.isDigit($0) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }) else {
@@ -86,6 +91,8 @@ struct ItemRules: Sendable {
         self.prefixes = prefixes
         self.partialForms = partialForms
         self.fieldNames = fieldNames
+        self.fieldTypes = fieldNames.map { "imr.item." + $0 }
+        self.fieldRules = fieldNames.map { "imr-items.tsv:field:" + $0 }
         if fieldAlternatives.isEmpty {
             self.fields = nil
             self.fieldGroups = []
@@ -97,7 +104,4 @@ struct ItemRules: Sendable {
             self.fieldGroups = fieldNames.indices.map { pattern.groupNumbers["f\($0)"]! }
         }
     }
-
-    /// The annotation types the field rows produce (`imr.item.rationale`, ...).
-    var fieldTypes: [String] { fieldNames.map { "imr.item." + $0 } }
 }

@@ -11,6 +11,8 @@ struct ReviewerCredentials: Sendable {
 
     struct Rule: Sendable {
         var attribute: String
+        /// The index of `attribute` in `attributeNames`.
+        var attributeIndex: Int
         var pattern: PrefilteredPattern
         var valueGroup: Int
         var splitAtAnd: Bool
@@ -35,41 +37,52 @@ struct ReviewerCredentials: Sendable {
                         problems.append("\(table.name):\(row.line): split must be comma or comma_and")
                         continue
                     }
-                    rules.append(Rule(attribute: row["attribute"], pattern: pattern, valueGroup: value, splitAtAnd: split == .commaAnd))
+                    rules.append(Rule(attribute: row["attribute"], attributeIndex: 0, pattern: pattern, valueGroup: value,
+                                      splitAtAnd: split == .commaAnd))
                 } catch let error as RuleFileError {
                     problems += error.problems
                 }
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
+        var names: [String] = []
+        for index in rules.indices {
+            if let known = names.firstIndex(of: rules[index].attribute) {
+                rules[index].attributeIndex = known
+            } else {
+                rules[index].attributeIndex = names.count
+                names.append(rules[index].attribute)
+            }
+        }
         self.rules = rules
+        self.attributeNames = names
     }
 
-    /// The attribute names the rules fill.
-    var attributeNames: [String] {
-        var names: [String] = []
-        for rule in rules where !names.contains(rule.attribute) { names.append(rule.attribute) }
-        return names
-    }
+    /// The attribute names the rules fill, in the order of their first rule.
+    let attributeNames: [String]
 
     /// Values found in `regions` of `bytes`, by attribute, in order of appearance.
     func values(in bytes: UnsafeBufferPointer<UInt8>, regions: [Range<Int>]) throws -> [(attribute: String, values: [String])] {
-        var found: [String: [(position: Int, value: String)]] = [:]
+        // Per attribute (index in `attributeNames`): the values found, with where they were found.
+        var found = [[(position: Int, value: String)]](repeating: [], count: attributeNames.count)
         for region in regions {
             let slice = UnsafeBufferPointer(rebasing: bytes[region])
-            for rule in rules {
-                try rule.pattern.forEachMatch(in: slice) { match in
-                    guard let range = match.range(rule.valueGroup) else { return true }
-                    for item in Self.split(TextBytes.collapsed(slice, range), atAnd: rule.splitAtAnd) {
-                        found[rule.attribute, default: []].append((region.lowerBound + range.lowerBound, item))
+            for index in rules.indices {
+                let valueGroup = rules[index].valueGroup, splitAtAnd = rules[index].splitAtAnd
+                let attribute = rules[index].attributeIndex
+                try rules[index].pattern.forEachMatch(in: slice) { match in
+                    guard let range = match.range(valueGroup) else { return true }
+                    for item in Self.split(TextBytes.collapsed(slice, range), atAnd: splitAtAnd) {
+                        found[attribute].append((region.lowerBound + range.lowerBound, item))
                     }
                     return true
                 }
             }
         }
         var result: [(attribute: String, values: [String])] = []
-        for name in attributeNames {
-            guard let items = found[name] else { continue }
+        for (index, name) in attributeNames.enumerated() {
+            let items = found[index]
+            guard !items.isEmpty else { continue }
             var values: [String] = []
             // Stable by position: rules run one after the other, but the letter's order is what a reader expects.
             for item in items.enumerated().sorted(by: { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) })

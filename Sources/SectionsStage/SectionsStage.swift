@@ -68,8 +68,9 @@ public struct SectionsStage: Stage {
     private let finder: HeadingFinder
     private let items: ItemBlockFinder
     private let credentials: ReviewerCredentials
-    private let itemSections: Set<String>
-    private let credentialSections: Set<String>
+    /// `configuration.itemSections` and `credentialSections` (a few names each: compared, not hashed).
+    private let itemSections: [String]
+    private let credentialSections: [String]
     private let stageName: String
 
     public init(configuration: Configuration = Configuration(),
@@ -114,8 +115,8 @@ public struct SectionsStage: Stage {
         self.finder = finder
         self.items = ItemBlockFinder(rules: itemRules, maxItemLineBytes: configuration.maxItemLineBytes)
         self.credentials = credentials
-        self.itemSections = Set(configuration.itemSections)
-        self.credentialSections = Set(configuration.credentialSections)
+        self.itemSections = configuration.itemSections
+        self.credentialSections = configuration.credentialSections
         self.stageName = environment.stageName
     }
 
@@ -144,7 +145,9 @@ public struct SectionsStage: Stage {
 
     private func analyse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Analysis {
         var analysis = Analysis()
-        let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings)
+        // The heading shapes and the item lines share the positions of their keys (`:`, `,`, line ends).
+        var keys = PrefilterKeys(in: bytes)
+        let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings, keys: &keys)
         guard !headings.isEmpty else { return analysis }
         let tree = SectionTree(headings: headings, unmappedLevel: configuration.unmappedHeadingLevel, textEnd: bytes.count) {
             TextBytes.trimmed(bytes, $0, commas: true)
@@ -157,7 +160,7 @@ public struct SectionsStage: Stage {
             analysis.titles.append(title)
             analysis.names.append(name)
             if itemSections.contains(name) {
-                for block in try items.blocks(in: bytes, region: node.range) {
+                for block in try items.blocks(in: bytes, region: node.range, keys: &keys) {
                     analysis.items.append((index, block, TextBytes.collapsed(bytes, block.request),
                                            block.original.map { TextBytes.collapsed(bytes, $0) },
                                            block.authorized.map { TextBytes.collapsed(bytes, $0) }))
@@ -189,46 +192,55 @@ public struct SectionsStage: Stage {
     // MARK: - Output (original coordinates)
 
     private func add(_ analysis: Analysis, to document: inout Document, layer: TextLayer) throws {
+        // Attributes are built from distinct keys, each allocated once (`Attributes.appendNew`).
         var sectionIDs: [AnnotationID] = []
-        for (index, node) in analysis.sections.enumerated() {
-            let entry = node.heading.entry
-            var attributes: Attributes = [
-                "title": .string(analysis.titles[index]),
-                "name": .string(analysis.names[index]),
-                "mapped": .bool(entry != nil),
-                "level": .int(node.level),
-            ]
-            if let parent = node.parent { attributes["parent"] = .int(sectionIDs[parent].rawValue) }
-            let rule = entry?.source ?? "heading-shapes.tsv:\(node.heading.shape)"
+        sectionIDs.reserveCapacity(analysis.sections.count)
+        for index in analysis.sections.indices {
+            let node = analysis.sections[index]
+            var attributes = Attributes()
+            attributes.reserveCapacity(node.parent == nil ? 4 : 5)
+            attributes.appendNew("title", .string(analysis.titles[index]))
+            attributes.appendNew("name", .string(analysis.names[index]))
+            attributes.appendNew("mapped", .bool(node.heading.entry != nil))
+            attributes.appendNew("level", .int(node.level))
+            if let parent = node.parent { attributes.appendNew("parent", .int(sectionIDs[parent].rawValue)) }
+            let provenance = Provenance(stage: stageName, rule: finder.rule(of: node.heading))
             let id = try document.addAnnotation(type: "section", layerRange: node.range, in: layer, attributes: attributes,
-                                                provenance: Provenance(stage: stageName, rule: rule))
+                                                provenance: provenance)
             sectionIDs.append(id)
-            try document.addAnnotation(type: "section.heading", layerRange: node.heading.title, in: layer,
-                                       attributes: ["parent": .int(id.rawValue), "shape": .string(node.heading.shape)],
-                                       provenance: Provenance(stage: stageName, rule: rule))
+            var heading = Attributes()
+            heading.reserveCapacity(2)
+            heading.appendNew("parent", .int(id.rawValue))
+            heading.appendNew("shape", .string(finder.shapeName(of: node.heading)))
+            try document.addAnnotation(type: "section.heading", layerRange: node.heading.title, in: layer, attributes: heading,
+                                       provenance: provenance)
         }
         for (number, item) in analysis.items.enumerated() {
             let block = item.block
-            var attributes: Attributes = [
-                "index": .int(number + 1),
-                "item": .string(item.text),
-                "outcome": .string(block.outcome),
-                "partial": .bool(block.partialForm != nil),
-            ]
-            if let original = item.original { attributes["original_request"] = .string(original) }
-            if let authorized = item.authorized { attributes["authorized_portion"] = .string(authorized) }
-            attributes["parent"] = .int(sectionIDs[item.section].rawValue)
-            let rule = block.partialForm.map { "imr-items.tsv:partial:\($0)" } ?? "imr-items.tsv:decision"
+            var attributes = Attributes()
+            attributes.reserveCapacity(7)
+            attributes.appendNew("index", .int(number + 1))
+            attributes.appendNew("item", .string(item.text))
+            attributes.appendNew("outcome", .string(block.outcome))
+            attributes.appendNew("partial", .bool(block.partialForm != nil))
+            if let original = item.original { attributes.appendNew("original_request", .string(original)) }
+            if let authorized = item.authorized { attributes.appendNew("authorized_portion", .string(authorized)) }
+            attributes.appendNew("parent", .int(sectionIDs[item.section].rawValue))
+            let rule = block.partialForm.map { items.rules.partialForms[$0].rule } ?? "imr-items.tsv:decision"
+            let provenance = Provenance(stage: stageName, rule: rule)
             let id = try document.addAnnotation(type: "imr.item", layerRange: block.block, in: layer, attributes: attributes,
-                                                provenance: Provenance(stage: stageName, rule: rule))
-            let child: Attributes = ["parent": .int(id.rawValue)]
+                                                provenance: provenance)
+            var child = Attributes()
+            child.reserveCapacity(1)
+            child.appendNew("parent", .int(id.rawValue))
             try document.addAnnotation(type: "imr.item.line", layerRange: block.line, in: layer, attributes: child,
-                                       provenance: Provenance(stage: stageName, rule: rule))
+                                       provenance: provenance)
             try document.addAnnotation(type: "imr.item.request", layerRange: block.request, in: layer, attributes: child,
-                                       provenance: Provenance(stage: stageName, rule: rule))
+                                       provenance: provenance)
             for field in block.fields {
-                try document.addAnnotation(type: "imr.item." + field.name, layerRange: field.range, in: layer, attributes: child,
-                                           provenance: Provenance(stage: stageName, rule: "imr-items.tsv:field:\(field.name)"))
+                try document.addAnnotation(type: items.rules.fieldTypes[field.field], layerRange: field.range, in: layer,
+                                           attributes: child,
+                                           provenance: Provenance(stage: stageName, rule: items.rules.fieldRules[field.field]))
             }
         }
         for (attribute, values) in analysis.credentials {

@@ -46,10 +46,20 @@ enum TextBytes {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The start of the line holding `position`.
-    static func lineStart(_ bytes: UnsafeBufferPointer<UInt8>, before position: Int) -> Int {
+    /// The start of the line holding `position`, or `limit` when the line starts before it.
+    static func lineStart(_ bytes: UnsafeBufferPointer<UInt8>, before position: Int, notBefore limit: Int = 0) -> Int {
+        guard let base = bytes.baseAddress else { return position }
         var i = position
-        while i > 0 && bytes[i - 1] != 0x0A { i -= 1 }
+        // Eight bytes at a time while none is a line feed (`x` has a zero byte where the word has one: a zero byte
+        // borrows in `x - ones` and sets its high bit, which `~x` keeps only where `x` had none).
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while i - 8 >= limit {
+            let x = raw.loadUnaligned(fromByteOffset: i - 8, as: UInt64.self) ^ (ones &* 0x0A)
+            if (x &- ones) & ~x & (ones &* 0x80) != 0 { break }
+            i -= 8
+        }
+        while i > limit && base[i - 1] != 0x0A { i -= 1 }
         return i
     }
 

@@ -26,6 +26,32 @@ import Testing
         }
     }
 
+    /// With `PrefilterKeys` shared by every probe searched over one text (in turn, from several offsets), each probe
+    /// still finds the plain search's matches.
+    @Test func sharedKeyPositionsAreExact() throws {
+        let patterns = Self.probes.compactMap { try? PCRE2Pattern($0.0, options: $0.1) }
+        let filtered = patterns.map { PrefilteredPattern($0) }
+        for text in PatternEquivalence.texts() {
+            try text.withUTF8Bytes { bytes in
+                var keys = PrefilterKeys(in: bytes)
+                for start in RandomText.scalarBoundaries(text) where start % 5 == 0 || start == bytes.count {
+                    for (plain, fast) in zip(patterns, filtered) {
+                        var expected: [[Range<Int>?]] = [], actual: [[Range<Int>?]] = []
+                        try plain.forEachMatch(in: bytes, from: start) { match in
+                            expected.append((0...plain.captureCount).map { match.range($0) })
+                            return expected.count < 50
+                        }
+                        try fast.forEachMatch(in: bytes, from: start, keys: &keys) { match in
+                            actual.append((0...plain.captureCount).map { match.range($0) })
+                            return actual.count < 50
+                        }
+                        #expect(actual == expected, "\(plain.pattern) on \(text.debugDescription) from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func unknownSyntaxIsSearchedPlainly() throws {
         for source in ["(a)\\1:", "a\\Kb:", "(*UTF)a:", "\\p{L}:", "(?x) a :", "(?>a):", "a|b"] {
             #expect(!PrefilteredPattern(try PCRE2Pattern(source)).isPrefiltered, "\(source)")
