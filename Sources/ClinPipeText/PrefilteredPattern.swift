@@ -209,6 +209,7 @@ final class PrefilteredSearch: Sendable {
         let filterFirst = plan.startBytes != nil
         let atTextStart = plan.startsAtTextStart, atTextEnd = plan.startsAtTextEnd, textStartTerms = plan.textStartTerms
         let starts = plan.starts
+        let lineStarts = plan.startsAtLineStarts
         var offset = start
         var scannedUpTo = start  // start positions below this one were tried or ruled out
         var previousKey = -1, previousRunStart = -1
@@ -260,6 +261,11 @@ final class PrefilteredSearch: Sendable {
                 last = plan.onlyRunStart ? s : highest
             }
             while s <= last {
+                if lineStarts {
+                    // Only positions after a line break byte (or the text's start) can start a match.
+                    while s <= last && s != 0 && !StartTerm.isLineBreak(text[s &- 1]) { s &+= 1 }
+                    if s > last { break }
+                }
                 defer { s += 1 }
                 if s < count {
                     let byte = text[s]
@@ -429,6 +435,12 @@ struct PatternPlan: Sendable {
     /// Every byte before the key is consumed by an unbounded element: the run back from a key is all of
     /// `prefixBytes`, whatever its length.
     let runIsUnbounded: Bool
+    /// The one byte outside `prefixBytes`, when all others are in it (`[^\n]*` before the key): an unbounded
+    /// walk is then a search for that byte.
+    let prefixStop: UInt8?
+    /// Every start term needs the position to follow a line break byte or to be the text's start: only such
+    /// positions are worth a look.
+    let startsAtLineStarts: Bool
     /// Only the first position of the run before a key can start a match (see the initializer).
     let onlyRunStart: Bool
     /// The bytes a match can start with, except at the text's start; nil when not known.
@@ -484,6 +496,8 @@ struct PatternPlan: Sendable {
         prefixUnboundedBytes = prefix.unbounded
         prefixBound = prefix.bound
         runIsUnbounded = prefix.bytes.intersection(prefix.unbounded.inverted()).isEmpty
+        let outside = prefix.bytes.inverted().members
+        prefixStop = outside.count == 1 ? outside[0] : nil
         let starts = Self.starts(elements[...])
         self.starts = starts
         // When no byte the part before the key consumes can satisfy a term's condition on the byte before the
@@ -498,6 +512,7 @@ struct PatternPlan: Sendable {
             if let first = term.first, !term.textStart { firstBytes?.formUnion(first) } else if !term.textStart { firstBytes = nil }
         }
         startBytes = firstBytes
+        startsAtLineStarts = starts.allSatisfy { $0.lineStart || $0.textStart }
         (startTable, startsAtTextStart, startsAtTextEnd, textStartTerms) = Self.makeStartTable(starts)
         let checked = Array(follow.prefix(Self.maxFollowSteps))
         followKinds = checked.map { step in
@@ -676,13 +691,17 @@ struct PatternPlan: Sendable {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var i = from
         if let lower = keyCasePair {
-            // Sixteen bytes at a time while none of them, with bit 0x20 set, equals the lower-case letter (a zero
-            // byte of `x` borrows in `x - ones` and sets its high bit, which `~x` keeps only where `x` had none).
+            // Sixteen bytes at a time: `x` (a word with bit 0x20 set in each byte, XOR the lower-case letter) has a
+            // zero byte where the word has the letter; a zero byte borrows in `x - ones` and sets its high bit, which
+            // `~x` keeps only where `x` had none. The lowest marked byte is the first zero (a borrow marks only bytes
+            // above one).
             let pattern = ones &* UInt64(lower), caseBits = ones &* 0x20
             while i &+ 16 <= count {
                 let a = (raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | caseBits) ^ pattern
                 let b = (raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self) | caseBits) ^ pattern
-                if ((a &- ones) & ~a | (b &- ones) & ~b) & highs != 0 { break }
+                let marksA = (a &- ones) & ~a & highs, marksB = (b &- ones) & ~b & highs
+                if marksA != 0 { return i &+ marksA.trailingZeroBitCount &>> 3 }
+                if marksB != 0 { return i &+ 8 &+ marksB.trailingZeroBitCount &>> 3 }
                 i &+= 16
             }
             while i < count {
@@ -692,26 +711,33 @@ struct PatternPlan: Sendable {
             return nil
         }
         if isLineEnd {
-            while true {
-                // 32 bytes at a time while none is below 0x0E or above 0x7F (no line end byte can be among
-                // them): a byte below 0x0E borrows in the subtraction and sets its high bit, unless a lower byte of
-                // the word already did.
-                while i &+ 32 <= count {
-                    let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let b = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
-                    let c = raw.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
-                    let d = raw.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
-                    let low = ones &* 0x0E
-                    if ((a &- low) | a | (b &- low) | b | (c &- low) | c | (d &- low) | d) & highs != 0 { break }
-                    i &+= 32
+            // Sixteen bytes at a time. A word's bytes below 0x0E or above 0x7F (every line end byte is one) get their
+            // high bit in `(w - 0x0E..) | w`: a byte below 0x0E borrows, a byte above 0x7F has it. Bytes above such a
+            // byte may get it from the borrow alone, so each marked byte is checked, lowest address first.
+            let low = ones &* 0x0E
+            while i &+ 16 <= count {
+                let a = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let b = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+                var marksA = ((a &- low) | a) & highs, marksB = ((b &- low) | b) & highs
+                if marksA | marksB != 0 {
+                    while marksA != 0 {
+                        let j = i &+ marksA.trailingZeroBitCount &>> 3
+                        if table[Int(text[j])] & Self.keyFlag != 0 { return j }
+                        marksA &= marksA &- 1
+                    }
+                    while marksB != 0 {
+                        let j = i &+ 8 &+ marksB.trailingZeroBitCount &>> 3
+                        if table[Int(text[j])] & Self.keyFlag != 0 { return j }
+                        marksB &= marksB &- 1
+                    }
                 }
-                let end = min(count, i &+ 32)
-                while i < end {
-                    if table[Int(text[i])] & Self.keyFlag != 0 { return i }
-                    i += 1
-                }
-                if i == count { return count }  // the text's end is a line end
+                i &+= 16
             }
+            while i < count {
+                if table[Int(text[i])] & Self.keyFlag != 0 { return i }
+                i += 1
+            }
+            return count  // the text's end is a line end
         }
         while i < count {
             if table[Int(text[i])] & Self.keyFlag != 0 { return i }
@@ -730,6 +756,18 @@ struct PatternPlan: Sendable {
         var i = key
         if runIsUnbounded {
             let floor = previousKey >= 0 ? previousKey + 1 : 0
+            if let stop = prefixStop {
+                // Eight bytes at a time while none is the stop byte (`x` has a zero byte where the word has it: a
+                // zero byte borrows in `x - ones` and sets its high bit, which `~x` keeps only where `x` had none).
+                let raw = UnsafeRawPointer(text)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let pattern = ones &* UInt64(stop)
+                while i &- 8 >= floor {
+                    let x = raw.loadUnaligned(fromByteOffset: i &- 8, as: UInt64.self) ^ pattern
+                    if (x &- ones) & ~x & (ones &* 0x80) != 0 { break }
+                    i &-= 8
+                }
+            }
             while i > floor && table[Int(text[i - 1])] & Self.prefixFlag != 0 { i -= 1 }
             if i == floor && previousKey >= 0 && previousKey < count && table[Int(text[previousKey])] & Self.prefixFlag != 0 {
                 return previousRunStart

@@ -45,8 +45,17 @@ struct HeadingTable: Sendable {
     /// Whether some key has a non-ASCII character: then an ASCII title the byte index lacks may still equal such a
     /// key under String's canonical equivalence (a KELVIN SIGN key equals `K`), and the lookup asks `entries`.
     private var hasNonASCIIKeys = false
+    /// A Bloom filter (16,384 bits) of the ASCII keys' edges (`edgeBit`): a title whose edges it lacks has no
+    /// entry, and is turned away before its key is written. Used when every key is ASCII.
+    private var edges = [UInt64](repeating: 0, count: 256)
 
     static let columns = ["heading", "name"]
+
+    /// The filter bit of a key's first byte, second byte (0 for a one-byte key) and last byte.
+    @inline(__always) private static func edgeBit(_ first: UInt8, _ second: UInt8, _ last: UInt8) -> Int {
+        let mixed = (UInt32(first) &* 0x9E37_79B1) ^ (UInt32(second) &* 0x85EB_CA77) ^ (UInt32(last) &* 0xC2B2_AE3D)
+        return Int(mixed >> 18)
+    }
 
     init(tables: [RuleTable]) throws {
         var problems: [String] = []
@@ -81,7 +90,14 @@ struct HeadingTable: Sendable {
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
         var index = ByteKeyIndex()
         for (key, entry) in entries {
-            if key.utf8.allSatisfy({ $0 < 0x80 }) { index.insert(Array(key.utf8), entry) } else { hasNonASCIIKeys = true }
+            let bytes = Array(key.utf8)
+            guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                hasNonASCIIKeys = true
+                continue
+            }
+            index.insert(bytes, entry)
+            let bit = Self.edgeBit(bytes[0], bytes.count > 1 ? bytes[1] : 0, bytes[bytes.count - 1])
+            edges[bit >> 6] |= 1 << UInt64(bit & 63)
         }
         byteIndex = index
     }
@@ -94,6 +110,20 @@ struct HeadingTable: Sendable {
         var end = title.count
         while end > 0, ByteClass.isSpace(bytes[end - 1]) || bytes[end - 1] == 0x3A { end -= 1 }
         guard end > 0 else { return nil }
+        if !hasNonASCIIKeys {
+            // The key's first, second and last bytes, read off the title: when they are ASCII, a title equal to an
+            // ASCII key (even through String's canonical equivalence, where KELVIN SIGN is `K`) has the key's
+            // characters there, so the filter must know them.
+            var first = 0
+            while ByteClass.isSpace(bytes[first]) { first += 1 }
+            @inline(__always) func upper(_ byte: UInt8) -> UInt8 { byte &- 0x61 < 26 ? byte &- 0x20 : byte }
+            let second: UInt8 = first + 1 == end ? 0 : ByteClass.isSpace(bytes[first + 1]) ? 0x20 : upper(bytes[first + 1])
+            let head = bytes[first], last = bytes[end - 1]
+            if head | second | last < 0x80 {
+                let bit = Self.edgeBit(upper(head), second, upper(last))
+                if edges[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return nil }
+            }
+        }
         // The key is at most as long as the title; keep it on the stack.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end) { buffer -> HeadingEntry? in
             let key = Self.writeKey(bytes, end, into: buffer.baseAddress!)

@@ -107,8 +107,8 @@ struct ReviewerCredentials: Sendable {
         for byte in text where byte >= 0x80 || byte == 0x0D { return nil }
         @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         var parts: [String] = []
-        var part: [UInt8] = []
-        func finish(_ part: [UInt8]) {
+        // A part: without leading spaces, trailing spaces and periods, and a leading `and `.
+        func finish(_ part: UnsafeBufferPointer<UInt8>) {
             var lower0 = 0, upper = part.count
             while lower0 < upper && part[lower0] == 0x20 { lower0 += 1 }
             while upper > lower0 && (part[upper - 1] == 0x20 || part[upper - 1] == 0x2E) { upper -= 1 }
@@ -117,8 +117,9 @@ struct ReviewerCredentials: Sendable {
             {
                 lower0 += 4
             }
-            if lower0 < upper { parts.append(String(decoding: part[lower0..<upper], as: UTF8.self)) }
+            if lower0 < upper { parts.append(String(decoding: UnsafeBufferPointer(rebasing: part[lower0..<upper]), as: UTF8.self)) }
         }
+        var joined: [UInt8] = []
         var pieceStart = 0
         var i = 0
         while i <= text.count {
@@ -128,26 +129,49 @@ struct ReviewerCredentials: Sendable {
             i += 1
             guard !piece.isEmpty else { continue }
             guard atAnd else {
-                finish(Array(text[piece]))
+                finish(UnsafeBufferPointer(rebasing: text[piece]))
                 continue
             }
-            // Words (split at spaces), grouped between standalone `and`s; each group is its words joined by spaces.
-            part.removeAll(keepingCapacity: true)
+            // Words (split at spaces), grouped between standalone `and`s; each group is its words joined by spaces:
+            // the text from its first word to its last when single spaces part them, else a copy.
+            var group: Range<Int>?
+            var single = true
+            func finishGroup() {
+                guard let words = group else { return }
+                if single {
+                    finish(UnsafeBufferPointer(rebasing: text[words]))
+                    return
+                }
+                joined.removeAll(keepingCapacity: true)
+                var w = words.lowerBound
+                while w < words.upperBound {
+                    if text[w] == 0x20 { w += 1; continue }
+                    var end = w
+                    while end < words.upperBound && text[end] != 0x20 { end += 1 }
+                    if !joined.isEmpty { joined.append(0x20) }
+                    joined.append(contentsOf: UnsafeBufferPointer(rebasing: text[w..<end]))
+                    w = end
+                }
+                joined.withUnsafeBufferPointer { finish($0) }
+            }
             var w = piece.lowerBound
             while w < piece.upperBound {
                 if text[w] == 0x20 { w += 1; continue }
                 var end = w
                 while end < piece.upperBound && text[end] != 0x20 { end += 1 }
                 if end - w == 3 && lower(text[w]) == 0x61 && lower(text[w + 1]) == 0x6E && lower(text[w + 2]) == 0x64 {
-                    if !part.isEmpty { finish(part) }
-                    part.removeAll(keepingCapacity: true)
+                    finishGroup()
+                    group = nil
+                    single = true
+                } else if let words = group {
+                    if w - words.upperBound != 1 { single = false }
+                    group = words.lowerBound..<end
                 } else {
-                    if !part.isEmpty { part.append(0x20) }
-                    part.append(contentsOf: text[w..<end])
+                    group = w..<end
                 }
                 w = end
             }
-            if !part.isEmpty { finish(part) }
+            finishGroup()
         }
         return parts
     }

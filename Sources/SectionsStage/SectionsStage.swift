@@ -138,9 +138,17 @@ public struct SectionsStage: Stage {
         var sections: [SectionNode] = []
         var titles: [String] = []
         var names: [String] = []
-        /// Item blocks with the index of the section they belong to.
-        var items: [(section: Int, block: ItemBlock, text: String, original: String?, authorized: String?)] = []
+        var items: [FoundItem] = []
         var credentials: [(attribute: String, values: [String])] = []
+    }
+
+    /// An item block with the index of the section it belongs to, and its texts (spaces collapsed).
+    private struct FoundItem {
+        var section: Int
+        var block: ItemBlock
+        var text: String
+        var original: String?
+        var authorized: String?
     }
 
     private func analyse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> Analysis {
@@ -153,6 +161,8 @@ public struct SectionsStage: Stage {
             TextBytes.trimmed(bytes, $0, commas: true)
         }
         analysis.sections = tree.nodes
+        analysis.titles.reserveCapacity(tree.nodes.count)
+        analysis.names.reserveCapacity(tree.nodes.count)
         var credentialRegions: [Range<Int>] = []
         for (index, node) in tree.nodes.enumerated() {
             let title = TextBytes.collapsed(bytes, node.heading.title)
@@ -161,9 +171,9 @@ public struct SectionsStage: Stage {
             analysis.names.append(name)
             if itemSections.contains(name) {
                 for block in try items.blocks(in: bytes, region: node.range, keys: &keys) {
-                    analysis.items.append((index, block, TextBytes.collapsed(bytes, block.request),
-                                           block.original.map { TextBytes.collapsed(bytes, $0) },
-                                           block.authorized.map { TextBytes.collapsed(bytes, $0) }))
+                    analysis.items.append(FoundItem(section: index, block: block, text: TextBytes.collapsed(bytes, block.request),
+                                                    original: block.original.map { TextBytes.collapsed(bytes, $0) },
+                                                    authorized: block.authorized.map { TextBytes.collapsed(bytes, $0) }))
                 }
             }
             if credentialSections.contains(name) { credentialRegions.append(node.range) }
@@ -215,7 +225,8 @@ public struct SectionsStage: Stage {
             try document.addAnnotation(type: "section.heading", layerRange: node.heading.title, in: layer, attributes: heading,
                                        provenance: provenance)
         }
-        for (number, item) in analysis.items.enumerated() {
+        for number in analysis.items.indices {
+            let item = analysis.items[number]
             let block = item.block
             var attributes = Attributes()
             attributes.reserveCapacity(7)

@@ -11,22 +11,30 @@ enum TextBytes {
         return lower..<upper
     }
 
-    /// The text of `range` with every run of whitespace replaced by one space and no space at either end.
+    /// The text of `range` with every run of whitespace replaced by one space and no space at either end. The
+    /// range must start and end on character boundaries (the bytes are valid UTF-8).
     static func collapsed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(range.count)
-        var pendingSpace = false
-        for i in range {
-            let byte = bytes[i]
-            if ByteClass.isSpace(byte) {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(0x20) }
-                pendingSpace = false
-                out.append(byte)
+        guard !range.isEmpty else { return "" }
+        // Written straight into the string's storage: at most as many bytes as the range.
+        return String(unsafeUninitializedCapacity: range.count) { out in
+            var count = 0
+            var pendingSpace = false
+            for i in range {
+                let byte = bytes[i]
+                if ByteClass.isSpace(byte) {
+                    pendingSpace = count != 0
+                } else {
+                    if pendingSpace {
+                        out[count] = 0x20
+                        count += 1
+                        pendingSpace = false
+                    }
+                    out[count] = byte
+                    count += 1
+                }
             }
+            return count
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A heading table key: ASCII upper case, whitespace runs as one space, no trailing colon or spaces.

@@ -46,6 +46,19 @@ import Testing
         }
     }
 
+    /// With only ASCII keys, the edge filter must still let through a title that equals a key through canonical
+    /// equivalence (KELVIN SIGN inside the title, or at an edge, where the filter is not asked).
+    @Test func edgeFilterKeepsCanonicallyEqualTitles() throws {
+        let rows = "heading\tname\nKNEE\tknee\nLEFT KNEE\tleft_knee\nK\tk\nX RAY\tx_ray\n"
+        let table = try HeadingTable(tables: [RuleTable(name: "extra.tsv", text: rows)])
+        for title in ["left \u{212A}nee:", "LEFT \u{212A}NEE", "\u{212A}NEE", "KNE\u{212A}", "kne\u{212A} :", "\u{212A}", " k ", "x  ray:", "X\tRAY", "KNEES", "KN", "XRAY", "K N"] {
+            let bytes = Array(title.utf8)
+            let expected = table[TextBytes.headingKey(bytes)]
+            #expect(bytes.withUnsafeBufferPointer { table.entry(forTitle: $0) } == expected, "\(title.debugDescription)")
+        }
+        #expect(Array("left \u{212A}nee:".utf8).withUnsafeBufferPointer { table.entry(forTitle: $0) }?.name == "left_knee")
+    }
+
     @Test func nonASCIIKeysStillMatchByCanonicalEquivalence() throws {
         let rows = "heading\tname\n\u{212A}NEE\tknee\n"
         let table = try HeadingTable(tables: [RuleTable(name: "extra.tsv", text: rows)])
