@@ -237,6 +237,12 @@ final class PrefilteredSearch: Sendable {
                 key = found
             }
             keySearch = key + 1
+            if startsAtKey, let startTable {
+                // The key's position is the only start: its start terms are the cheaper test, so they come first.
+                let before = key == 0 ? atTextStart : startTable[Int(text[key &- 1])] & ~textStartTerms
+                let first = key >= count ? atTextEnd : startTable[Int(text[key])]
+                if before & (first >> 32) == 0 { continue }
+            }
             guard plan.followsKey(in: text, count: count, key: key, table: table) else { continue }
             var s: Int, last: Int
             if startsAtKey {
@@ -774,13 +780,17 @@ struct PatternPlan: Sendable {
             }
             return i
         }
-        // Each byte costs the budget its walk cost; a byte outside the prefix costs more than any budget.
+        // Each byte costs the budget its walk cost; a byte outside the prefix costs more than any budget. Two
+        // bytes a step; when the pair overdraws, the first of them decides whether the walk takes one more byte.
         var budget = prefixBound
-        while i > 0 {
-            budget &-= Int(truncatingIfNeeded: table[Int(text[i &- 1])] >> UInt64(Self.walkShift))
-            if budget < 0 { break }
-            i &-= 1
+        while i >= 2 {
+            let near = Int(truncatingIfNeeded: table[Int(text[i &- 1])] >> UInt64(Self.walkShift))
+            let far = Int(truncatingIfNeeded: table[Int(text[i &- 2])] >> UInt64(Self.walkShift))
+            budget &-= near &+ far
+            if budget < 0 { return budget &+ far >= 0 ? i &- 1 : i }
+            i &-= 2
         }
+        if i == 1 && budget &- Int(truncatingIfNeeded: table[Int(text[0])] >> UInt64(Self.walkShift)) >= 0 { i = 0 }
         return i
     }
 
