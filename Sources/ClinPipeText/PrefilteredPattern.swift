@@ -46,7 +46,21 @@ struct ByteSet: Sendable, Hashable {
     var asciiBits: (UInt64, UInt64) { (w0, w1) }
     /// Whether every member is ASCII.
     var isASCII: Bool { w2 | w3 == 0 }
-    var members: [UInt8] { (0...255).map { UInt8($0) }.filter { contains($0) } }
+    /// The number of members.
+    var count: Int { w0.nonzeroBitCount + w1.nonzeroBitCount + w2.nonzeroBitCount + w3.nonzeroBitCount }
+    /// The members in ascending order.
+    var members: [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        for (word, base) in [(w0, 0), (w1, 64), (w2, 128), (w3, 192)] {
+            var bits = word
+            while bits != 0 {
+                result.append(UInt8(base + bits.trailingZeroBitCount))
+                bits &= bits - 1
+            }
+        }
+        return result
+    }
 }
 
 /// A PCRE2 pattern searched like `PCRE2Pattern.forEachMatch`, with the same matches, but tried only at the
@@ -61,6 +75,10 @@ struct ByteSet: Sendable, Hashable {
 /// positions are tried in text order, so the matches (and their groups) are those of the plain left-to-right
 /// search. A pattern the analysis does not fully understand (backreferences, verbs, `\K`, `(?x)`, Unicode
 /// properties, ...) is searched the plain way.
+///
+/// The tests read one 256-entry table per plan (one load per byte: prefix, key, start and follow sets, walk cost),
+/// and several patterns searched over one text can share the positions of their keys (`PrefilterKeys`,
+/// `forEachMatch(in:from:keys:_:)`) instead of each scanning the text for them.
 public struct PrefilteredPattern: Sendable {
     public let pattern: PCRE2Pattern
     /// The plan and the anchored pattern, nil when the search is the plain one. A class, so that copying the
@@ -462,7 +480,7 @@ struct PatternPlan: Sendable {
             var score: Double
             switch element {
             case .chars(let set):
-                guard set.isASCII, set.members.count <= 2 else { continue }
+                guard set.isASCII, set.count <= 2 else { continue }
                 score = set.members.reduce(0) { $0 + Self.frequency($1) }
             case .lineEnd:
                 score = 3
@@ -472,7 +490,7 @@ struct PatternPlan: Sendable {
             // Fewer candidate starts when the part before the key is short and narrow.
             let before = Self.prefix(elements[..<index])
             score *= 1 + Double(min(before.bound, 100)) / 10
-            if before.unbounded.members.count > 16 { score *= 10 }
+            if before.unbounded.count > 16 { score *= 10 }
             if best == nil || score < best!.score { best = (index, score) }
         }
         guard let best else { return nil }
@@ -482,8 +500,8 @@ struct PatternPlan: Sendable {
         if case .chars(let set) = elements[best.index] {
             key = .byte(set)
             keyBytes = set
-            keySingle = set.members.count == 1 ? set.members[0] : nil
             let members = set.members
+            keySingle = members.count == 1 ? members[0] : nil
             keyCasePair = members.count == 2 && members[0] >= 0x41 && members[0] <= 0x5A && members[1] == members[0] | 0x20
                 ? members[1] : nil
             isLineEnd = false
@@ -1248,7 +1266,7 @@ struct RegexParser {
                     low = UInt8(value)
                 } else {
                     guard let escaped = Self.escapeSet(letter) else { return nil }
-                    if escaped.members.count != 1 { set.formUnion(escaped); continue }
+                    if escaped.count != 1 { set.formUnion(escaped); continue }
                     low = escaped.members[0]
                 }
             } else if byte == 0x5B && position + 1 < source.count && source[position + 1] == 0x3A {
@@ -1280,7 +1298,7 @@ struct RegexParser {
                         }
                         high = UInt8(value)
                     } else {
-                        guard let escaped = Self.escapeSet(letter), escaped.members.count == 1 else { return nil }
+                        guard let escaped = Self.escapeSet(letter), escaped.count == 1 else { return nil }
                         high = escaped.members[0]
                     }
                 } else {

@@ -146,11 +146,17 @@ struct HeadingFinder: Sendable {
 
     /// Decides whether one candidate title, found by `shapes[shape]`, is a heading.
     private func judge(_ title: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, shape: Int, acceptUnmapped: Bool) -> FoundHeading? {
+        // The letters are counted for a title in capitals only (a lower-case letter ends the count: such a title is
+        // a heading only through the table).
         var letters = 0
         var hasLowercase = false
         for i in title {
             let byte = bytes[i]
-            if byte >= 0x61 && byte <= 0x7A { hasLowercase = true; letters += 1 } else if ByteClass.isUpper(byte) { letters += 1 }
+            if byte >= 0x61 && byte <= 0x7A {
+                hasLowercase = true
+                break
+            }
+            if ByteClass.isUpper(byte) { letters += 1 }
         }
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
         if hasLowercase && !shapes[shape].mixedCase { return nil }
