@@ -3,6 +3,7 @@ import ClinPipeCore
 import ClinPipeText
 
 /// Guideline citations in an item's guideline lines and rationale, as `{source, title, section, pages}` objects.
+/// The patterns are data: `Rules/citations.tsv`.
 ///
 /// A guideline line (`MAXIMUS guideline: Decision based on MTUS Chronic Pain Treatment Guidelines Trigger Point
 /// Injections Page(s): 122`) is split into citations at `Decision based on`, `;` and the start of each new source;
@@ -18,7 +19,7 @@ struct GuidelineCitations: Sendable {
 
     /// The guideline sources (`Rules/guidelines.tsv`); `RationaleReading` looks for them in rationales.
     let sources: PatternTable
-    // Internal, not private: the tests' reference implementation uses the same patterns.
+    // Internal, not private: the tests' reference implementation uses the same patterns (`Rules/citations.tsv`).
     let splitter: PCRE2Pattern
     let pages: PCRE2Pattern
     let sectionLabel: PCRE2Pattern
@@ -29,20 +30,80 @@ struct GuidelineCitations: Sendable {
     /// The numbers of `odgSection`'s two section groups, in the order they are read.
     private let odgSectionGroups: [Int]
 
+    /// Literal text removed, in order, from the start of an `odg-section` name.
+    private let sectionPrefixes: [String]
+
+    /// The columns of `Rules/citations.tsv`.
+    static let columns = ["part", "pattern", "text", "note"]
+
+    /// Reads `Rules/citations.tsv` and `Rules/guidelines.tsv`.
     init() throws {
+        try self.init(citationRules: "citations.tsv", text: EmbeddedRules.text("citations.tsv"))
+    }
+
+    /// Reads a citation rule file (the format of `Rules/citations.tsv`) and `Rules/guidelines.tsv`.
+    /// - Throws: `RuleFileError` naming the file and line of every problem: an unknown part, a pattern part missing or
+    ///   given twice, a pattern that does not compile or lacks a group the stage reads.
+    init(citationRules name: String, text: String) throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
-        // The split before a source that follows `.` or `,` starts after that character (`\K`), not at a lookbehind:
-        // the same matches (no match ends in `.` or `,`, so none starts right after one), but every alternative
-        // now starts with a known character, so PCRE2 skips the positions where none is.
-        splitter = try PCRE2Pattern(#"(?:Decision\s+based\s+on|;|\bNon-MTUS\s+Citation\b|[.,]\K\s+(?=(?:MTUS|ODG|ACOEM|Official\s+Disability|Non-MTUS)\b))"#, options: [.caseless])
-        pages = try PCRE2Pattern(#"\bpages?(?:\s*\(s\))?\s*:?\s*(?<pages>\d+(?:\s*(?:-|to|,|and)\s*\d+)*)(?:\s+of\s+\d+)?"#, options: [.caseless])
-        sectionLabel = try PCRE2Pattern(#"\bSection(?:\(s\)|s)?\s*:\s*(?<section>[^.;]+?)\s*(?:[.;]|$|\bPages?\b)"#, options: [.caseless])
-        title = try PCRE2Pattern(#"(?<title>(?:Chronic\s+Pain(?:\s+Medical)?\s+Treatment(?:\s+Guidelines?)?|Acupuncture\s+Medical\s+Treatment(?:\s+Guidelines?)?|Post-?surgical\s+(?:Treatment\s+)?Guidelines?|Medical\s+Treatment\s+Utilization\s+Schedule|Official\s+Disability\s+Guidelines|(?:ACOEM\s+)?(?:Occupational\s+Medicine\s+)?Practice\s+Guidelines?|American\s+College\s+of\s+Occupational\s+and\s+Environmental\s+Medicine)(?:[,\s]+(?:\d{4}|2nd\s+Edition|3rd\s+Edition))*)"#, options: [.caseless])
-        odgSection = try PCRE2Pattern(#"\b(?<section>[A-Z][\w/&,\- ]{2,60}?)\s+(?:section|chapter)\b|\b(?:section|chapter)\s+\d*\s*(?<section2>[A-Z][\w/&\- ]{2,60}?)(?=\s*(?:[,.;(]|$|\bpages?\b))"#)
-        titleGroup = title.groupNumbers["title"]!
-        sectionLabelGroup = sectionLabel.groupNumbers["section"]!
-        pagesGroup = pages.groupNumbers["pages"]!
-        odgSectionGroups = [odgSection.groupNumbers["section"]!, odgSection.groupNumbers["section2"]!]
+        let table = try RuleTable(name: name, text: text, required: ["part"], knownColumns: Self.columns)
+        /// The groups the stage reads from each pattern part.
+        let groups: [String: [String]] = ["split": [], "title": ["title"], "section-label": ["section"],
+                                          "odg-section": ["section", "section2"], "pages": ["pages"]]
+        var problems: [String] = []
+        var patterns: [String: PCRE2Pattern] = [:]
+        var prefixes: [String] = []
+        var given: Set<String> = []
+        for row in table.rows {
+            let place = "\(name):\(row.line)"
+            let part = row["part"]
+            if part == "section-prefix" {
+                if row["text"].isEmpty || !row["pattern"].isEmpty {
+                    problems.append("\(place): a section-prefix row gives its text in `text` and no pattern")
+                } else {
+                    prefixes.append(row["text"])
+                }
+                continue
+            }
+            guard let needed = groups[part] else {
+                let known = (groups.keys.sorted() + ["section-prefix"]).joined(separator: ", ")
+                problems.append("\(place): unknown part '\(part)' (known: \(known))")
+                continue
+            }
+            guard given.insert(part).inserted else {
+                problems.append("\(place): part '\(part)' given twice")
+                continue
+            }
+            do {
+                let pattern = try PCRE2Pattern(row["pattern"], options: [.caseless])
+                for group in needed where pattern.groupNumbers[group] == nil {
+                    problems.append("\(place): the \(part) pattern lacks the group '\(group)'")
+                }
+                patterns[part] = pattern
+            } catch {
+                problems.append("\(place): pattern: \(error)")
+            }
+        }
+        for part in groups.keys.sorted() where !given.contains(part) {
+            problems.append("\(name): no '\(part)' row")
+        }
+        guard problems.isEmpty, let splitter = patterns["split"], let title = patterns["title"],
+              let sectionLabel = patterns["section-label"], let odgSection = patterns["odg-section"],
+              let pages = patterns["pages"],
+              let titleGroup = title.groupNumbers["title"], let sectionLabelGroup = sectionLabel.groupNumbers["section"],
+              let pagesGroup = pages.groupNumbers["pages"], let odgSection1 = odgSection.groupNumbers["section"],
+              let odgSection2 = odgSection.groupNumbers["section2"]
+        else { throw RuleFileError(problems: problems) }
+        self.splitter = splitter
+        self.title = title
+        self.sectionLabel = sectionLabel
+        self.odgSection = odgSection
+        self.pages = pages
+        self.titleGroup = titleGroup
+        self.sectionLabelGroup = sectionLabelGroup
+        self.pagesGroup = pagesGroup
+        odgSectionGroups = [odgSection1, odgSection2]
+        sectionPrefixes = prefixes
     }
 
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
@@ -146,7 +207,7 @@ struct GuidelineCitations: Sendable {
         guard let first else { return nil }
         // Drop a guideline name that precedes the section ("Official Disability Guidelines (ODG) Low back").
         var section = first
-        for prefix in ["Official Disability Guidelines (ODG)", "Official Disability Guidelines", "(ODG)", "ODG"] where section.hasPrefix(prefix) {
+        for prefix in sectionPrefixes where section.hasPrefix(prefix) {
             section = String(section.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
         }
         return section.isEmpty ? nil : section

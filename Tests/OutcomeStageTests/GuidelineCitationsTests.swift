@@ -43,6 +43,39 @@ import Testing
         #expect(nonEmpty > 300)
     }
 
+    /// A citation rule file with a problem fails to load, naming its file and line.
+    @Test(arguments: [
+        ("split\t;\ntitle\t(?<name>x)", "lacks the group 'title'"),
+        ("split\t;\nsplit\t,", "part 'split' given twice"),
+        ("splitter\t;", "unknown part 'splitter'"),
+        ("split\t(", "test.tsv:2: pattern"),
+        ("section-prefix\tODG", "gives its text in `text`"),
+        ("split\t;", "no 'pages' row"),
+    ])
+    func badRuleFilesAreRejected(rows: String, problem: String) throws {
+        let testRows = rows.split(separator: "\n").map(String.init)
+        let testParts = Set(testRows.map { String($0.prefix { $0 != "\t" }) })
+        // The shipped rows of the parts the test rows do not give (none when a part is meant to be missing).
+        let shipped = try EmbeddedRules.text("citations.tsv").split(separator: "\n").map(String.init)
+            .filter { !$0.hasPrefix("#") }.dropFirst()
+            .filter { !testParts.contains(String($0.prefix { $0 != "\t" })) }
+        let body = (testRows + (problem.hasPrefix("no ") ? [] : Array(shipped))).joined(separator: "\n")
+        let text = "part\tpattern\ttext\tnote\n" + body
+        do {
+            _ = try GuidelineCitations(citationRules: "test.tsv", text: text)
+            Issue.record("loaded a rule file with: \(problem)")
+        } catch let error as RuleFileError {
+            #expect(error.problems.contains { $0.contains(problem) }, "\(error.problems)")
+        }
+    }
+
+    /// The shipped rule file gives the section prefixes in their order.
+    @Test func shippedRulesLoad() throws {
+        let citations = try GuidelineCitations()
+        let found = try citations.citations(inGuidelineLine: "ODG Official Disability Guidelines (ODG) Low Back chapter, Page 12")
+        #expect(found.first?["section"] == .string("Low Back"))
+    }
+
     /// The stage's splitter (`[.,]\K`) finds the same matches as the lookbehind form, from every start a scan
     /// can resume at.
     @Test func splitterEqualsTheLookbehindForm() throws {
