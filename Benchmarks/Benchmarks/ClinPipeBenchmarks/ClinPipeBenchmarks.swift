@@ -78,8 +78,7 @@ let benchmarks: @Sendable () -> Void = {
         // A whole streaming run as `clinpipe run` does it, one worker, JSONL encoded and written to /dev/null.
         let inputs = corpus.map { InputDocument(id: $0.id, text: $0.text) }
         Benchmark("run \(names), 1 job, JSONL to /dev/null (\(corpusLabel))") { benchmark in
-            let runner = Runner(pipeline: pipeline, encoder: OutputFormat.jsonl.makeEncoder(offsets: .codepoint),
-                                options: RunOptions(jobs: 1))
+            let runner = Runner(pipeline: pipeline, encoder: JSONLEncoder(unit: .codepoint), options: RunOptions(jobs: 1))
             guard let sink = try? OutputSink(path: "/dev/null") else { return }
             let summary = try? runner.run(source: ArraySource(documents: inputs), sink: sink)
             blackHole(summary)
