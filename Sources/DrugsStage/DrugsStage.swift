@@ -179,19 +179,21 @@ public struct DrugsStage: Stage {
 
     /// The attributes of a mention: what the lexicon says about the name, then the signature.
     private func attributes(of name: DrugNameFinder.Name, signature: DrugSignature) -> Attributes {
-        let entries = name.entries.map { lexicon.entries[$0] }
         var generic: String
         var drugClass: String
         var rxcui = ""
         var form = "", route = ""
-        if entries.count == 1 {
-            let entry = entries[0]
+        var isBrand: Bool
+        if name.entries.count == 1 {
+            let entry = lexicon.entries[name.entries[0]]
             generic = entry.generic
             drugClass = entry.drugClass
             rxcui = entry.rxcui
             form = entry.form
             route = entry.route
+            isBrand = entry.isBrand
         } else {
+            let entries = name.entries.map { lexicon.entries[$0] }
             // A written combination: the canonical product with these ingredients if the lexicon has one.
             let ingredients = entries.flatMap(\.components)
             if let known = combinations[DrugLexicon.combinationKey(ingredients)] {
@@ -209,18 +211,31 @@ public struct DrugsStage: Stage {
             }
             form = entries.lazy.map(\.form).first { !$0.isEmpty } ?? ""
             route = entries.lazy.map(\.route).first { !$0.isEmpty } ?? ""
+            isBrand = entries.contains { $0.isBrand }
         }
+        // The keys are distinct and set in this order, and the signature's keys are others: appended, not searched.
         var attributes = Attributes()
-        if !generic.isEmpty { attributes["generic"] = .string(generic) }
-        if !drugClass.isEmpty { attributes["drug_class"] = .string(drugClass) }
-        attributes["brand"] = .bool(entries.contains { $0.isBrand })
-        if generic.utf8.contains(UInt8(ascii: "/")) { attributes["components"] = .strings(generic.split(separator: "/").map(String.init)) }
-        if !rxcui.isEmpty { attributes["rxcui"] = .string(rxcui) }
+        attributes.reserveCapacity(8)
+        if !generic.isEmpty { attributes.appendNew("generic", .string(generic)) }
+        if !drugClass.isEmpty { attributes.appendNew("drug_class", .string(drugClass)) }
+        attributes.appendNew("brand", .bool(isBrand))
+        if generic.utf8.contains(UInt8(ascii: "/")) { attributes.appendNew("components", .strings(Self.components(of: generic))) }
+        if !rxcui.isEmpty { attributes.appendNew("rxcui", .string(rxcui)) }
         var signature = signature
         if signature.form == nil && !form.isEmpty { signature.form = form }
         if signature.route == nil && !route.isEmpty { signature.route = route }
         signature.write(to: &attributes)
         return attributes
+    }
+
+    /// The parts of a generic name between `/` characters, as `String.split(separator: "/")` gives them: split
+    /// on bytes when the name is ASCII (where bytes and Characters agree), by Characters otherwise.
+    static func components(of generic: String) -> [String] {
+        let asciiParts = generic.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return bytes.split(separator: UInt8(ascii: "/")).map { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }
+        }
+        return (asciiParts ?? nil) ?? generic.split(separator: "/").map(String.init)
     }
 
     /// The provenance rule of a mention: its lexicon rows.

@@ -10,10 +10,11 @@ public struct ExclusionRules: Sendable {
 
     public static let columns = ["side", "pattern", "reason"]
 
-    /// The `after` patterns, anchored at the name's end, with the bytes their matches can start with.
-    private let after: [(pattern: PCRE2Pattern, startBytes: StartByteSet?)]
-    /// Anchored so that a match ends where the name starts.
-    private let before: [PCRE2Pattern]
+    /// The `after` patterns, anchored at the name's end, with the bytes their matches can start with and a filter
+    /// on their first bytes (each nil when the pattern's syntax does not allow it).
+    private let after: [(pattern: PCRE2Pattern, startBytes: StartByteSet?, filter: AffixFilter?)]
+    /// Anchored so that a match ends where the name starts, with a filter on the bytes before a match's end.
+    private let before: [(pattern: PCRE2Pattern, filter: AffixFilter?)]
 
     /// The rules shipped with the stage.
     public static func builtIn() throws -> ExclusionRules {
@@ -23,10 +24,15 @@ public struct ExclusionRules: Sendable {
     /// Parses and compiles an exclusion rule file.
     /// - Throws: `RuleFileError` listing every bad line.
     public init(name: String, text: String) throws {
+        try self.init(name: name, text: text, filtered: true)
+    }
+
+    /// - Parameter filtered: false leaves out the start-byte sets and affix filters (the tests' plain reference).
+    init(name: String, text: String, filtered: Bool) throws {
         let table = try RuleTable(name: name, text: text, required: ["side", "pattern"], knownColumns: Self.columns)
         var problems: [String] = []
-        var after: [(pattern: PCRE2Pattern, startBytes: StartByteSet?)] = []
-        var before: [PCRE2Pattern] = []
+        var after: [(pattern: PCRE2Pattern, startBytes: StartByteSet?, filter: AffixFilter?)] = []
+        var before: [(pattern: PCRE2Pattern, filter: AffixFilter?)] = []
         for row in table.rows {
             let place = "\(name):\(row.line)"
             do {
@@ -34,8 +40,12 @@ public struct ExclusionRules: Sendable {
                 case "after":
                     let body = "(?:" + row["pattern"] + ")"
                     after.append((try PCRE2Pattern("\\G" + body, options: [.caseless]),
-                                  StartByteSet(pattern: body, options: [.caseless])))
-                case "before": before.append(try PCRE2Pattern("(?:" + row["pattern"] + ")\\z", options: [.caseless]))
+                                  filtered ? StartByteSet(pattern: body, options: [.caseless]) : nil,
+                                  filtered ? AffixFilter(body, caseless: true, edge: .start) : nil))
+                case "before":
+                    let body = "(?:" + row["pattern"] + ")"
+                    before.append((try PCRE2Pattern(body + "\\z", options: [.caseless]),
+                                   filtered ? AffixFilter(body, caseless: true, edge: .end) : nil))
                 default: problems.append("\(place): side must be 'before' or 'after'")
                 }
             } catch {
@@ -50,16 +60,22 @@ public struct ExclusionRules: Sendable {
     /// Whether the name at `range` (UTF-8 offsets into `bytes`) stands in an excluded context.
     public func excludes(_ bytes: UnsafeBufferPointer<UInt8>, name range: Range<Int>) throws -> Bool {
         let end = range.upperBound
-        for (pattern, startBytes) in after {
-            // A pattern whose first byte is known cannot match at the text's end or before another byte.
+        for (pattern, startBytes, filter) in after {
+            // A pattern whose first byte is known cannot match at the text's end or before another byte; the filter
+            // rules out most of the rest from the first few bytes.
             if let startBytes, end == bytes.count || !startBytes.contains(bytes[end]) { continue }
+            if let filter, !filter.admits(bytes, at: end, limit: bytes.count) { continue }
             if try pattern.firstMatchRange(in: bytes, from: end) != nil { return true }
         }
         if !before.isEmpty && range.lowerBound > 0 {
             var start = max(0, range.lowerBound - Self.lookBehind)
             while start < range.lowerBound && bytes[start] & 0xC0 == 0x80 { start += 1 }
             let window = UnsafeBufferPointer(rebasing: bytes[start..<range.lowerBound])
-            for pattern in before where try pattern.firstMatchRange(in: window) != nil { return true }
+            for (pattern, filter) in before {
+                // The filter reads back from the name's start: no match of the pattern can end there in most texts.
+                if let filter, !filter.admits(bytes, at: range.lowerBound, limit: start) { continue }
+                if try pattern.firstMatchRange(in: window) != nil { return true }
+            }
         }
         return false
     }

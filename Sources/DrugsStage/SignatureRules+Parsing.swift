@@ -79,26 +79,26 @@ extension SignatureRules {
         }
         /// A group's text, normalized for values: spaces collapsed and removed around `/` and `-`, `to` in ranges
         /// as `-`, number words as digits.
-        func groupValue(_ name: String) -> String? {
-            guard let range = match.range(name) else { return nil }
+        func groupValue(_ number: Int?) -> String? {
+            guard let number, let range = match.range(number) else { return nil }
             let collapsed = SignatureVocabulary.collapsed(text(range))
             let compact = ASCIIText.replacing(ASCIIText.replacing(collapsed, " to ", with: "-"), " ", with: "")
             return SignatureVocabulary.digits(compact)
         }
-        func render(_ template: [TemplatePart]) -> String? {
+        func render(_ template: [ResolvedPart]) -> String? {
             if template.isEmpty { return nil }
             var result = ""
             for part in template {
                 switch part {
                 case .literal(let literal): result += literal
-                case .group(let name): result += groupValue(name) ?? ""
+                case .group(let number): result += groupValue(number) ?? ""
                 }
             }
             return result
         }
         let matched = row.branchGroup == 0 ? match.range : (match.range(row.branchGroup) ?? match.range)
         let value = render(row.value) ?? SignatureVocabulary.collapsed(text(matched))
-        let unit = render(row.unit) ?? match.range(row.groupPrefix + "unit").map { SignatureVocabulary.collapsed(text($0)) }
+        let unit = render(row.unit) ?? row.unitGroup.flatMap { match.range($0) }.map { SignatureVocabulary.collapsed(text($0)) }
 
         switch row.element {
         case .skip:

@@ -25,17 +25,45 @@ public struct SignatureRules: Sendable {
         case group(String)
     }
 
+    /// A piece of a value template with its group resolved to a number in the run's pattern (nil when the pattern
+    /// has no group of that name), so that a match reads groups without looking names up.
+    enum ResolvedPart: Sendable {
+        case literal(String)
+        case group(Int?)
+    }
+
     /// One row of the file, as a branch of its run's pattern.
     struct Row: Sendable {
         let element: SignatureElement
-        /// Group names of the value template, already prefixed with `groupPrefix`.
-        let value: [TemplatePart]
-        let unit: [TemplatePart]
-        /// The prefix of this row's group names inside the run's pattern (`r12_`), empty for a row compiled alone.
-        let groupPrefix: String
+        /// The value and unit templates, their groups resolved in the run's pattern.
+        let value: [ResolvedPart]
+        let unit: [ResolvedPart]
+        /// The number of the row's own `unit` group in the run's pattern, if it has one (the unit when the row has
+        /// no unit template).
+        let unitGroup: Int?
         /// The capture group that is set when this row's branch matched, or 0 for a row compiled alone.
         let branchGroup: Int
         let source: String
+
+        /// Resolves the row's templates and `unit` group, named with `groupPrefix` inside `pattern`.
+        init(element: SignatureElement, value: [TemplatePart], unit: [TemplatePart], groupPrefix: String,
+             pattern: PCRE2Pattern, branchGroup: Int, source: String)
+        {
+            func resolved(_ template: [TemplatePart]) -> [ResolvedPart] {
+                template.map { part in
+                    switch part {
+                    case .literal(let literal): .literal(literal)
+                    case .group(let name): .group(pattern.groupNumbers[groupPrefix + name])
+                    }
+                }
+            }
+            self.element = element
+            self.value = resolved(value)
+            self.unit = resolved(unit)
+            self.unitGroup = pattern.groupNumbers[groupPrefix + "unit"]
+            self.branchGroup = branchGroup
+            self.source = source
+        }
     }
 
     /// Consecutive rows with the same element and position, compiled as one anchored pattern.
@@ -155,7 +183,7 @@ public struct SignatureRules: Sendable {
             return Run(element: row.element, position: row.position, pattern: pattern,
                        startBytes: StartByteSet(pattern: body(row.pattern), options: [.caseless]),
                        rows: [Row(element: row.element, value: row.value, unit: row.unit, groupPrefix: "",
-                                  branchGroup: 0, source: row.source)])
+                                  pattern: pattern, branchGroup: 0, source: row.source)])
         }
         var branches: [String] = []
         for (number, row) in members.enumerated() {
@@ -165,16 +193,8 @@ public struct SignatureRules: Sendable {
         let pattern = try PCRE2Pattern(anchored(combined), options: [.caseless])
         var rows: [Row] = []
         for (number, row) in members.enumerated() {
-            let prefix = "r\(number)_"
-            func prefixed(_ template: [TemplatePart]) -> [TemplatePart] {
-                template.map { part in
-                    if case .group(let name) = part { return .group(prefix + name) }
-                    return part
-                }
-            }
-            rows.append(Row(element: row.element, value: prefixed(row.value), unit: prefixed(row.unit),
-                            groupPrefix: prefix, branchGroup: pattern.groupNumbers["r\(number)"] ?? 0,
-                            source: row.source))
+            rows.append(Row(element: row.element, value: row.value, unit: row.unit, groupPrefix: "r\(number)_",
+                            pattern: pattern, branchGroup: pattern.groupNumbers["r\(number)"] ?? 0, source: row.source))
         }
         return Run(element: members[0].element, position: members[0].position, pattern: pattern,
                    startBytes: StartByteSet(pattern: body(combined), options: [.caseless]), rows: rows)

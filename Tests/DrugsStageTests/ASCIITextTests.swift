@@ -29,6 +29,13 @@ import Testing
         #expect(ASCIIText.collapsed("a\r\nb") == nil, "a CR LF pair goes the general way")
     }
 
+    /// A mention's `components` (split on bytes when the generic name is ASCII) are what Character splitting gives.
+    @Test func componentsMatchCharacterSplitting() {
+        for text in Self.texts() + ["hydrocodone/acetaminophen", "a//b", "/a/", "/", "a/\u{301}b", "é/a"] {
+            #expect(DrugsStage.components(of: text) == text.split(separator: "/").map(String.init), "\(text.debugDescription)")
+        }
+    }
+
     @Test func replacingMatchesFoundation() {
         for text in Self.texts() {
             for (target, replacement) in [(" to ", "-"), (" ", ""), ("-", "/"), ("to", "")] {
