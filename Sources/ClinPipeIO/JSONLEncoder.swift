@@ -87,27 +87,25 @@ public struct JSONLEncoder: RecordEncoder {
 
     /// Appends attributes as a JSON object.
     public static func append(_ attributes: Attributes, to out: inout JSONBuffer) {
-        attributes.pairs.withUnsafeBufferPointer { pairs in
-            if pairs.isEmpty {
-                out.append("{}")
-                return
-            }
-            out.append(UInt8(ascii: "{"))
-            for index in pairs.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendQuoted(pairs[index].key)
-                out.append(UInt8(ascii: ":"))
-                // The common scalar kinds in place; the others (lists, objects, doubles) through `append(_:to:)`.
-                switch pairs[index].value {
-                case .bool(true): out.append("true")
-                case .bool(false): out.append("false")
-                case .int(let number): out.appendDecimal(number)
-                case .string(let string): out.appendQuoted(string)
-                default: append(pairs[index].value, to: &out)
-                }
-            }
-            out.append(UInt8(ascii: "}"))
+        if attributes.isEmpty {
+            out.append("{}")
+            return
         }
+        out.append(UInt8(ascii: "{"))
+        attributes.forEachPair { index, key, value in
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendQuoted(key)
+            out.append(UInt8(ascii: ":"))
+            // The common scalar kinds in place; the others (lists, objects, doubles) through `append(_:to:)`.
+            switch value {
+            case .bool(true): out.append("true")
+            case .bool(false): out.append("false")
+            case .int(let number): out.appendDecimal(number)
+            case .string(let string): out.appendQuoted(string)
+            default: append(value, to: &out)
+            }
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Appends one attribute value as JSON.
