@@ -2,40 +2,65 @@
 ///
 /// Keys keep the order in which they were first set, so output is deterministic without sorting. An empty
 /// `Attributes` allocates nothing; lookups are linear, which is faster than hashing for the handful of keys an
-/// annotation carries.
+/// annotation carries. A lookup compares the keys' UTF-8 lengths before their text, so keys of other lengths cost
+/// no string comparison.
 public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
-    public private(set) var pairs: [(key: String, value: AttributeValue)] = []
+    /// One key with its value. A struct rather than a tuple: arrays of it are copied and destroyed by compiled value
+    /// witnesses instead of the runtime's generic walk over tuple elements (every annotation's attributes are
+    /// destroyed once per document).
+    @usableFromInline struct Entry: Sendable {
+        @usableFromInline var key: String
+        @usableFromInline var value: AttributeValue
+        @usableFromInline init(key: String, value: AttributeValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// The pairs in order.
+    @usableFromInline private(set) var entries: [Entry] = []
 
     public init() {}
 
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
-        pairs.reserveCapacity(elements.count)
+        entries.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }
 
     public init(_ pairs: [(String, AttributeValue)]) {
-        self.pairs.reserveCapacity(pairs.count)
+        entries.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var isEmpty: Bool { pairs.isEmpty }
-    public var count: Int { pairs.count }
-    public var keys: [String] { pairs.map(\.key) }
+    /// The pairs in order, as tuples (a new array; iterate `self` or use `forEachPair` to read them in place).
+    public var pairs: [(key: String, value: AttributeValue)] { entries.map { ($0.key, $0.value) } }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+    public var keys: [String] { entries.map(\.key) }
+
+    /// The index of `key` in `entries`, if set.
+    @inline(__always) private func index(of key: String) -> Int? {
+        let length = key.utf8.count
+        return entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices where entries[index].key.utf8.count == length && entries[index].key == key {
+                return index
+            }
+            return nil
+        }
+    }
 
     /// The value for `key`; setting `nil` removes the key.
     public subscript(key: String) -> AttributeValue? {
-        get {
-            for pair in pairs where pair.key == key { return pair.value }
-            return nil
-        }
+        get { index(of: key).map { entries[$0].value } }
         set {
-            if let index = pairs.firstIndex(where: { $0.key == key }) {
-                if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
+            if let index = index(of: key) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
             } else if let newValue {
                 // Room for a few more at once: stages add attributes one by one (ConText adds five to every
                 // target), and growing one slot at a time reallocates at 1, 2 and 4.
-                if pairs.count == pairs.capacity { pairs.reserveCapacity(Swift.max(8, pairs.count * 2)) }
-                pairs.append((key, newValue))
+                if entries.count == entries.capacity { entries.reserveCapacity(Swift.max(8, entries.count * 2)) }
+                entries.append(Entry(key: key, value: newValue))
             }
         }
     }
@@ -45,27 +70,42 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Se
     /// builds).
     public mutating func appendNew(_ key: String, _ value: AttributeValue) {
         assert(self[key] == nil, "attribute '\(key)' is already set")
-        pairs.append((key, value))
+        entries.append(Entry(key: key, value: value))
     }
 
     /// Makes room for `count` pairs in all, so that adding up to that many allocates once.
-    public mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
+    public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
 
-    public func makeIterator() -> IndexingIterator<[(key: String, value: AttributeValue)]> {
-        pairs.makeIterator()
+    /// Calls `body` with each key and value in order, read in place (no copy of the pairs, no retain of each).
+    @inlinable public func forEachPair(_ body: (_ index: Int, _ key: String, _ value: AttributeValue) throws -> Void) rethrows {
+        try entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices { try body(index, entries[index].key, entries[index].value) }
+        }
     }
 
+    /// Iterates the pairs in order.
+    public struct Iterator: IteratorProtocol {
+        var base: IndexingIterator<[Entry]>
+        public mutating func next() -> (key: String, value: AttributeValue)? {
+            base.next().map { ($0.key, $0.value) }
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: entries.makeIterator()) }
+
+    public var underestimatedCount: Int { entries.count }
+
     public static func == (lhs: Attributes, rhs: Attributes) -> Bool {
-        guard lhs.pairs.count == rhs.pairs.count else { return false }
-        for (l, r) in zip(lhs.pairs, rhs.pairs) where l.key != r.key || l.value != r.value { return false }
+        guard lhs.entries.count == rhs.entries.count else { return false }
+        for (l, r) in zip(lhs.entries, rhs.entries) where l.key != r.key || l.value != r.value { return false }
         return true
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(pairs.count)
-        for pair in pairs {
-            hasher.combine(pair.key)
-            hasher.combine(pair.value)
+        hasher.combine(entries.count)
+        for entry in entries {
+            hasher.combine(entry.key)
+            hasher.combine(entry.value)
         }
     }
 }

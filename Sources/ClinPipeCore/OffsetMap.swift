@@ -134,14 +134,32 @@ public struct OffsetMap: Sendable, Hashable {
     /// Which text of an edit a position refers to.
     enum Side { case original, layer }
 
-    /// Index of the last edit whose `from` range starts at or before `position`, or -1.
+    /// Index of the last edit whose `from` range starts at or before `position`, or -1. The side is chosen once,
+    /// outside the search, and the search reads the edits in place without bounds checks.
     private static func lastEdit(startingAtOrBefore position: Int, edits: [Edit], from: Side) -> Int {
-        var low = 0, high = edits.count
-        while low < high {
-            let mid = (low + high) / 2
-            if edits[mid].range(from).lowerBound <= position { low = mid + 1 } else { high = mid }
+        edits.withUnsafeBufferPointer { edits in
+            from == .original
+                ? Self.countStarting(atOrBefore: position, in: edits) { $0.originalRange.lowerBound }
+                : Self.countStarting(atOrBefore: position, in: edits) { $0.layerRange.lowerBound }
+        } - 1
+    }
+
+    /// The number of edits whose `start` is at or before `position` (edits are sorted by both starts).
+    @inline(__always) private static func countStarting(atOrBefore position: Int, in edits: UnsafeBufferPointer<Edit>,
+                                                        _ start: (Edit) -> Int) -> Int
+    {
+        var low = 0
+        var count = edits.count
+        while count > 0 {
+            let half = count &>> 1
+            if start(edits[low &+ half]) <= position {
+                low = low &+ half &+ 1
+                count = count &- half &- 1
+            } else {
+                count = half
+            }
         }
-        return low - 1
+        return low
     }
 
     private static func shift(_ position: Int, after index: Int, edits: [Edit], from: Side,

@@ -31,7 +31,7 @@ public struct JSONLEncoder: RecordEncoder {
                 out.appendQuoted(unit.rawValue)
                 if !document.attributes.isEmpty {
                     out.append(#","attributes":"#)
-                    Self.append(document.attributes, to: &out)
+                    out.appendJSON(document.attributes)
                 }
                 out.append(#","annotations":["#)
                 document.text.withUTF8Bytes { text in
@@ -63,7 +63,7 @@ public struct JSONLEncoder: RecordEncoder {
         out.append(#","text":"#)
         out.appendQuoted(UnsafeBufferPointer(rebasing: text[annotation.range]))
         out.append(#","attributes":"#)
-        append(annotation.attributes, to: &out)
+        out.appendJSON(annotation.attributes)
         out.append(#","stage":"#)
         out.appendQuoted(annotation.provenance.stage)
         if let rule = annotation.provenance.rule {
@@ -85,55 +85,10 @@ public struct JSONLEncoder: RecordEncoder {
         return estimate
     }
 
-    /// Appends attributes as a JSON object.
-    public static func append(_ attributes: Attributes, to out: inout JSONBuffer) {
-        attributes.pairs.withUnsafeBufferPointer { pairs in
-            if pairs.isEmpty {
-                out.append("{}")
-                return
-            }
-            out.append(UInt8(ascii: "{"))
-            for index in pairs.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.appendQuoted(pairs[index].key)
-                out.append(UInt8(ascii: ":"))
-                // The common scalar kinds in place; the others (lists, objects, doubles) through `append(_:to:)`.
-                switch pairs[index].value {
-                case .bool(true): out.append("true")
-                case .bool(false): out.append("false")
-                case .int(let number): out.appendDecimal(number)
-                case .string(let string): out.appendQuoted(string)
-                default: append(pairs[index].value, to: &out)
-                }
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    /// Appends one attribute value as JSON.
-    public static func append(_ value: AttributeValue, to out: inout JSONBuffer) {
-        switch value {
-        case .string(let string): out.appendQuoted(string)
-        case .int(let int): out.appendDecimal(int)
-        case .double(let double): out.appendUTF8(double.isFinite ? String(double) : "null")
-        case .bool(true): out.append("true")
-        case .bool(false): out.append("false")
-        case .null: out.append("null")
-        case .object(let object): append(object, to: &out)
-        case .list(let list):
-            out.append(UInt8(ascii: "["))
-            for (index, element) in list.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                append(element, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-    }
-
     /// An attribute value as JSON text.
     public static func json(_ value: AttributeValue) -> String {
         var out = JSONBuffer()
-        append(value, to: &out)
+        out.appendJSON(value)
         return out.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 }
