@@ -174,13 +174,15 @@ public struct SpineStage: Stage {
     {
         // Cut the chain before its first impossible item (`L7`, `L5-L3`).
         var chain = found
-        let items = chain.items
+        var items = chain.items
         if let bad = items.firstIndex(where: { !LevelReading.isPossible(chain, item: $0) }) {
             if bad == 0 { return nil }
+            // The prefix's items are the items before `bad` (the joint before `bad` is a list mark).
             chain = chain.prefix(items[bad].lowerBound)
+            items.removeSubrange(bad...)
         }
         let start = chain.range.lowerBound, chainEnd = chain.range.upperBound
-        let reading = LevelReading(chain)
+        let reading = LevelReading(chain, items: items)
         let singlesOnly = !reading.hasPairs
 
         // A head noun right after the chain: the longest match that starts there (never reaching the next chain).
@@ -256,14 +258,14 @@ public struct SpineStage: Stage {
         if isLevel {
             if !reading.segments.isEmpty { attributes["segments"] = .strings(reading.segments.map(\.description)) }
             if !reading.vertebrae.isEmpty { attributes["vertebrae"] = .strings(reading.vertebrae.map(\.description)) }
-            attributes["region"] = Self.regionValue(reading.levelRegions)
+            attributes["region"] = reading.levelRegions.attributeValue
             if let side { attributes["side"] = .string(side.rawValue) }
             if reading.expanded { attributes["expanded"] = true }
             return Finding(type: Self.levelType, range: start..<chainEnd, attributes: attributes, rule: rule)
         }
         attributes["roots"] = .strings(reading.roots.map(\.description))
         attributes["kind"] = .string(kind.rawValue)
-        attributes["region"] = Self.regionValue(reading.rootRegions)
+        attributes["region"] = reading.rootRegions.attributeValue
         if let side { attributes["side"] = .string(side.rawValue) }
         if reading.hasPairs && reading.isValidAsLevel && !reading.expanded && !reading.segments.isEmpty {
             attributes["segments"] = .strings(reading.segments.map(\.description))
@@ -271,15 +273,14 @@ public struct SpineStage: Stage {
         return Finding(type: Self.dermatomeType, range: start..<spanEnd, attributes: attributes, rule: rule)
     }
 
-    private static func regionValue(_ regions: [SpinalLevel.Region]) -> AttributeValue {
-        regions.count == 1 ? .string(regions[0].name) : .strings(regions.map(\.name))
-    }
-
     /// Whether a not-a-level context (heart sounds, MRI weighting, ...) applies to `chain`.
     private func isVetoed(_ chain: LevelChain, window: ContextWindow) throws -> Bool {
         let start = chain.range.lowerBound, end = chain.range.upperBound
-        for rule in rules.notLevels {
-            if let levels = rule.levels, !chain.levels.allSatisfy({ levels.contains($0.level) }) { continue }
+        let written = SpinalLevelSet(chain.levels.lazy.map(\.level))
+        for index in rules.notLevels.indices {
+            // The level test first, on bits: most rules name a few levels (`S1,S2,S3,S4`) that a chain is not made of.
+            if let levels = rules.notLevels[index].levels, !written.isSubset(of: levels) { continue }
+            let rule = rules.notLevels[index]
             let before = window.before(start, length: rule.window)
             let after = window.after(end, length: rule.window)
             let vetoed: Bool
