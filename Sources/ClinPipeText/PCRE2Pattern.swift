@@ -62,6 +62,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let anchor: MatchAnchor?
 
     let code: OpaquePointer
+    /// `anchor?.scan`, kept apart so that the match loop reads it without copying the anchor's sets.
+    private let anchorScan: MatchAnchor.Scan?
 
     /// Compiles `pattern` (UTF mode always on).
     /// - Parameters:
@@ -77,6 +79,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
         var flags = options.rawValue | UInt32(PCRE2_UTF)
         if anchor != nil { flags |= UInt32(PCRE2_USE_OFFSET_LIMIT) }
         self.anchor = anchor
+        self.anchorScan = anchor?.scan
         let compiled: OpaquePointer? = pattern.withUTF8Bytes { bytes in
             let base = bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject
             return pcre2_compile_8(base, bytes.count, flags, &errorCode, &errorOffset, nil)
@@ -150,11 +153,11 @@ public final class PCRE2Pattern: @unchecked Sendable {
         while offset <= length {
             var searchStart = offset
             var latestStart = PCRE2ThreadScratch.unset
-            if let anchor {
-                guard offset < length, let first = anchor.nextAnchor(in: base, from: offset, to: length) else { return }
+            if let anchor = anchorScan {
+                guard offset < length, let first = anchor.next(in: base, from: offset, to: length) else { return }
                 // Extend the run while the next anchor byte is within `lead` of the last one.
                 latestStart = first
-                while let next = anchor.nextAnchor(in: base, from: latestStart + 1, to: min(length, latestStart + anchor.lead + 1)) {
+                while let next = anchor.next(in: base, from: latestStart + 1, to: min(length, latestStart + anchor.lead + 1)) {
                     latestStart = next
                 }
                 searchStart = max(offset, first - anchor.lead)
@@ -162,16 +165,16 @@ public final class PCRE2Pattern: @unchecked Sendable {
             }
             // The body may have run a pattern with other limits on this thread's shared match context.
             if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
-            if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, latestStart) }
+            if anchorScan != nil { pcre2_set_offset_limit_8(scratch.matchContext, latestStart) }
             // JIT code goes through PCRE2's fast path, which skips `pcre2_match`'s argument checks (the subject is
             // valid UTF-8 and `searchStart <= length` here) but honours the same match context: limits, offset limit
             // and JIT stack.
             let rc = isJIT
                 ? pcre2_jit_match_8(code, base, length, searchStart, 0, matchData, scratch.matchContext)
                 : pcre2_match_8(code, base, length, searchStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
-            if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset) }
+            if anchorScan != nil { pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset) }
             if rc == PCRE2_ERROR_NOMATCH {
-                guard anchor != nil else { return }
+                guard anchorScan != nil else { return }
                 offset = latestStart + 1
                 continue
             }
