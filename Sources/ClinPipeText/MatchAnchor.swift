@@ -69,9 +69,11 @@ public struct MatchAnchor: Sendable, Hashable, CustomStringConvertible {
         let lead: Int
         /// Bits of bytes 0x00–0x7F and 0x80–0xFF.
         private let low: UInt128, high: UInt128
-        /// When the anchor bytes are one run of ASCII bytes from 0x01 to 0x7F (`[1-9]`), its bounds: `next` then
-        /// tests eight bytes at a time.
-        private let asciiRun: ClosedRange<UInt8>?
+        /// Whether the anchor bytes are one run of ASCII bytes from 0x01 to 0x7F (`[1-9]`): `next` then tests eight
+        /// bytes at a time with the two constants below (see `runFlags`).
+        private let isASCIIRun: Bool
+        /// Each byte `128 + last` and `128 - first` for the run `first...last`.
+        private let belowLast: UInt64, aboveFirst: UInt64
 
         init(bytes: Set<UInt8>, lead: Int) {
             self.lead = lead
@@ -81,10 +83,15 @@ public struct MatchAnchor: Sendable, Hashable, CustomStringConvertible {
             }
             self.low = low
             self.high = high
+            let ones: UInt64 = 0x0101_0101_0101_0101
             if let first = bytes.min(), let last = bytes.max(), first >= 1, last <= 0x7F, Int(last - first) + 1 == bytes.count {
-                asciiRun = first...last
+                isASCIIRun = true
+                belowLast = ones &* (128 + UInt64(last))
+                aboveFirst = ones &* (128 - UInt64(first))
             } else {
-                asciiRun = nil
+                isASCIIRun = false
+                belowLast = 0
+                aboveFirst = 0
             }
         }
 
@@ -95,32 +102,28 @@ public struct MatchAnchor: Sendable, Hashable, CustomStringConvertible {
         /// The first offset at or after `start` (and before `end`) holding an anchor byte.
         @inline(__always) func next(in base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
             var index = start
-            if let asciiRun {
+            if isASCIIRun {
                 let raw = UnsafeRawPointer(base)
-                while index + 8 <= end {
-                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                    let flags = Self.bytes(of: word, in: asciiRun)
-                    if flags != 0 { return index + flags.trailingZeroBitCount >> 3 }
-                    index += 8
+                while index &+ 8 <= end {
+                    let flags = runFlags(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                    if flags != 0 { return index &+ flags.trailingZeroBitCount >> 3 }
+                    index &+= 8
                 }
             }
             while index < end {
                 if isAnchorByte(base[index]) { return index }
-                index += 1
+                index &+= 1
             }
             return nil
         }
 
-        /// The high bit of each byte of `word` that lies in `run` (bounds 0x01...0x7F), others clear: per byte,
-        /// `(127 + high + 1) - b7` has its high bit when `b7 <= high`, `b7 + (127 - (low - 1))` when `b7 >= low`,
-        /// and `~word` when the byte is ASCII, where `b7` is the byte's low seven bits. No step carries into the next
+        /// For a scan of an ASCII run `first...last`: the high bit of each byte of `word` that lies in the run, others
+        /// clear. Per byte, with `b7` its low seven bits: `(128 + last) - b7` has its high bit when `b7 <= last`,
+        /// `b7 + (128 - first)` when `b7 >= first`, and `~word` when the byte is ASCII. No step carries into the next
         /// byte, so every flag is exact (Bit Twiddling Hacks' `hasbetween`).
-        @inline(__always) static func bytes(of word: UInt64, in run: ClosedRange<UInt8>) -> UInt64 {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let low7 = word & (ones &* 0x7F)
-            let belowHigh = ones &* (127 + UInt64(run.upperBound) + 1) &- low7
-            let aboveLow = low7 &+ ones &* (127 - (UInt64(run.lowerBound) - 1))
-            return belowHigh & ~word & aboveLow & (ones &* 0x80)
+        @inline(__always) func runFlags(_ word: UInt64) -> UInt64 {
+            let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+            return (belowLast &- low7) & ~word & (low7 &+ aboveFirst) & 0x8080_8080_8080_8080
         }
     }
 }

@@ -40,7 +40,7 @@ struct MatchAnchorScanTests {
                 for lane in 0..<8 {
                     let filler: UInt64 = low == 0x30 ? 0x2020_2020_2020_2020 : 0
                     let word = filler & ~(UInt64(0xFF) << (8 * lane)) | UInt64(value) << (8 * lane)
-                    let flags = MatchAnchor.Scan.bytes(of: word, in: low...high)
+                    let flags = MatchAnchor.Scan(bytes: Set(low...high), lead: 0).runFlags(word)
                     let expected = (0..<8).reduce(UInt64(0)) { result, index in
                         let byte = UInt8(truncatingIfNeeded: word >> (8 * index))
                         return byte >= low && byte <= high ? result | 0x80 << (8 * index) : result
