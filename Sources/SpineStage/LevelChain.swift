@@ -59,6 +59,8 @@ struct LevelChain {
     /// matches something else).
     static func parse(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> LevelChain? {
         var chain = LevelChain()
+        // Room for a pair of pairs at once: one allocation where appending one by one would grow twice.
+        chain.levels.reserveCapacity(4)
         var position = range.lowerBound
         let end = range.upperBound
         var pendingJoint: Joint?
