@@ -52,24 +52,39 @@ enum DateScanWindows {
         return windows
     }
 
-    /// The offset of the first ASCII digit at or after `start`, or `bytes.count`. Eight bytes at a time: a digit
-    /// is a byte b with b ^ 0x30 < 10, and "some byte of x is below 10" is (x - 0x0A…) & ~x & 0x80… != 0, whose
-    /// lowest set bit marks the first digit (digits are rare in prose, so the word loop carries most of the scan).
+    /// The offset of the first ASCII digit at or after `start`, or `bytes.count`. Eight bytes at a time (two
+    /// words a step while sixteen bytes remain): a digit is a byte b with b ^ 0x30 < 10, and "some byte of x is
+    /// below 10" is (x - 0x0A…) & ~x & 0x80… != 0, whose lowest set bit marks the first digit (digits are rare in
+    /// prose, so the word loop carries most of the scan).
     @inline(__always)
     static func nextDigit(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         var position = start
         guard let base = bytes.baseAddress else { return count }
         let raw = UnsafeRawPointer(base)
-        while position + 8 <= count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let x = word ^ 0x3030_3030_3030_3030
-            let digits = (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
-            // The lowest flagged byte is a digit (a borrow can only flag bytes above a true one).
-            if digits != 0 { return position + digits.trailingZeroBitCount >> 3 }
-            position += 8
+        while position &+ 16 <= count {
+            let first = digitFlags(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let second = digitFlags(raw.loadUnaligned(fromByteOffset: position &+ 8, as: UInt64.self))
+            if first | second != 0 {
+                return first != 0 ? position &+ first.trailingZeroBitCount >> 3
+                    : position &+ 8 &+ second.trailingZeroBitCount >> 3
+            }
+            position &+= 16
+        }
+        while position &+ 8 <= count {
+            let digits = digitFlags(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            if digits != 0 { return position &+ digits.trailingZeroBitCount >> 3 }
+            position &+= 8
         }
         while position < count, !ByteClass.isDigit(base[position]) { position += 1 }
         return position
+    }
+
+    /// For eight bytes loaded from memory: a set high bit in the lowest flagged byte marks the first digit (a borrow
+    /// can only flag bytes above a true one).
+    @inline(__always)
+    static func digitFlags(_ loaded: UInt64) -> UInt64 {
+        let x = UInt64(littleEndian: loaded) ^ 0x3030_3030_3030_3030
+        return (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
     }
 }
