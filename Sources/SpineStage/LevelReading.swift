@@ -37,11 +37,8 @@ struct LevelReading {
     var hasPairs = false
 
     /// Reads `chain`, which must have at least one level.
-    init(_ chain: LevelChain) { self.init(chain, items: chain.items) }
-
-    /// Reads `chain` whose list items (`chain.items`) are `items`.
-    init(_ chain: LevelChain, items: [Range<Int>]) {
-        for item in items {
+    init(_ chain: LevelChain) {
+        for item in chain.items {
             if item.count == 1 {
                 let level = chain.levels[item.lowerBound].level
                 if level.isValidVertebra { Self.append(level, to: &vertebrae); levelRegions.insert(level.region) }
@@ -98,18 +95,25 @@ extension LevelReading {
     struct RegionSet: Equatable {
         private(set) var bits: UInt8 = 0
 
+        init() {}
+
+        private init(bits: UInt8) { self.bits = bits }
+
         mutating func insert(_ region: SpinalLevel.Region) { bits |= 1 << UInt8(region.rawValue) }
 
         /// The regions in cranio-caudal order.
         var regions: [SpinalLevel.Region] { SpinalLevel.Region.allCases.filter { bits & 1 << UInt8($0.rawValue) != 0 } }
 
         /// The attribute value: the region's name when there is one, else the list of names in cranio-caudal order.
-        var attributeValue: AttributeValue {
-            if bits.nonzeroBitCount == 1, let region = SpinalLevel.Region(rawValue: bits.trailingZeroBitCount) {
-                return .string(region.name)
-            }
-            return .strings(regions.map(\.name))
+        var attributeValue: AttributeValue { Self.attributeValues[Int(bits)] }
+
+        /// `attributeValue` for each of the 16 sets, by `bits`: built once, so that a list of regions is not built
+        /// per mention.
+        private static let attributeValues: [AttributeValue] = (0..<16).map { bits in
+            let names = RegionSet(bits: UInt8(bits)).regions.map(\.name)
+            return names.count == 1 ? .string(names[0]) : .strings(names)
         }
+
     }
 }
 

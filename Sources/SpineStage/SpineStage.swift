@@ -179,15 +179,13 @@ public struct SpineStage: Stage {
     {
         // Cut the chain before its first impossible item (`L7`, `L5-L3`).
         var chain = found
-        var items = chain.items
-        if let bad = items.firstIndex(where: { !LevelReading.isPossible(chain, item: $0) }) {
-            if bad == 0 { return nil }
-            // The prefix's items are the items before `bad` (the joint before `bad` is a list mark).
-            chain = chain.prefix(items[bad].lowerBound)
-            items.removeSubrange(bad...)
+        for item in chain.items where !LevelReading.isPossible(chain, item: item) {
+            if item.lowerBound == 0 { return nil }
+            chain = chain.prefix(item.lowerBound)
+            break
         }
         let start = chain.range.lowerBound, chainEnd = chain.range.upperBound
-        let reading = LevelReading(chain, items: items)
+        let reading = LevelReading(chain)
         let singlesOnly = !reading.hasPairs
 
         // A head noun right after the chain: the longest match that starts there (never reaching the next chain).
@@ -321,13 +319,15 @@ public struct SpineStage: Stage {
         let inside = chainEnd..<spanEnd
         let after = window.clauseAfter(spanEnd, length: length, ceiling: max(spanEnd, nextStart), commas: true)
         var left = false, right = false, bilateral = false
-        for cue in rules.sides {
+        // Fields one by one, not the whole cue (a copy retains its pattern and source).
+        for index in rules.sides.indices {
+            let position = rules.sides[index].position, pattern = rules.sides[index].pattern
             var hit = false
-            if cue.position != .after { hit = try window.matches(cue.pattern, in: before) }
-            if !hit && cue.position != .before { hit = try window.matches(cue.pattern, in: after) }
-            if !hit && cue.position == .any { hit = try window.matches(cue.pattern, in: inside) }
+            if position != .after { hit = try window.matches(pattern, in: before) }
+            if !hit && position != .before { hit = try window.matches(pattern, in: after) }
+            if !hit && position == .any { hit = try window.matches(pattern, in: inside) }
             guard hit else { continue }
-            switch cue.side {
+            switch rules.sides[index].side {
             case .left: left = true
             case .right: right = true
             case .bilateral: bilateral = true

@@ -22,7 +22,7 @@ import Testing
             var levelRegionSet = Set<SpinalLevel.Region>()
             var rootRegionSet = Set<SpinalLevel.Region>()
             func append(_ value: String, to list: inout [String]) { if !list.contains(value) { list.append(value) } }
-            for item in chain.items {
+            for item in Array(chain.items) {
                 let written = chain.levels[item].map(\.level)
                 if written.count == 1 {
                     let level = written[0]
@@ -77,6 +77,15 @@ import Testing
         for item in chain.items {
             #expect(LevelReading.isPossible(chain, item: item) == PlainReading.isPossible(chain, item: item), "\(label)")
         }
+        // The item sequence is the plain list of items.
+        var plainItems: [Range<Int>] = []
+        var start = 0
+        for (index, joint) in chain.joints.enumerated() where joint == .list {
+            plainItems.append(start..<(index + 1))
+            start = index + 1
+        }
+        if !chain.levels.isEmpty { plainItems.append(start..<chain.levels.count) }
+        #expect(Array(chain.items) == plainItems, "\(label)")
         for regions in [reading.levelRegions, reading.rootRegions] {
             let names = regions.regions.map(\.name)
             #expect(regions.attributeValue == (names.count == 1 ? .string(names[0]) : .strings(names)), "\(label)")
