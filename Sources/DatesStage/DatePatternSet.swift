@@ -176,15 +176,16 @@ struct DatePatternSet: Sendable {
     func candidates(in bytes: UnsafeBufferPointer<UInt8>, wholeText: Bool = false) throws -> [DateCandidate] {
         guard let textPattern else { return [] }
         var found: [DateCandidate] = []
-        let windows = wholeText ? [0..<bytes.count] : DateScanWindows.windows(in: bytes)
+        let windows = wholeText ? [DateScanWindows.Window(range: 0..<bytes.count, lastTriggerStart: bytes.count)]
+            : DateScanWindows.windows(in: bytes)
         for window in windows {
-            let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.upperBound])
-            try textPattern.forEachMatch(in: subject, from: window.lowerBound) { match in
+            let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.range.upperBound])
+            try textPattern.forEachMatch(in: subject, from: window.range.lowerBound) { match in
                 for index in textRules where match.range(rules[index].rowGroup) != nil {
                     if let candidate = candidate(from: match, rule: index, bytes: bytes) { found.append(candidate) }
                     break
                 }
-                return true
+                return window.mayMatchAfter(match.range.upperBound)
             }
         }
         guard let continuationPattern, found.contains(where: { $0.yearDigits == 4 && $0.month == nil }) else {

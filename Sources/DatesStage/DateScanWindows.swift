@@ -11,13 +11,26 @@ import ClinPipeText
 ///
 /// Windows are UTF-8 byte ranges on character boundaries, sorted and disjoint. A pattern that breaks the
 /// trigger rule (a date without any such digit run) needs `DatesStage.Configuration.scanWholeText`.
+///
+/// Each window also tells where its last trigger starts: a match that ends after that offset is the window's last
+/// one (a later match would start at or after its end and contain a trigger there), so the search of the window
+/// stops without a last call that scans the tail and finds nothing.
 enum DateScanWindows {
     static let leadBytes = 40
     static let tailBytes = 32
 
+    /// A window: the bytes to search (UTF-8 offsets) and the start of the last trigger in it.
+    struct Window: Equatable {
+        var range: Range<Int>
+        var lastTriggerStart: Int
+
+        /// Whether a match ending at `end` may be followed by another one in this window.
+        func mayMatchAfter(_ end: Int) -> Bool { end <= lastTriggerStart }
+    }
+
     /// The windows of `bytes` (valid UTF-8).
-    static func windows(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var windows: [Range<Int>] = []
+    static func windows(in bytes: UnsafeBufferPointer<UInt8>) -> [Window] {
+        var windows: [Window] = []
         let count = bytes.count
         var position = 0
         while position < count {
@@ -43,10 +56,11 @@ enum DateScanWindows {
             while lower > 0, bytes[lower] & 0xC0 == 0x80 { lower -= 1 }
             var upper = min(count, position + tailBytes)
             while upper < count, bytes[upper] & 0xC0 == 0x80 { upper += 1 }
-            if let last = windows.last, lower <= last.upperBound {
-                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, upper)
+            if let last = windows.last, lower <= last.range.upperBound {
+                windows[windows.count - 1] = Window(range: last.range.lowerBound..<max(last.range.upperBound, upper),
+                                                    lastTriggerStart: start)
             } else {
-                windows.append(lower..<upper)
+                windows.append(Window(range: lower..<upper, lastTriggerStart: start))
             }
         }
         return windows
