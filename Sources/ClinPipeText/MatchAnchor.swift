@@ -14,14 +14,13 @@ public struct MatchAnchor: Sendable, Hashable, CustomStringConvertible {
     public let bytes: Set<UInt8>
     /// The largest distance, in bytes, from a match's start to the anchor byte it contains.
     public let lead: Int
-    let isAnchorByte: [Bool]
+    /// The scanner for these bytes (a plain value: the match loop copies it without reference counting).
+    let scan: Scan
 
     public init(bytes: Set<UInt8>, lead: Int) {
         self.bytes = bytes
         self.lead = max(0, lead)
-        var table = [Bool](repeating: false, count: 256)
-        for byte in bytes { table[Int(byte)] = true }
-        self.isAnchorByte = table
+        self.scan = Scan(bytes: bytes, lead: self.lead)
     }
 
     /// Parses `[<class>] <lead>`, e.g. `[1-9] 12` or `[0-9:] 40`.
@@ -65,14 +64,67 @@ public struct MatchAnchor: Sendable, Hashable, CustomStringConvertible {
         public var description: String { message }
     }
 
-    /// The first offset at or after `start` (and before `end`) holding an anchor byte.
-    @inline(__always) func nextAnchor(in base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
-        var index = start
-        while index < end {
-            if isAnchorByte[Int(base[index])] { return index }
-            index += 1
+    /// Finds anchor bytes: the byte set as 256 bits, and the lead.
+    struct Scan: Sendable, Hashable {
+        let lead: Int
+        /// Bits of bytes 0x00–0x7F and 0x80–0xFF.
+        private let low: UInt128, high: UInt128
+        /// Whether the anchor bytes are one run of ASCII bytes from 0x01 to 0x7F (`[1-9]`): `next` then tests eight
+        /// bytes at a time with the two constants below (see `runFlags`).
+        private let isASCIIRun: Bool
+        /// Each byte `128 + last` and `128 - first` for the run `first...last`.
+        private let belowLast: UInt64, aboveFirst: UInt64
+
+        init(bytes: Set<UInt8>, lead: Int) {
+            self.lead = lead
+            var low: UInt128 = 0, high: UInt128 = 0
+            for byte in bytes {
+                if byte < 0x80 { low |= 1 << UInt128(byte) } else { high |= 1 << UInt128(byte - 0x80) }
+            }
+            self.low = low
+            self.high = high
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            if let first = bytes.min(), let last = bytes.max(), first >= 1, last <= 0x7F, Int(last - first) + 1 == bytes.count {
+                isASCIIRun = true
+                belowLast = ones &* (128 + UInt64(last))
+                aboveFirst = ones &* (128 - UInt64(first))
+            } else {
+                isASCIIRun = false
+                belowLast = 0
+                aboveFirst = 0
+            }
         }
-        return nil
+
+        @inline(__always) func isAnchorByte(_ byte: UInt8) -> Bool {
+            byte < 0x80 ? low >> UInt128(byte) & 1 != 0 : high >> UInt128(byte & 0x7F) & 1 != 0
+        }
+
+        /// The first offset at or after `start` (and before `end`) holding an anchor byte.
+        @inline(__always) func next(in base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
+            var index = start
+            if isASCIIRun {
+                let raw = UnsafeRawPointer(base)
+                while index &+ 8 <= end {
+                    let flags = runFlags(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                    if flags != 0 { return index &+ flags.trailingZeroBitCount >> 3 }
+                    index &+= 8
+                }
+            }
+            while index < end {
+                if isAnchorByte(base[index]) { return index }
+                index &+= 1
+            }
+            return nil
+        }
+
+        /// For a scan of an ASCII run `first...last`: the high bit of each byte of `word` that lies in the run, others
+        /// clear. Per byte, with `b7` its low seven bits: `(128 + last) - b7` has its high bit when `b7 <= last`,
+        /// `b7 + (128 - first)` when `b7 >= first`, and `~word` when the byte is ASCII. No step carries into the next
+        /// byte, so every flag is exact (Bit Twiddling Hacks' `hasbetween`).
+        @inline(__always) func runFlags(_ word: UInt64) -> UInt64 {
+            let low7 = word & 0x7F7F_7F7F_7F7F_7F7F
+            return (belowLast &- low7) & ~word & (low7 &+ aboveFirst) & 0x8080_8080_8080_8080
+        }
     }
 }
 

@@ -62,6 +62,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let anchor: MatchAnchor?
 
     let code: OpaquePointer
+    /// `anchor?.scan`, kept apart so that the match loop reads it without copying the anchor's sets.
+    private let anchorScan: MatchAnchor.Scan?
 
     /// Compiles `pattern` (UTF mode always on).
     /// - Parameters:
@@ -77,6 +79,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
         var flags = options.rawValue | UInt32(PCRE2_UTF)
         if anchor != nil { flags |= UInt32(PCRE2_USE_OFFSET_LIMIT) }
         self.anchor = anchor
+        self.anchorScan = anchor?.scan
         let compiled: OpaquePointer? = pattern.withUTF8Bytes { bytes in
             let base = bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject
             return pcre2_compile_8(base, bytes.count, flags, &errorCode, &errorOffset, nil)
@@ -140,6 +143,10 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public func forEachMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                              _ body: (PCRE2Match) throws -> Bool) throws
     {
+        if let anchorScan {
+            try forEachAnchoredMatch(in: subject, from: start, scan: anchorScan, body)
+            return
+        }
         let scratch = PCRE2ThreadScratch.current(for: limits)
         let matchData = scratch.enter()
         defer { scratch.leave() }
@@ -148,45 +155,73 @@ public final class PCRE2Pattern: @unchecked Sendable {
         var offset = start
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         while offset <= length {
-            var searchStart = offset
-            var latestStart = PCRE2ThreadScratch.unset
-            if let anchor {
-                guard offset < length, let first = anchor.nextAnchor(in: base, from: offset, to: length) else { return }
-                // Extend the run while the next anchor byte is within `lead` of the last one.
-                latestStart = first
-                while let next = anchor.nextAnchor(in: base, from: latestStart + 1, to: min(length, latestStart + anchor.lead + 1)) {
-                    latestStart = next
-                }
-                searchStart = max(offset, first - anchor.lead)
-                while searchStart > offset && base[searchStart] & 0xC0 == 0x80 { searchStart -= 1 }
+            let rc = run(base, length, from: offset, matchData, scratch)
+            if rc == PCRE2_ERROR_NOMATCH { return }
+            if rc < 0 { throw PCRE2Error.fromMatch(rc) }
+            let begin = ovector[0], end = ovector[1]
+            guard try body(PCRE2Match(ovector: ovector, pairCount: captureCount + 1, groupNumbers: groupNumbers)) else { return }
+            offset = Self.offset(afterMatch: begin, end, base, length)
+        }
+    }
+
+    /// `forEachMatch` for a pattern with an anchor (see there).
+    @inline(never)
+    private func forEachAnchoredMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int, scan: MatchAnchor.Scan,
+                                      _ body: (PCRE2Match) throws -> Bool) throws
+    {
+        let scratch = PCRE2ThreadScratch.current(for: limits)
+        let matchData = scratch.enter()
+        defer { scratch.leave() }
+        let base = subject.baseAddress ?? PCRE2ThreadScratch.emptySubject
+        let length = subject.count
+        var offset = start
+        let ovector = pcre2_get_ovector_pointer_8(matchData)!
+        while offset < length {
+            guard let first = scan.next(in: base, from: offset, to: length) else { return }
+            // Extend the run while the next anchor byte is within `lead` of the last one.
+            var latestStart = first
+            while let next = scan.next(in: base, from: latestStart + 1, to: min(length, latestStart + scan.lead + 1)) {
+                latestStart = next
             }
-            // The body may have run a pattern with other limits on this thread's shared match context.
-            if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
-            if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, latestStart) }
-            // JIT code goes through PCRE2's fast path, which skips `pcre2_match`'s argument checks (the subject is
-            // valid UTF-8 and `searchStart <= length` here) but honours the same match context: limits, offset limit
-            // and JIT stack.
-            let rc = isJIT
-                ? pcre2_jit_match_8(code, base, length, searchStart, 0, matchData, scratch.matchContext)
-                : pcre2_match_8(code, base, length, searchStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
-            if anchor != nil { pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset) }
+            var searchStart = max(offset, first - scan.lead)
+            while searchStart > offset && base[searchStart] & 0xC0 == 0x80 { searchStart -= 1 }
+            pcre2_set_offset_limit_8(scratch.matchContext, latestStart)
+            let rc = run(base, length, from: searchStart, matchData, scratch)
+            pcre2_set_offset_limit_8(scratch.matchContext, PCRE2ThreadScratch.unset)
             if rc == PCRE2_ERROR_NOMATCH {
-                guard anchor != nil else { return }
                 offset = latestStart + 1
                 continue
             }
             if rc < 0 { throw PCRE2Error.fromMatch(rc) }
             let begin = ovector[0], end = ovector[1]
-            let match = PCRE2Match(ovector: ovector, pairCount: captureCount + 1, groupNumbers: groupNumbers)
-            guard try body(match) else { return }
-            if end > begin {
-                offset = end
-            } else {
-                // Empty match: move on by one character.
-                offset = end + 1
-                while offset < length && base[offset] & 0xC0 == 0x80 { offset += 1 }
-            }
+            guard try body(PCRE2Match(ovector: ovector, pairCount: captureCount + 1, groupNumbers: groupNumbers)) else { return }
+            offset = Self.offset(afterMatch: begin, end, base, length)
         }
+    }
+
+    /// One match attempt from `searchStart` with this thread's match data and context.
+    ///
+    /// JIT code goes through PCRE2's fast path, which skips `pcre2_match`'s argument checks (the subject is valid
+    /// UTF-8 and `searchStart <= length` here) but honours the same match context: limits, offset limit and JIT
+    /// stack.
+    @inline(__always)
+    private func run(_ base: UnsafePointer<UInt8>, _ length: Int, from searchStart: Int, _ matchData: OpaquePointer,
+                     _ scratch: PCRE2ThreadScratch) -> Int32
+    {
+        // A callback may have run a pattern with other limits on this thread's shared match context.
+        if scratch.limits != limits { _ = PCRE2ThreadScratch.current(for: limits) }
+        return isJIT
+            ? pcre2_jit_match_8(code, base, length, searchStart, 0, matchData, scratch.matchContext)
+            : pcre2_match_8(code, base, length, searchStart, UInt32(PCRE2_NO_UTF_CHECK), matchData, scratch.matchContext)
+    }
+
+    /// Where the search goes on after a match `begin..<end`: its end, or one character further for an empty match.
+    @inline(__always)
+    private static func offset(afterMatch begin: Int, _ end: Int, _ base: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        if end > begin { return end }
+        var offset = end + 1
+        while offset < length && base[offset] & 0xC0 == 0x80 { offset += 1 }
+        return offset
     }
 
     /// The range of the first match at or after `start`, or nil. Allocates nothing (`firstMatch` builds an array).

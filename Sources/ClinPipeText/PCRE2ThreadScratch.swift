@@ -8,7 +8,10 @@ import Glibc
 /// PCRE2 compiled code is shareable, but match data and JIT stacks are not; each thread gets its own, created on
 /// first use and freed when the thread exits. One scratch serves every pattern on that thread (the ovector holds
 /// `ovectorPairs` pairs; patterns with more groups are refused at compile time).
-final class PCRE2ThreadScratch {
+///
+/// A scratch is a pointer to the thread's state, not an object: looking it up on every match call costs a
+/// `pthread_getspecific` and no reference counting. It must not leave the thread that looked it up.
+struct PCRE2ThreadScratch {
     static let ovectorPairs: UInt32 = 128
     /// `PCRE2_UNSET` (not imported into Swift: it is `~(PCRE2_SIZE)0`).
     static let unset = Int(bitPattern: UInt(bitPattern: -1))
@@ -19,42 +22,51 @@ final class PCRE2ThreadScratch {
         return UnsafePointer(pointer)
     }()
 
-    /// The mutable state, behind a pointer: a class's `var` properties pay a dynamic exclusivity check on every
-    /// access, and this is touched twice per match call.
+    /// The thread's state, owned by the thread-specific slot (freed by its destructor).
     private struct State {
+        let matchContext: OpaquePointer
+        let jitStack: OpaquePointer?
         /// One match data per nesting level, so a callback may run another pattern on the same thread; created on
         /// first use of a level.
         var matchData: UnsafeMutablePointer<OpaquePointer?>
         var capacity: Int
         var depth: Int
+        /// The limits the match context carries now.
         var limits: PCRE2Pattern.Limits
     }
 
     private let state: UnsafeMutablePointer<State>
-    let matchContext: OpaquePointer
-    let jitStack: OpaquePointer?
+
+    var matchContext: OpaquePointer { state.pointee.matchContext }
     /// The limits the match context carries now.
     var limits: PCRE2Pattern.Limits { state.pointee.limits }
 
-    private init(limits: PCRE2Pattern.Limits) {
-        matchContext = pcre2_match_context_create_8(nil)!
-        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+    private init(state: UnsafeMutablePointer<State>) { self.state = state }
+
+    /// A new state for this thread, with `limits` applied.
+    private static func makeState(limits: PCRE2Pattern.Limits) -> UnsafeMutablePointer<State> {
+        let matchContext = pcre2_match_context_create_8(nil)!
+        let jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack)) }
         let capacity = 8
         let matchData = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: capacity)
         matchData.initialize(repeating: nil, count: capacity)
-        state = .allocate(capacity: 1)
-        state.initialize(to: State(matchData: matchData, capacity: capacity, depth: 0, limits: limits))
-        apply(limits)
+        let state = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        state.initialize(to: State(matchContext: matchContext, jitStack: jitStack, matchData: matchData,
+                                   capacity: capacity, depth: 0, limits: limits))
+        PCRE2ThreadScratch(state: state).apply(limits)
+        return state
     }
 
-    deinit {
+    /// Frees a state made by `makeState` (the thread-specific slot's destructor).
+    private static func freeState(_ state: UnsafeMutablePointer<State>) {
         let current = state.pointee
         for level in 0..<current.capacity { if let data = current.matchData[level] { pcre2_match_data_free_8(data) } }
         current.matchData.deallocate()
+        pcre2_match_context_free_8(current.matchContext)
+        if let jitStack = current.jitStack { pcre2_jit_stack_free_8(jitStack) }
+        state.deinitialize(count: 1)
         state.deallocate()
-        pcre2_match_context_free_8(matchContext)
-        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 
     private func apply(_ limits: PCRE2Pattern.Limits) {
@@ -93,21 +105,26 @@ final class PCRE2ThreadScratch {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { pointer in
             guard let pointer else { return }
-            Unmanaged<PCRE2ThreadScratch>.fromOpaque(pointer).release()
+            PCRE2ThreadScratch.freeState(pointer.assumingMemoryBound(to: State.self))
         }
         precondition(status == 0, "pthread_key_create failed")
         return key
     }()
 
     /// This thread's scratch, with `limits` applied.
-    static func current(for limits: PCRE2Pattern.Limits) -> PCRE2ThreadScratch {
+    @inline(__always) static func current(for limits: PCRE2Pattern.Limits) -> PCRE2ThreadScratch {
         if let pointer = pthread_getspecific(key) {
-            let scratch = Unmanaged<PCRE2ThreadScratch>.fromOpaque(pointer).takeUnretainedValue()
+            let scratch = PCRE2ThreadScratch(state: pointer.assumingMemoryBound(to: State.self))
             if scratch.limits != limits { scratch.apply(limits) }
             return scratch
         }
-        let scratch = PCRE2ThreadScratch(limits: limits)
-        pthread_setspecific(key, Unmanaged.passRetained(scratch).toOpaque())
-        return scratch
+        return firstUse(limits: limits)
+    }
+
+    /// Creates this thread's state (its first match).
+    @inline(never) private static func firstUse(limits: PCRE2Pattern.Limits) -> PCRE2ThreadScratch {
+        let state = makeState(limits: limits)
+        pthread_setspecific(key, UnsafeMutableRawPointer(state))
+        return PCRE2ThreadScratch(state: state)
     }
 }

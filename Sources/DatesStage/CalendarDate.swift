@@ -30,23 +30,30 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// ISO 8601 at the date's granularity: `2011-08-18`, `2014-12`, `2014`.
     public var iso8601: String {
-        // Built from bytes: this runs once per date found, and string interpolation costs far more.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(10)
-        if (0...9999).contains(year) {
-            Self.appendDigits(year, width: 4, to: &bytes)
-        } else {
-            bytes.append(contentsOf: String(year).utf8)
+        // Written in place: this runs once per date found, and ten bytes at most make a small string (no heap).
+        let fourDigits = (0...9999).contains(year)
+        let yearText = fourDigits ? "" : String(year)
+        let yearLength = fourDigits ? 4 : yearText.utf8.count
+        let length = yearLength + (month == nil ? 0 : 3) + (day == nil ? 0 : 3)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            if fourDigits {
+                Self.writeDigits(year, width: 4, to: buffer, at: 0)
+            } else {
+                _ = buffer.initialize(from: yearText.utf8)
+            }
+            var end = yearLength
+            if let month {
+                buffer[end] = UInt8(ascii: "-")
+                Self.writeDigits(month, width: 2, to: buffer, at: end + 1)
+                end += 3
+            }
+            if let day {
+                buffer[end] = UInt8(ascii: "-")
+                Self.writeDigits(day, width: 2, to: buffer, at: end + 1)
+                end += 3
+            }
+            return end
         }
-        if let month {
-            bytes.append(UInt8(ascii: "-"))
-            Self.appendDigits(month, width: 2, to: &bytes)
-        }
-        if let day {
-            bytes.append(UInt8(ascii: "-"))
-            Self.appendDigits(day, width: 2, to: &bytes)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { iso8601 }
@@ -122,13 +129,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return CalendarDate(year: year, month: month, day: day)!
     }
 
-    /// Appends `value` (0 ≤ value < 10^width) as exactly `width` decimal digits.
-    private static func appendDigits(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+    /// Writes `value` (0 ≤ value < 10^width) as exactly `width` decimal digits at `buffer[offset...]`.
+    private static func writeDigits(_ value: Int, width: Int, to buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
         var rest = value
+        var index = offset
         while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: 0x30 + rest / divisor))
+            buffer[index] = UInt8(truncatingIfNeeded: 0x30 + rest / divisor)
+            index += 1
             rest %= divisor
             divisor /= 10
         }

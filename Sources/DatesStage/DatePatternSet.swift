@@ -50,7 +50,7 @@ struct DatePatternSet: Sendable {
     private(set) var rules: [Rule] = []
     private let textPattern: PCRE2Pattern?
     private let continuationPattern: PCRE2Pattern?
-    private let monthNames: [String: Int]
+    private let monthNames: MonthNameTable
     private let textRules: [Int]
     private let continuationRules: [Int]
 
@@ -68,7 +68,7 @@ struct DatePatternSet: Sendable {
                         problems.append("\(source.name):\(row.line): month must be 1-12")
                         continue
                     }
-                    months[Self.monthKey(row["name"])] = month
+                    months[MonthNameTable.monthKey(row["name"])] = month
                 }
             } catch let error as RuleFileError {
                 problems += error.problems
@@ -163,7 +163,7 @@ struct DatePatternSet: Sendable {
         self.rules = rules
         self.textPattern = textPattern
         self.continuationPattern = continuationPattern
-        self.monthNames = months
+        self.monthNames = MonthNameTable(months: months)
         self.textRules = rules.indices.filter { !rules[$0].continuesYear }
         self.continuationRules = rules.indices.filter { rules[$0].continuesYear }
     }
@@ -176,15 +176,16 @@ struct DatePatternSet: Sendable {
     func candidates(in bytes: UnsafeBufferPointer<UInt8>, wholeText: Bool = false) throws -> [DateCandidate] {
         guard let textPattern else { return [] }
         var found: [DateCandidate] = []
-        let windows = wholeText ? [0..<bytes.count] : DateScanWindows.windows(in: bytes)
+        let windows = wholeText ? [DateScanWindows.Window(range: 0..<bytes.count, lastTriggerStart: bytes.count)]
+            : DateScanWindows.windows(in: bytes)
         for window in windows {
-            let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.upperBound])
-            try textPattern.forEachMatch(in: subject, from: window.lowerBound) { match in
+            let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.range.upperBound])
+            try textPattern.forEachMatch(in: subject, from: window.range.lowerBound) { match in
                 for index in textRules where match.range(rules[index].rowGroup) != nil {
                     if let candidate = candidate(from: match, rule: index, bytes: bytes) { found.append(candidate) }
                     break
                 }
-                return true
+                return window.mayMatchAfter(match.range.upperBound)
             }
         }
         guard let continuationPattern, found.contains(where: { $0.yearDigits == 4 && $0.month == nil }) else {
@@ -232,11 +233,13 @@ struct DatePatternSet: Sendable {
     private func candidate(from match: PCRE2Match, rule index: Int, bytes: UnsafeBufferPointer<UInt8>)
         -> DateCandidate?
     {
-        let rule = rules[index]
-        if let before = rule.before, !Self.precededBy(before, rule.beforeEnd, at: match.range.lowerBound, in: bytes) {
+        // Fields one by one, not the whole rule (a copy would retain its patterns on every match).
+        if let before = rules[index].before,
+           !Self.precededBy(before, rules[index].beforeEnd, at: match.range.lowerBound, in: bytes)
+        {
             return nil
         }
-        guard let yearGroup = rule.yearGroup, let yearRange = match.range(yearGroup),
+        guard let yearGroup = rules[index].yearGroup, let yearRange = match.range(yearGroup),
               yearRange.count == 2 || yearRange.count == 4, let year = Self.number(bytes, yearRange)
         else { return nil }
         var lower = yearRange.lowerBound, upper = yearRange.upperBound
@@ -245,17 +248,17 @@ struct DatePatternSet: Sendable {
             upper = max(upper, range.upperBound)
         }
         var month: Int?
-        if let group = rule.monthGroup, let range = match.range(group) {
+        if let group = rules[index].monthGroup, let range = match.range(group) {
             guard let value = Self.number(bytes, range) else { return nil }
             month = value
             cover(range)
-        } else if let group = rule.monthNameGroup, let range = match.range(group) {
-            guard let value = monthNumber(bytes, range) else { return nil }
+        } else if let group = rules[index].monthNameGroup, let range = match.range(group) {
+            guard let value = monthNames.month(bytes, range) else { return nil }
             month = value
             cover(range)
         }
         var day: Int?
-        if let group = rule.dayGroup, let range = match.range(group) {
+        if let group = rules[index].dayGroup, let range = match.range(group) {
             guard month != nil, let value = Self.number(bytes, range) else { return nil }
             day = value
             cover(range)
@@ -275,20 +278,6 @@ struct DatePatternSet: Sendable {
         let subject = UnsafeBufferPointer(rebasing: bytes[0..<position])
         // A limit error here means "no cue": the candidate is dropped rather than failing the document.
         return (try? pattern.firstMatchRange(in: subject, from: start)) != nil
-    }
-
-    /// The month of a month-name field: lower-cased, a final period dropped, looked up in the month names.
-    private func monthNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        var key = [UInt8]()
-        key.reserveCapacity(range.count)
-        for position in range { key.append(ByteClass.lower(bytes[position])) }
-        return monthNames[Self.monthKey(String(decoding: key, as: UTF8.self))]
-    }
-
-    static func monthKey(_ name: String) -> String {
-        var key = Substring(name.lowercased())
-        while key.last == "." || key.last == " " { key = key.dropLast() }
-        return String(key)
     }
 
     /// The decimal value of an all-digit range, or nil.

@@ -11,13 +11,26 @@ import ClinPipeText
 ///
 /// Windows are UTF-8 byte ranges on character boundaries, sorted and disjoint. A pattern that breaks the
 /// trigger rule (a date without any such digit run) needs `DatesStage.Configuration.scanWholeText`.
+///
+/// Each window also tells where its last trigger starts: a match that ends after that offset is the window's last
+/// one (a later match would start at or after its end and contain a trigger there), so the search of the window
+/// stops without a last call that scans the tail and finds nothing.
 enum DateScanWindows {
     static let leadBytes = 40
     static let tailBytes = 32
 
+    /// A window: the bytes to search (UTF-8 offsets) and the start of the last trigger in it.
+    struct Window: Equatable {
+        var range: Range<Int>
+        var lastTriggerStart: Int
+
+        /// Whether a match ending at `end` may be followed by another one in this window.
+        func mayMatchAfter(_ end: Int) -> Bool { end <= lastTriggerStart }
+    }
+
     /// The windows of `bytes` (valid UTF-8).
-    static func windows(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var windows: [Range<Int>] = []
+    static func windows(in bytes: UnsafeBufferPointer<UInt8>) -> [Window] {
+        var windows: [Window] = []
         let count = bytes.count
         var position = 0
         while position < count {
@@ -43,33 +56,49 @@ enum DateScanWindows {
             while lower > 0, bytes[lower] & 0xC0 == 0x80 { lower -= 1 }
             var upper = min(count, position + tailBytes)
             while upper < count, bytes[upper] & 0xC0 == 0x80 { upper += 1 }
-            if let last = windows.last, lower <= last.upperBound {
-                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, upper)
+            if let last = windows.last, lower <= last.range.upperBound {
+                windows[windows.count - 1] = Window(range: last.range.lowerBound..<max(last.range.upperBound, upper),
+                                                    lastTriggerStart: start)
             } else {
-                windows.append(lower..<upper)
+                windows.append(Window(range: lower..<upper, lastTriggerStart: start))
             }
         }
         return windows
     }
 
-    /// The offset of the first ASCII digit at or after `start`, or `bytes.count`. Eight bytes at a time: a digit
-    /// is a byte b with b ^ 0x30 < 10, and "some byte of x is below 10" is (x - 0x0A…) & ~x & 0x80… != 0, whose
-    /// lowest set bit marks the first digit (digits are rare in prose, so the word loop carries most of the scan).
+    /// The offset of the first ASCII digit at or after `start`, or `bytes.count`. Eight bytes at a time (two
+    /// words a step while sixteen bytes remain): a digit is a byte b with b ^ 0x30 < 10, and "some byte of x is
+    /// below 10" is (x - 0x0A…) & ~x & 0x80… != 0, whose lowest set bit marks the first digit (digits are rare in
+    /// prose, so the word loop carries most of the scan).
     @inline(__always)
     static func nextDigit(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let count = bytes.count
         var position = start
         guard let base = bytes.baseAddress else { return count }
         let raw = UnsafeRawPointer(base)
-        while position + 8 <= count {
-            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            let x = word ^ 0x3030_3030_3030_3030
-            let digits = (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
-            // The lowest flagged byte is a digit (a borrow can only flag bytes above a true one).
-            if digits != 0 { return position + digits.trailingZeroBitCount >> 3 }
-            position += 8
+        while position &+ 16 <= count {
+            let first = digitFlags(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let second = digitFlags(raw.loadUnaligned(fromByteOffset: position &+ 8, as: UInt64.self))
+            if first | second != 0 {
+                return first != 0 ? position &+ first.trailingZeroBitCount >> 3
+                    : position &+ 8 &+ second.trailingZeroBitCount >> 3
+            }
+            position &+= 16
+        }
+        while position &+ 8 <= count {
+            let digits = digitFlags(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            if digits != 0 { return position &+ digits.trailingZeroBitCount >> 3 }
+            position &+= 8
         }
         while position < count, !ByteClass.isDigit(base[position]) { position += 1 }
         return position
+    }
+
+    /// For eight bytes loaded from memory: a set high bit in the lowest flagged byte marks the first digit (a borrow
+    /// can only flag bytes above a true one).
+    @inline(__always)
+    static func digitFlags(_ loaded: UInt64) -> UInt64 {
+        let x = UInt64(littleEndian: loaded) ^ 0x3030_3030_3030_3030
+        return (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
     }
 }

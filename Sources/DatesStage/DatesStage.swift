@@ -161,6 +161,7 @@ public struct DatesStage: Stage {
             }
             var limit: Int?
             var found: [Found] = []
+            found.reserveCapacity(candidates.count)
             for (index, candidate) in candidates.enumerated() {
                 var date = dates[index]
                 if candidate.yearDigits == 2 {

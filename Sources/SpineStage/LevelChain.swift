@@ -32,16 +32,35 @@ struct LevelChain {
     /// The span from the first to the last level.
     var range: Range<Int> { (levels.first?.range.lowerBound ?? 0)..<(levels.last?.range.upperBound ?? 0) }
 
-    /// The list items: runs of levels joined by `pair` or `range` joints, as index ranges into `levels`.
-    var items: [Range<Int>] {
-        var result: [Range<Int>] = []
-        var start = 0
-        for (index, joint) in joints.enumerated() where joint == .list {
-            result.append(start..<(index + 1))
-            start = index + 1
+    /// The list items: runs of levels joined by `pair` or `range` joints, as index ranges into `levels`, in order
+    /// (read without building an array: the stage reads every candidate's items).
+    var items: Items { Items(joints: joints, levelCount: levels.count) }
+
+    /// The sequence of `items`.
+    struct Items: Sequence, IteratorProtocol {
+        fileprivate let joints: [Joint]
+        fileprivate let levelCount: Int
+        private var start = 0
+        private var joint = 0
+
+        fileprivate init(joints: [Joint], levelCount: Int) {
+            self.joints = joints
+            self.levelCount = levelCount
         }
-        if !levels.isEmpty { result.append(start..<levels.count) }
-        return result
+
+        mutating func next() -> Range<Int>? {
+            guard start < levelCount else { return nil }
+            while joint < joints.count {
+                let index = joint
+                joint += 1
+                if joints[index] == .list {
+                    defer { start = index + 1 }
+                    return start..<(index + 1)
+                }
+            }
+            defer { start = levelCount }
+            return start..<levelCount
+        }
     }
 
     /// The chain cut after level `count - 1`.
@@ -59,6 +78,8 @@ struct LevelChain {
     /// matches something else).
     static func parse(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> LevelChain? {
         var chain = LevelChain()
+        // Room for a pair of pairs at once: one allocation where appending one by one would grow twice.
+        chain.levels.reserveCapacity(4)
         var position = range.lowerBound
         let end = range.upperBound
         var pendingJoint: Joint?

@@ -1,3 +1,5 @@
+import ClinPipeCore
+
 /// What a written chain of levels means, read two ways: as vertebrae and disc segments (`spine.level`) and as
 /// nerve roots (`spine.dermatome`). The stage picks one reading from the context.
 ///
@@ -11,6 +13,9 @@
 ///   `["C5","C6"]`, `C5-T1` → C5, C6, C7, C8, T1), and a written adjacent pair also keeps its disc segment.
 /// - Expansion never passes through `L6` unless an end is a written `L6`; `S1-2` appears only when written.
 /// - Lists (`,`, `and`, `or`) collect the items of all their parts, de-duplicated in order of writing.
+///
+/// Reading walks the ranges in place (no array per item or range) and keeps the regions as bits: it runs once per
+/// candidate chain, and generated letters have many.
 struct LevelReading {
     /// Disc segments, `"L4-L5"`.
     var segments: [SpinalLevel.Pair] = []
@@ -18,10 +23,10 @@ struct LevelReading {
     var vertebrae: [SpinalLevel] = []
     /// Every root the chain names.
     var roots: [SpinalLevel] = []
-    /// Regions spanned by the vertebral reading, in cranio-caudal order.
-    var levelRegions: [SpinalLevel.Region] = []
+    /// Regions spanned by the vertebral reading.
+    var levelRegions = RegionSet()
     /// Regions spanned by the root reading.
-    var rootRegions: [SpinalLevel.Region] = []
+    var rootRegions = RegionSet()
     /// A range was expanded into segments.
     var expanded = false
     /// Every level is a possible vertebra and every pair or range ascends.
@@ -33,47 +38,49 @@ struct LevelReading {
 
     /// Reads `chain`, which must have at least one level.
     init(_ chain: LevelChain) {
-        var levelRegionSet = Set<SpinalLevel.Region>()
-        var rootRegionSet = Set<SpinalLevel.Region>()
         for item in chain.items {
-            let written = chain.levels[item].map(\.level)
-            if written.count == 1 {
-                let level = written[0]
-                if level.isValidVertebra { Self.append(level, to: &vertebrae); levelRegionSet.insert(level.region) }
+            if item.count == 1 {
+                let level = chain.levels[item.lowerBound].level
+                if level.isValidVertebra { Self.append(level, to: &vertebrae); levelRegions.insert(level.region) }
                 else { isValidAsLevel = false }
-                if level.isValidRoot { Self.append(level, to: &roots); rootRegionSet.insert(level.region) }
+                if level.isValidRoot { Self.append(level, to: &roots); rootRegions.insert(level.region) }
                 else { isValidAsRoots = false }
                 continue
             }
             hasPairs = true
-            for index in 0..<(written.count - 1) {
-                let upper = written[index], lower = written[index + 1]
-                if let run = upper.vertebrae(through: lower) {
-                    if run.count > 2 { expanded = true }
-                    for (a, b) in zip(run, run.dropFirst()) { Self.append(SpinalLevel.Pair(upper: a, lower: b), to: &segments) }
-                    for level in run { levelRegionSet.insert(level.region) }
+            for index in item.lowerBound..<(item.upperBound - 1) {
+                let upper = chain.levels[index].level, lower = chain.levels[index + 1].level
+                if let count = upper.vertebraCount(through: lower) {
+                    if count > 2 { expanded = true }
+                    levelRegions.insert(upper.region)
+                    upper.forEachStep(through: lower, vertebrae: true) { a, b in
+                        Self.append(SpinalLevel.Pair(upper: a, lower: b), to: &segments)
+                        levelRegions.insert(b.region)
+                    }
                 } else {
                     isValidAsLevel = false
                 }
-                if let run = upper.roots(through: lower) {
-                    for level in run { Self.append(level, to: &roots); rootRegionSet.insert(level.region) }
+                if upper.rootCount(through: lower) != nil {
+                    Self.append(upper, to: &roots)
+                    rootRegions.insert(upper.region)
+                    upper.forEachStep(through: lower, vertebrae: false) { _, b in
+                        Self.append(b, to: &roots)
+                        rootRegions.insert(b.region)
+                    }
                 } else {
                     isValidAsRoots = false
                 }
             }
         }
-        levelRegions = levelRegionSet.sorted()
-        rootRegions = rootRegionSet.sorted()
     }
 
     /// Whether the item `item` of `chain` reads validly one way or the other (used to cut a chain before an
     /// impossible item such as `L7` or `L5-L3`).
     static func isPossible(_ chain: LevelChain, item: Range<Int>) -> Bool {
-        let written = chain.levels[item].map(\.level)
-        if written.count == 1 { return written[0].isValid }
-        for (upper, lower) in zip(written, written.dropFirst())
-        where upper.vertebrae(through: lower) == nil && upper.roots(through: lower) == nil {
-            return false
+        if item.count == 1 { return chain.levels[item.lowerBound].level.isValid }
+        for index in item.lowerBound..<max(item.lowerBound, item.upperBound - 1) {
+            let upper = chain.levels[index].level, lower = chain.levels[index + 1].level
+            if upper.vertebraCount(through: lower) == nil && upper.rootCount(through: lower) == nil { return false }
         }
         return true
     }
@@ -83,11 +90,38 @@ struct LevelReading {
     }
 }
 
+extension LevelReading {
+    /// A set of regions as bits; `names` lists them in cranio-caudal order.
+    struct RegionSet: Equatable {
+        private(set) var bits: UInt8 = 0
+
+        init() {}
+
+        private init(bits: UInt8) { self.bits = bits }
+
+        mutating func insert(_ region: SpinalLevel.Region) { bits |= 1 << UInt8(region.rawValue) }
+
+        /// The regions in cranio-caudal order.
+        var regions: [SpinalLevel.Region] { SpinalLevel.Region.allCases.filter { bits & 1 << UInt8($0.rawValue) != 0 } }
+
+        /// The attribute value: the region's name when there is one, else the list of names in cranio-caudal order.
+        var attributeValue: AttributeValue { Self.attributeValues[Int(bits)] }
+
+        /// `attributeValue` for each of the 16 sets, by `bits`: built once, so that a list of regions is not built
+        /// per mention.
+        private static let attributeValues: [AttributeValue] = (0..<16).map { bits in
+            let names = RegionSet(bits: UInt8(bits)).regions.map(\.name)
+            return names.count == 1 ? .string(names[0]) : .strings(names)
+        }
+
+    }
+}
+
 extension SpinalLevel {
     /// A disc segment between two adjacent vertebrae, written `L4-L5`.
     struct Pair: Hashable, CustomStringConvertible {
         var upper: SpinalLevel
         var lower: SpinalLevel
-        var description: String { "\(upper)-\(lower)" }
+        var description: String { upper.description + "-" + lower.description }
     }
 }

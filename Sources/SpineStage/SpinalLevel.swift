@@ -63,7 +63,15 @@ public struct SpinalLevel: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     /// The canonical spelling (`L4`).
-    public var description: String { "\(region.letter)\(number)" }
+    public var description: String {
+        number >= 1 && number <= 12 ? Self.spellings[region.rawValue * 12 + number - 1] : "\(region.letter)\(number)"
+    }
+
+    /// The spellings of numbers 1–12 in each region (`C1` … `S12`), by `region.rawValue * 12 + number - 1`: built
+    /// once, so that writing attributes does not interpolate a string per level.
+    private static let spellings: [String] = Region.allCases.flatMap { region in
+        (1...12).map { "\(region.letter)\($0)" }
+    }
 
     /// True for C1–C7, T1–T12, L1–L6, S1–S5.
     public var isValidVertebra: Bool { number >= 1 && number <= region.lastVertebra }
@@ -105,29 +113,65 @@ public struct SpinalLevel: Hashable, Sendable, Comparable, CustomStringConvertib
     /// The vertebrae from `self` down to `last`, both included, or nil when `last` is not below `self` or either
     /// end is not a vertebra. `L6` is passed through only when one end is `L6`.
     func vertebrae(through last: SpinalLevel) -> [SpinalLevel]? {
-        guard isValidVertebra, last.isValidVertebra, self < last else { return nil }
-        let includeL6 = (last.region == .lumbar && last.number == 6) || (region == .lumbar && number == 6)
+        guard let count = vertebraCount(through: last) else { return nil }
         var result = [self]
-        var current = self
-        while current != last {
-            guard let next = current.nextVertebra(includeL6: includeL6), next <= last else { return nil }
-            result.append(next)
-            current = next
-        }
+        result.reserveCapacity(count)
+        forEachStep(through: last, vertebrae: true) { _, next in result.append(next) }
         return result
     }
 
     /// The roots from `self` down to `last`, both included, or nil when `last` is not below `self` or either end
     /// is not a root.
     func roots(through last: SpinalLevel) -> [SpinalLevel]? {
-        guard isValidRoot, last.isValidRoot, self < last else { return nil }
+        guard let count = rootCount(through: last) else { return nil }
         var result = [self]
+        result.reserveCapacity(count)
+        forEachStep(through: last, vertebrae: false) { _, next in result.append(next) }
+        return result
+    }
+
+    /// `vertebrae(through: last)?.count`, without building the array.
+    func vertebraCount(through last: SpinalLevel) -> Int? {
+        guard isValidVertebra, last.isValidVertebra, self < last else { return nil }
+        return stepCount(through: last, vertebrae: true)
+    }
+
+    /// `roots(through: last)?.count`, without building the array.
+    func rootCount(through last: SpinalLevel) -> Int? {
+        guard isValidRoot, last.isValidRoot, self < last else { return nil }
+        return stepCount(through: last, vertebrae: false)
+    }
+
+    /// Whether a walk of vertebrae from this level passes through `L6` (only when one end is `L6`).
+    private func includesL6(walkingTo last: SpinalLevel) -> Bool {
+        (last.region == .lumbar && last.number == 6) || (region == .lumbar && number == 6)
+    }
+
+    /// The level after `current` in a walk to `last`: the next vertebra or the next root.
+    private func step(after current: SpinalLevel, to last: SpinalLevel, vertebrae: Bool) -> SpinalLevel? {
+        vertebrae ? current.nextVertebra(includeL6: includesL6(walkingTo: last)) : current.nextRoot()
+    }
+
+    /// The number of levels from `self` through `last` (both included) when each step stays at or above `last`,
+    /// else nil. The ends must already be checked (valid, ascending).
+    private func stepCount(through last: SpinalLevel, vertebrae: Bool) -> Int? {
+        var count = 1
         var current = self
         while current != last {
-            guard let next = current.nextRoot(), next <= last else { return nil }
-            result.append(next)
+            guard let next = step(after: current, to: last, vertebrae: vertebrae), next <= last else { return nil }
+            count += 1
             current = next
         }
-        return result
+        return count
+    }
+
+    /// Calls `body` with each adjacent pair of a walk from `self` through `last` whose count was checked non-nil
+    /// (`vertebraCount`/`rootCount`): `(upper, lower)` from `(self, next)` to `(previous, last)`.
+    func forEachStep(through last: SpinalLevel, vertebrae: Bool, _ body: (SpinalLevel, SpinalLevel) -> Void) {
+        var current = self
+        while current != last, let next = step(after: current, to: last, vertebrae: vertebrae) {
+            body(current, next)
+            current = next
+        }
     }
 }

@@ -37,7 +37,7 @@ struct SpineRules: Sendable {
 
     struct NotLevel: Sendable {
         /// The levels the rule may veto; nil = any chain.
-        var levels: Set<SpinalLevel>?
+        var levels: SpinalLevelSet?
         var position: Position
         var window: Int
         var pattern: PCRE2Pattern
@@ -143,10 +143,10 @@ struct SpineRules: Sendable {
                     problems.append("\(source): window must be a number of bytes from 1 to 1000")
                     continue
                 }
-                var levels: Set<SpinalLevel>?
+                var levels: SpinalLevelSet?
                 let levelsText = row["levels"]
                 if !levelsText.isEmpty && levelsText != "*" {
-                    var set = Set<SpinalLevel>()
+                    var set = SpinalLevelSet()
                     for part in levelsText.split(separator: ",") {
                         let trimmed = Self.trimmed(part)
                         guard let level = Self.parseLevel(trimmed) else {

@@ -76,6 +76,9 @@ public struct SpineStage: Stage {
     public static let dermatomeType = "spine.dermatome"
 
     let rules: SpineRules
+    /// Alternations of the head cues (all of them; only those that apply after pairs too), asked before the cues
+    /// one by one (see `PatternUnion`); nil when the cues cannot be joined, and then every cue runs.
+    private let allHeads: PatternUnion?, anyHeads: PatternUnion?
     private let configuration: Configuration
     private let stageName: String
 
@@ -107,6 +110,8 @@ public struct SpineStage: Stage {
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
         self.rules = rules
+        allHeads = PatternUnion(rules.heads.map(\.pattern))
+        anyHeads = PatternUnion(rules.heads.filter { $0.applies == .any }.map(\.pattern))
         self.configuration = configuration
         self.stageName = environment.stageName
     }
@@ -174,10 +179,10 @@ public struct SpineStage: Stage {
     {
         // Cut the chain before its first impossible item (`L7`, `L5-L3`).
         var chain = found
-        let items = chain.items
-        if let bad = items.firstIndex(where: { !LevelReading.isPossible(chain, item: $0) }) {
-            if bad == 0 { return nil }
-            chain = chain.prefix(items[bad].lowerBound)
+        for item in chain.items where !LevelReading.isPossible(chain, item: item) {
+            if item.lowerBound == 0 { return nil }
+            chain = chain.prefix(item.lowerBound)
+            break
         }
         let start = chain.range.lowerBound, chainEnd = chain.range.upperBound
         let reading = LevelReading(chain)
@@ -186,7 +191,8 @@ public struct SpineStage: Stage {
         // A head noun right after the chain: the longest match that starts there (never reaching the next chain).
         let afterCue = window.after(chainEnd, length: min(configuration.cueWindowBytes, max(0, nextStart - chainEnd)))
         var head: (cue: SpineRules.Cue, length: Int)?
-        for cue in rules.heads where cue.applies == .any || singlesOnly {
+        let anyHead = try (singlesOnly ? allHeads : anyHeads)?.matches(in: window, afterCue) ?? true
+        for cue in rules.heads where anyHead && (cue.applies == .any || singlesOnly) {
             if let match = try window.firstMatch(cue.pattern, in: afterCue), match.lowerBound == 0, match.upperBound > 0,
                match.upperBound > head?.length ?? 0
             {
@@ -252,47 +258,49 @@ public struct SpineStage: Stage {
         let side = try findSide(window: window, start: start, chainEnd: chainEnd, spanEnd: spanEnd,
                                 previousEnd: previousEnd, nextStart: nextStart)
 
+        // Distinct keys, in this order: appended without looking each up.
         var attributes = Attributes()
+        attributes.reserveCapacity(5)
         if isLevel {
-            if !reading.segments.isEmpty { attributes["segments"] = .strings(reading.segments.map(\.description)) }
-            if !reading.vertebrae.isEmpty { attributes["vertebrae"] = .strings(reading.vertebrae.map(\.description)) }
-            attributes["region"] = Self.regionValue(reading.levelRegions)
-            if let side { attributes["side"] = .string(side.rawValue) }
-            if reading.expanded { attributes["expanded"] = true }
+            if !reading.segments.isEmpty { attributes.appendNew("segments", .strings(reading.segments.map(\.description))) }
+            if !reading.vertebrae.isEmpty { attributes.appendNew("vertebrae", .strings(reading.vertebrae.map(\.description))) }
+            attributes.appendNew("region", reading.levelRegions.attributeValue)
+            if let side { attributes.appendNew("side", .string(side.rawValue)) }
+            if reading.expanded { attributes.appendNew("expanded", true) }
             return Finding(type: Self.levelType, range: start..<chainEnd, attributes: attributes, rule: rule)
         }
-        attributes["roots"] = .strings(reading.roots.map(\.description))
-        attributes["kind"] = .string(kind.rawValue)
-        attributes["region"] = Self.regionValue(reading.rootRegions)
-        if let side { attributes["side"] = .string(side.rawValue) }
+        attributes.appendNew("roots", .strings(reading.roots.map(\.description)))
+        attributes.appendNew("kind", .string(kind.rawValue))
+        attributes.appendNew("region", reading.rootRegions.attributeValue)
+        if let side { attributes.appendNew("side", .string(side.rawValue)) }
         if reading.hasPairs && reading.isValidAsLevel && !reading.expanded && !reading.segments.isEmpty {
-            attributes["segments"] = .strings(reading.segments.map(\.description))
+            attributes.appendNew("segments", .strings(reading.segments.map(\.description)))
         }
         return Finding(type: Self.dermatomeType, range: start..<spanEnd, attributes: attributes, rule: rule)
-    }
-
-    private static func regionValue(_ regions: [SpinalLevel.Region]) -> AttributeValue {
-        regions.count == 1 ? .string(regions[0].name) : .strings(regions.map(\.name))
     }
 
     /// Whether a not-a-level context (heart sounds, MRI weighting, ...) applies to `chain`.
     private func isVetoed(_ chain: LevelChain, window: ContextWindow) throws -> Bool {
         let start = chain.range.lowerBound, end = chain.range.upperBound
-        for rule in rules.notLevels {
-            if let levels = rule.levels, !chain.levels.allSatisfy({ levels.contains($0.level) }) { continue }
-            let before = window.before(start, length: rule.window)
-            let after = window.after(end, length: rule.window)
+        let written = SpinalLevelSet(chain.levels.lazy.map(\.level))
+        for index in rules.notLevels.indices {
+            // The level test first, on bits: most rules name a few levels (`S1,S2,S3,S4`) that a chain is not made of.
+            if let levels = rules.notLevels[index].levels, !written.isSubset(of: levels) { continue }
+            // Fields one by one, not the whole rule (a copy retains its pattern and source).
+            let pattern = rules.notLevels[index].pattern, length = rules.notLevels[index].window
+            let before = window.before(start, length: length)
+            let after = window.after(end, length: length)
             let vetoed: Bool
-            switch rule.position {
-            case .before: vetoed = try window.matches(rule.pattern, in: before)
-            case .after: vetoed = try window.matches(rule.pattern, in: after)
-            case .near: vetoed = try window.matches(rule.pattern, in: before) || window.matches(rule.pattern, in: after)
+            switch rules.notLevels[index].position {
+            case .before: vetoed = try window.matches(pattern, in: before)
+            case .after: vetoed = try window.matches(pattern, in: after)
+            case .near: vetoed = try window.matches(pattern, in: before) || window.matches(pattern, in: after)
             case .around:
                 let chainInWindow = (start - before.lowerBound)..<(end - before.lowerBound)
-                vetoed = try window.anyMatch(rule.pattern, in: before.lowerBound..<after.upperBound) {
+                vetoed = try window.anyMatch(pattern, in: before.lowerBound..<after.upperBound) {
                     $0.overlaps(chainInWindow)
                 }
-            case .linestart: vetoed = try window.isAtLineStart(start) && window.matches(rule.pattern, in: after)
+            case .linestart: vetoed = try window.isAtLineStart(start) && window.matches(pattern, in: after)
             case .any: vetoed = false
             }
             if vetoed { return true }
@@ -311,13 +319,15 @@ public struct SpineStage: Stage {
         let inside = chainEnd..<spanEnd
         let after = window.clauseAfter(spanEnd, length: length, ceiling: max(spanEnd, nextStart), commas: true)
         var left = false, right = false, bilateral = false
-        for cue in rules.sides {
+        // Fields one by one, not the whole cue (a copy retains its pattern and source).
+        for index in rules.sides.indices {
+            let position = rules.sides[index].position, pattern = rules.sides[index].pattern
             var hit = false
-            if cue.position != .after { hit = try window.matches(cue.pattern, in: before) }
-            if !hit && cue.position != .before { hit = try window.matches(cue.pattern, in: after) }
-            if !hit && cue.position == .any { hit = try window.matches(cue.pattern, in: inside) }
+            if position != .after { hit = try window.matches(pattern, in: before) }
+            if !hit && position != .before { hit = try window.matches(pattern, in: after) }
+            if !hit && position == .any { hit = try window.matches(pattern, in: inside) }
             guard hit else { continue }
-            switch cue.side {
+            switch rules.sides[index].side {
             case .left: left = true
             case .right: right = true
             case .bilateral: bilateral = true

@@ -1,3 +1,4 @@
+import ClinPipeTestSupport
 import DatesStage
 import Testing
 
@@ -42,5 +43,31 @@ import Testing
         #expect(CalendarDate.parse("2/30/2016") == nil)
         #expect(CalendarDate.parse("soon") == nil)
         #expect(CalendarDate.parse("") == nil)
+    }
+}
+
+/// `CalendarDate.iso8601` writes its bytes in place; the reference is the plain zero-padded interpolation.
+@Suite struct CalendarDateISOTests {
+    static func plainISO(_ date: CalendarDate) -> String {
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        var text = (0...9999).contains(date.year) ? padded(date.year, 4) : String(date.year)
+        if let month = date.month { text += "-" + padded(month, 2) }
+        if let day = date.day { text += "-" + padded(day, 2) }
+        return text
+    }
+
+    @Test func sameAsInterpolation() throws {
+        var generator = SeededGenerator(seed: 19)
+        let years = [0, 7, 99, 999, 1900, 2014, 9999, 10000, -1, -2014, 123_456, -99_999]
+        for index in 0..<3000 {
+            let year = index < years.count ? years[index] : Int(generator.next() % 12000) - 1000
+            let month = generator.next() % 3 == 0 ? nil : Int(generator.next() % 12) + 1
+            let day = month == nil || generator.next() % 2 == 0 ? nil : Int(generator.next() % 28) + 1
+            let date = try #require(CalendarDate(year: year, month: month, day: day))
+            #expect(date.iso8601 == Self.plainISO(date), "\(year) \(String(describing: month)) \(String(describing: day))")
+        }
     }
 }
