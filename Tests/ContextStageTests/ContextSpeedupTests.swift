@@ -11,6 +11,9 @@ import Testing
         "should", "Should", "develop", "worsen", "be", "required", "symptoms", "pain", "relief from", "response to",
         "from", "to", "with", "the", "prior", "no", "No.", "#", "3", ",", ", and", "but", "he", "there", "it", "x",
         "é", "患者", "benefit from", "results from", "persist", "not",
+        // Near misses of the patterns' starts: inside words, after digits and underscores, and non-ASCII letters
+        // that caseless UTF matching equates with ASCII ones (long s, Kelvin sign).
+        "sno", "3no", "_with", "toward", "Nos", "\u{17F}hould", "\u{212A}", "no\u{17F}", "\u{17F}", "éno", "x,", ";",
     ]
     static let patternSeparators = [" ", " ", "  ", "\n", ", ", ". ", "", "-", "/", "'", "\t"]
 
@@ -35,7 +38,7 @@ import Testing
             #expect(patterns.allSatisfy(TriggerMatcher.separable))
             let combined = try PCRE2Pattern(patterns.enumerated().map { "(?<r\($0.offset)>\($0.element))" }.joined(separator: "|"),
                                             options: [.caseless])
-            let separate = try patterns.enumerated().map { (pattern: try PCRE2Pattern($0.element, options: [.caseless]), rule: $0.offset) }
+            let separate = SeparatePatterns(try patterns.enumerated().map { try SeparatePatterns.Entry($0.element, rule: $0.offset) })
             try text.withUTF8Bytes { bytes in
                 var expected: [TriggerMatch] = []
                 try combined.forEachMatch(in: bytes) { match in
@@ -45,9 +48,24 @@ import Testing
                     return true
                 }
                 var found: [TriggerMatch] = []
-                try TriggerMatcher.matchSeparately(separate, in: bytes, offset: 0, to: &found)
+                try separate.appendMatches(in: bytes, offset: 0, to: &found)
                 #expect(found == expected, "seed \(seed)")
             }
+        }
+    }
+
+    /// The built-in patterns each have a known start (so the anchored search is the one tested above), and the
+    /// reading of starts keeps to what it understands.
+    @Test func patternStartsAreRead() throws {
+        for pattern in Self.patterns.prefix(6) { #expect(PatternStart(pattern: pattern) != nil, "\(pattern)") }
+        #expect(PatternStart(pattern: "\\bshould\\b(?=x)")?.prefixes == [Array("should".utf8)])
+        #expect(PatternStart(pattern: "\\b(?:From(?<=a|b)|to)\\b")?.prefixes == [Array("from".utf8), Array("to".utf8)])
+        #expect(PatternStart(pattern: "\\bnos?")?.prefixes == [Array("no".utf8)])
+        #expect(PatternStart(pattern: ",(?:\\s+and)?")?.prefixes == [[UInt8(ascii: ",")]])
+        #expect(PatternStart(pattern: ",(?:\\s+and)?")?.atWordStart == false)
+        for pattern in ["\\bno|\\bwith", "(?i)\\bno", "\\b(?:no)?x", "\\b(?:no|\\d)", "\\bs?x", "\\b\\Qno\\E", "no", "\\b(no)",
+                        ",?x", "x?", "\\b[[:alpha:]]", "(?x)\\bno", "\\b(?:no|[|)]x)"] {
+            #expect(PatternStart(pattern: pattern) == nil, "\(pattern)")
         }
     }
 
