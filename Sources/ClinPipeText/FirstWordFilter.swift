@@ -57,12 +57,18 @@ final class FirstWordFilter: @unchecked Sendable {
     @inline(__always) static func probe(_ hash: UInt64, indexShift: UInt64) -> (index: Int, bits: UInt64) {
         let mixed = hash &* 0x9E37_79B9_7F4A_7C15
         let bits = (1 as UInt64) << ((mixed >> 20) & 63) | (1 as UInt64) << ((mixed >> 26) & 63)
-        return (Int(truncatingIfNeeded: mixed >> indexShift), bits)
+        // `indexShift` is below 64 (the table has at least 64 words), so the shift needs no range check.
+        return (Int(truncatingIfNeeded: mixed &>> indexShift), bits)
     }
 
     /// False when no key's first word has this hash (then no term starts with the word); true when one may.
     @inline(__always) func mayContain(_ hash: UInt64) -> Bool {
-        let (index, bits) = Self.probe(hash, indexShift: indexShift)
+        Self.mayContain(hash, words: words, indexShift: indexShift)
+    }
+
+    /// `mayContain` over a filter's `words` and `indexShift` held in locals (a scan loads them once, not per word).
+    @inline(__always) static func mayContain(_ hash: UInt64, words: UnsafeMutablePointer<UInt64>, indexShift: UInt64) -> Bool {
+        let (index, bits) = probe(hash, indexShift: indexShift)
         return words[index] & bits == bits
     }
 }

@@ -127,7 +127,8 @@ public struct LexiconMatcher: Sendable {
         let spaceSymbol = symbolOf[0x20]
         let startClass = trie.startClass
         let wordFold = trie.wordFold
-        let firstWords = trie.firstWords
+        let filterWords = trie.firstWords.words
+        let filterShift = trie.firstWords.indexShift
         var position = 0
         while position < count {
             // Straight to the next byte that can start a term: bytes that cannot are stepped over, and so is the
@@ -153,7 +154,7 @@ public struct LexiconMatcher: Sendable {
                     hash = FirstWordFilter.combine(hash, folded)
                     end += 1
                 }
-                if !firstWords.mayContain(hash) {
+                if !FirstWordFilter.mayContain(hash, words: filterWords, indexShift: filterShift) {
                     position = end
                     continue
                 }
