@@ -5,7 +5,8 @@ import ClinPipeText
 import Testing
 
 /// The shortcuts of the `context` stage give exactly what the plain code gives: `SpanMapper` the spans of
-/// `OffsetMap`, `TriggerMatcher`'s one-by-one patterns the matches of their alternation.
+/// `OffsetMap`, `TriggerMatcher`'s one-by-one patterns the matches of their alternation, `CompiledTypeFilter` the
+/// answers of `TargetTypeFilter`.
 @Suite struct ContextSpeedupTests {
     static let patternWords = [
         "should", "Should", "develop", "worsen", "be", "required", "symptoms", "pain", "relief from", "response to",
@@ -107,5 +108,28 @@ import Testing
                 #expect(mapper.map(span) == expected, "seed \(seed), \(span)")
             }
         }
+    }
+
+    @Test(arguments: testSeeds(20))
+    func compiledTypeFilterAcceptsAsTargetTypeFilter(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        func pick(_ items: [String]) -> String { items[Int(generator.next() % UInt64(items.count))] }
+        // Real types, near misses of the default names, non-ASCII (long and short strings, canonically equal
+        // spellings), and random concatenations of the pieces.
+        let pieces = ["sentence", "section", "section.heading", "sections", "imr", "imr.", "imr.item", "context.modifier",
+                      "context", "drug", "date", "finding", "procedure", "spine.level", "", ".", "*", "é", "e\u{301}",
+                      "Section", "SENTENCE", "患者", "a-very-long-annotation-type-name-that-is-not-small"]
+        let names = ["sentence", "section*", "imr.*", "context.modifier", "*", "é", "e\u{301}*", "drug", "dr*", "", "患*"]
+        for _ in 0..<20 {
+            let filter = TargetTypeFilter(include: (0..<Int(generator.next() % 3)).map { _ in pick(names) },
+                                          exclude: (0..<Int(generator.next() % 5)).map { _ in pick(names) })
+            let compiled = CompiledTypeFilter(filter)
+            for _ in 0..<50 {
+                let type = (0..<Int(1 + generator.next() % 3)).map { _ in pick(pieces) }.joined()
+                #expect(compiled.accepts(type) == filter.accepts(type), "seed \(seed), \(filter), \(type)")
+            }
+        }
+        let defaults = CompiledTypeFilter(TargetTypeFilter())
+        for type in pieces { #expect(defaults.accepts(type) == TargetTypeFilter().accepts(type), "\(type)") }
     }
 }
