@@ -318,6 +318,7 @@ public struct ContextStage: Stage {
             var targetSpans: [Range<Int>] = []
             targetSpans.reserveCapacity(sentences.count)
             var found: [TriggerMatch] = []
+            var scratch = TriggerMatcher.Scratch()
             var targetIndex = 0
             var run: Range<Int>?
             for sentence in sentences {
@@ -329,11 +330,11 @@ public struct ContextStage: Stage {
                 if targetEnd > targetSpans[targetSpans.count - 1].lowerBound {
                     run = run.map { $0.lowerBound..<sentence.upperBound } ?? sentence
                 } else if let current = run {
-                    try triggers.appendMatches(in: bytes, range: current, to: &found)
+                    try triggers.appendMatches(in: bytes, range: current, scratch: &scratch, to: &found)
                     run = nil
                 }
             }
-            if let current = run { try triggers.appendMatches(in: bytes, range: current, to: &found) }
+            if let current = run { try triggers.appendMatches(in: bytes, range: current, scratch: &scratch, to: &found) }
 
             var triggerIndex = 0
             var modifiers: [ContextResolver.Modifier] = []

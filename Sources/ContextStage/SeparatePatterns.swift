@@ -34,6 +34,13 @@ struct SeparatePatterns: Sendable {
     }
 
     let entries: [Entry]
+
+    /// Buffers reused from one `appendMatches` call to the next (their contents mean nothing between calls).
+    struct Scratch {
+        var candidates: [(position: Int, entry: Int)] = []
+        var cursors: [Int] = []
+        var next: [Range<Int>?] = []
+    }
     /// Per byte: bit `i` set when entry `i` has a known start that this byte can begin (entries 0-63 only; later
     /// ones are searched the plain way).
     private let firstByteMasks: [UInt64]
@@ -63,15 +70,27 @@ struct SeparatePatterns: Sendable {
     /// start wins, the earlier pattern on a tie (as in an alternation), and matching goes on after it. Empty
     /// matches move on by one character and are not reported, as with the combined pattern. Ranges are `text`'s
     /// offsets plus `offset`.
-    func appendMatches(in text: UnsafeBufferPointer<UInt8>, offset: Int, to result: inout [TriggerMatch]) throws {
-        let candidates = anyStarts ? startPositions(in: text) : []
+    /// `scratch` holds the buffers, reused from call to call.
+    func appendMatches(in text: UnsafeBufferPointer<UInt8>, offset: Int, scratch: inout Scratch,
+                       to result: inout [TriggerMatch]) throws
+    {
+        if anyStarts { startPositions(in: text, into: &scratch.candidates) } else { scratch.candidates.removeAll(keepingCapacity: true) }
         // Per entry: the index in `candidates` from which its next listed position is looked for.
-        var cursors = [Int](repeating: 0, count: entries.count)
-        var next: [Range<Int>?] = []
-        next.reserveCapacity(entries.count)
+        scratch.cursors.removeAll(keepingCapacity: true)
+        scratch.cursors.append(contentsOf: repeatElement(0, count: entries.count))
+        scratch.next.removeAll(keepingCapacity: true)
         for index in entries.indices {
-            next.append(try firstMatch(index, from: 0, in: text, candidates: candidates, cursor: &cursors[index]))
+            scratch.next.append(try firstMatch(index, from: 0, in: text, candidates: scratch.candidates,
+                                               cursor: &scratch.cursors[index]))
         }
+        try appendMatches(in: text, offset: offset, candidates: scratch.candidates, cursors: &scratch.cursors,
+                          next: &scratch.next, to: &result)
+    }
+
+    /// The loop of `appendMatches(in:offset:scratch:to:)` over its buffers: `next` holds each entry's next match.
+    private func appendMatches(in text: UnsafeBufferPointer<UInt8>, offset: Int, candidates: [(position: Int, entry: Int)],
+                               cursors: inout [Int], next: inout [Range<Int>?], to result: inout [TriggerMatch]) throws
+    {
         while true {
             var best = -1
             for index in next.indices {
@@ -116,11 +135,11 @@ struct SeparatePatterns: Sendable {
     /// Every position of `text` where an anchored entry may start a match (`PatternStart.mayStart`), with the
     /// entry, ascending by position, then entry. The rest of an ASCII word is skipped: no `\b` form starts inside
     /// one (its byte before is a word character), and the punctuation forms start with non-word bytes.
-    func startPositions(in text: UnsafeBufferPointer<UInt8>) -> [(position: Int, entry: Int)] {
-        var result: [(position: Int, entry: Int)] = []
-        guard let base = text.baseAddress else { return result }
+    /// Listed into `result`, replacing its contents (its capacity is kept).
+    func startPositions(in text: UnsafeBufferPointer<UInt8>, into result: inout [(position: Int, entry: Int)]) {
+        result.removeAll(keepingCapacity: true)
+        guard let base = text.baseAddress else { return }
         let count = text.count
-        result.reserveCapacity(count / 64 + 4)
         firstByteMasks.withUnsafeBufferPointer { masks in
             Self.asciiWordTable.withUnsafeBufferPointer { isWord in
                 var position = 0
@@ -139,6 +158,5 @@ struct SeparatePatterns: Sendable {
                 }
             }
         }
-        return result
     }
 }

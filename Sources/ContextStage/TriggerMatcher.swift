@@ -97,6 +97,21 @@ public struct TriggerMatcher: Sendable {
     public func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>,
                               to result: inout [TriggerMatch]) throws
     {
+        var scratch = Scratch()
+        try appendMatches(in: text, range: range, scratch: &scratch, to: &result)
+    }
+
+    /// Buffers that `appendMatches(in:range:scratch:to:)` reuses from one call to the next (a document's runs of
+    /// sentences); their contents mean nothing between calls.
+    struct Scratch {
+        var patterns = SeparatePatterns.Scratch()
+        var fromPatterns: [TriggerMatch] = []
+    }
+
+    /// `appendMatches(in:range:to:)` with buffers reused from call to call.
+    func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, scratch: inout Scratch,
+                       to result: inout [TriggerMatch]) throws
+    {
         let slice = UnsafeBufferPointer(rebasing: text[range])
         let offset = range.lowerBound
         let first = result.count
@@ -104,23 +119,23 @@ public struct TriggerMatcher: Sendable {
             result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
         }
         guard let patterns else { return }
-        var fromPatterns: [TriggerMatch] = []
+        scratch.fromPatterns.removeAll(keepingCapacity: true)
         if let separatePatterns {
-            try separatePatterns.appendMatches(in: slice, offset: offset, to: &fromPatterns)
+            try separatePatterns.appendMatches(in: slice, offset: offset, scratch: &scratch.patterns, to: &scratch.fromPatterns)
         } else {
             try patterns.forEachMatch(in: slice) { match in
             let found = match.range
             if !found.isEmpty {
                 for (group, rule) in patternGroups where match.range(group) != nil {
-                    fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
+                    scratch.fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
                     break
                 }
             }
             return true
             }
         }
-        if fromPatterns.isEmpty { return }
-        let merged = Self.merge(Array(result[first...]), fromPatterns)
+        if scratch.fromPatterns.isEmpty { return }
+        let merged = Self.merge(Array(result[first...]), scratch.fromPatterns)
         result.removeSubrange(first...)
         result.append(contentsOf: merged)
     }

@@ -48,8 +48,13 @@ import Testing
                     }
                     return true
                 }
+                // Buffers reused: first over a slice of the text (other contents, other counts), then over all of it.
+                var scratch = SeparatePatterns.Scratch()
                 var found: [TriggerMatch] = []
-                try separate.appendMatches(in: bytes, offset: 0, to: &found)
+                try separate.appendMatches(in: UnsafeBufferPointer(rebasing: bytes[(bytes.count / 2)...]), offset: 0,
+                                           scratch: &scratch, to: &found)
+                found = []
+                try separate.appendMatches(in: bytes, offset: 0, scratch: &scratch, to: &found)
                 #expect(found == expected, "seed \(seed)")
             }
         }
