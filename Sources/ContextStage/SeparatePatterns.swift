@@ -79,6 +79,8 @@ struct SeparatePatterns: Sendable {
         scratch.cursors.removeAll(keepingCapacity: true)
         scratch.cursors.append(contentsOf: repeatElement(0, count: entries.count))
         scratch.next.removeAll(keepingCapacity: true)
+        // One allocation for the document's first run, instead of growing step by step.
+        scratch.next.reserveCapacity(entries.count)
         for index in entries.indices {
             scratch.next.append(try firstMatch(index, from: 0, in: text, candidates: scratch.candidates,
                                                cursor: &scratch.cursors[index]))
