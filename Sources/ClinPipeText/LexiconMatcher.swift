@@ -145,14 +145,7 @@ public struct LexiconMatcher: Sendable {
             if isWordByte[Int(first)] != 0 {
                 // A word starts here (a scan never stops inside one): a term can start here only if its first word
                 // is this whole word, so the word's hash settles most words without the trie.
-                var end = position
-                var hash = FirstWordFilter.seed
-                while end < count {
-                    let folded = wordFold[Int(base[end])]
-                    if folded == 0 { break }
-                    hash = FirstWordFilter.combine(hash, folded)
-                    end += 1
-                }
+                let (end, hash) = FirstWordFilter.readWord(base, at: position, count: count, fold: wordFold)
                 // The filter rules out most words in one load; the table settles the rest exactly and gives the
                 // node after the word, from where the walk goes on.
                 let node = FirstWordFilter.mayContain(hash, words: filterWords, indexShift: filterShift)
