@@ -19,6 +19,33 @@ final class FirstWordFilter: @unchecked Sendable {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }
 
+    /// The end of the word that starts at `position` of `base[0..<count]` (where the bytes `fold` maps to non-zero
+    /// values stop) and its hash: `combine` over the folded bytes from `seed`. Two bytes a step (one bound check
+    /// and one branch back per pair).
+    @inline(__always) static func readWord(_ base: UnsafePointer<UInt8>, at position: Int, count: Int,
+                                           fold: UnsafeMutablePointer<UInt8>) -> (end: Int, hash: UInt64)
+    {
+        var end = position
+        var hash = seed
+        while end + 1 < count {
+            let first = fold[Int(base[end])]
+            if first == 0 { return (end, hash) }
+            let second = fold[Int(base[end + 1])]
+            hash = combine(hash, first)
+            if second == 0 { return (end + 1, hash) }
+            hash = combine(hash, second)
+            end += 2
+        }
+        if end < count {
+            let last = fold[Int(base[end])]
+            if last != 0 {
+                hash = combine(hash, last)
+                end += 1
+            }
+        }
+        return (end, hash)
+    }
+
     /// The table: a power of two of 64-bit words, indexed by the top bits of the mixed hash.
     let words: UnsafeMutablePointer<UInt64>
     /// How far a mixed hash is shifted right to give a table word's index (64 minus the index width).
@@ -57,12 +84,18 @@ final class FirstWordFilter: @unchecked Sendable {
     @inline(__always) static func probe(_ hash: UInt64, indexShift: UInt64) -> (index: Int, bits: UInt64) {
         let mixed = hash &* 0x9E37_79B9_7F4A_7C15
         let bits = (1 as UInt64) << ((mixed >> 20) & 63) | (1 as UInt64) << ((mixed >> 26) & 63)
-        return (Int(truncatingIfNeeded: mixed >> indexShift), bits)
+        // `indexShift` is below 64 (the table has at least 64 words), so the shift needs no range check.
+        return (Int(truncatingIfNeeded: mixed &>> indexShift), bits)
     }
 
     /// False when no key's first word has this hash (then no term starts with the word); true when one may.
     @inline(__always) func mayContain(_ hash: UInt64) -> Bool {
-        let (index, bits) = Self.probe(hash, indexShift: indexShift)
+        Self.mayContain(hash, words: words, indexShift: indexShift)
+    }
+
+    /// `mayContain` over a filter's `words` and `indexShift` held in locals (a scan loads them once, not per word).
+    @inline(__always) static func mayContain(_ hash: UInt64, words: UnsafeMutablePointer<UInt64>, indexShift: UInt64) -> Bool {
+        let (index, bits) = probe(hash, indexShift: indexShift)
         return words[index] & bits == bits
     }
 }

@@ -8,9 +8,10 @@
 /// The terms live in a byte trie over a compact alphabet (only the bytes that occur in some term; ASCII case and
 /// whitespace folded in the byte-to-symbol table). Nodes with many children (the root and the busy upper levels)
 /// have a dense row indexed by symbol; the others keep a short sorted edge list. A pass hashes each word whose first
-/// byte can start a term and asks a Bloom filter of the terms' first words (`FirstWordFilter`); only the few words
-/// it cannot rule out walk the trie. It allocates nothing but its results. Tens of thousands of terms build in
-/// milliseconds.
+/// byte can start a term and asks a Bloom filter of the terms' first words (`FirstWordFilter`); the few words it
+/// cannot rule out are looked up in an exact table of first words (`FirstWordTable`), which gives the trie node after
+/// the word, so only what follows a term's first word is walked. It allocates nothing but its results. Tens of
+/// thousands of terms build in milliseconds.
 public struct LexiconMatcher: Sendable {
     /// One match: UTF-8 offsets into the text and the values of every term with this spelling.
     public struct Match: Sendable, Hashable {
@@ -22,7 +23,7 @@ public struct LexiconMatcher: Sendable {
     public let caseSensitive: Bool
     public let termCount: Int
 
-    private let trie: Trie
+    let trie: Trie
     private let valueGroups: [[Int]]
 
     /// Builds a matcher. Empty terms (after trimming) are ignored.
@@ -76,8 +77,7 @@ public struct LexiconMatcher: Sendable {
             }
         }
         self.trie = Trie(children: children, terminal: terminalGroup, symbolOf: symbolOf, symbolCount: symbolCount,
-                         firstWords: FirstWordFilter(keys: keys, fold: { caseSensitive ? $0 : ByteClass.lower($0) }),
-                         caseSensitive: caseSensitive)
+                         keys: keys, caseSensitive: caseSensitive)
         self.valueGroups = groups
     }
 
@@ -122,12 +122,12 @@ public struct LexiconMatcher: Sendable {
         guard let base = text.baseAddress else { return }
         let count = text.count
         let trie = self.trie
-        let symbolOf = trie.symbolOf
         let isWordByte = trie.isWordByte
-        let spaceSymbol = symbolOf[0x20]
+        let firstWordTable = trie.firstWordTable
         let startClass = trie.startClass
         let wordFold = trie.wordFold
-        let firstWords = trie.firstWords
+        let filterWords = trie.firstWords.words
+        let filterShift = trie.firstWords.indexShift
         var position = 0
         while position < count {
             // Straight to the next byte that can start a term: bytes that cannot are stepped over, and so is the
@@ -145,61 +145,25 @@ public struct LexiconMatcher: Sendable {
             if isWordByte[Int(first)] != 0 {
                 // A word starts here (a scan never stops inside one): a term can start here only if its first word
                 // is this whole word, so the word's hash settles most words without the trie.
-                var end = position
-                var hash = FirstWordFilter.seed
-                while end < count {
-                    let folded = wordFold[Int(base[end])]
-                    if folded == 0 { break }
-                    hash = FirstWordFilter.combine(hash, folded)
-                    end += 1
-                }
-                if !firstWords.mayContain(hash) {
-                    position = end
-                    continue
-                }
-            }
-            let firstSymbol = symbolOf[Int(first)]
-            // The root's dense row first (one load: no key starts with whitespace or most punctuation), then the
-            // start filters.
-            var node = firstSymbol == 0 ? -1 : trie.child(of: 0, symbol: firstSymbol)
-            if node >= 0 && !trie.mayStart(base, at: position, count: count) { node = -1 }
-            if node < 0 {
-                // No term starts here; none starts inside the rest of this word either.
-                position += 1
-                if isWordByte[Int(first)] != 0 {
-                    while position < count && isWordByte[Int(base[position])] != 0 { position += 1 }
-                }
-                continue
-            }
-            var cursor = position + 1
-            if firstSymbol == spaceSymbol {
-                while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 }
-            }
-            var bestEnd = -1
-            var bestGroup: Int32 = -1
-            while true {
-                if trie.isTerminal(node) {
-                    let group = trie.terminal[Int(node)]
-                    // Whole word at the end: the next byte must not continue a word that the term's last byte is in.
-                    if cursor == count || !ByteClass.isWord(base[cursor]) || !ByteClass.isWord(base[cursor - 1]) {
-                        bestEnd = cursor
-                        bestGroup = group
+                let (end, hash) = FirstWordFilter.readWord(base, at: position, count: count, fold: wordFold)
+                // The filter rules out most words in one load; the table settles the rest exactly and gives the
+                // node after the word, from where the walk goes on.
+                let node = FirstWordFilter.mayContain(hash, words: filterWords, indexShift: filterShift)
+                    ? firstWordTable.node(ofWord: base, from: position, to: end, hash: hash, fold: wordFold) : -1
+                if node >= 0 {
+                    let (bestEnd, bestGroup) = trie.walk(base, from: node, at: end, count: count)
+                    if bestEnd >= 0 {
+                        body(position..<bestEnd, bestGroup)
+                        position = bestEnd
+                        continue
                     }
                 }
-                if cursor >= count { break }
-                let symbol = symbolOf[Int(base[cursor])]
-                if symbol == 0 { break }
-                let next = trie.child(of: node, symbol: symbol)
-                if next < 0 { break }
-                node = next
-                cursor += 1
-                if symbol == spaceSymbol {
-                    // A space in the term matches a run of whitespace.
-                    while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 }
-                }
+                position = end
+                continue
             }
-            if bestEnd > 0 {
-                body(position..<bestEnd, Int(bestGroup))
+            let (bestEnd, bestGroup) = trie.longestMatch(base, at: position, count: count)
+            if bestEnd >= 0 {
+                body(position..<bestEnd, bestGroup)
                 position = bestEnd
             } else {
                 position += 1
@@ -237,6 +201,8 @@ extension LexiconMatcher {
         let wordFold: UnsafeMutablePointer<UInt8>
         /// The first words of the keys, to rule out words that start no term.
         let firstWords: FirstWordFilter
+        /// The first words of the keys with the nodes their paths end at (exact; asked when `firstWords` may hold a word).
+        let firstWordTable: FirstWordTable
         static let skipsByte: UInt8 = 0
         static let skipsWord: UInt8 = 1
         static let startsTerm: UInt8 = 2
@@ -260,11 +226,12 @@ extension LexiconMatcher {
         private let denseCount: Int
         private let edgeTotal: Int
 
+        /// `keys`: the normalized keys (folded as matching folds), in the order `children` was built from.
         init(children: [[UInt8: Int32]], terminal: [Int32], symbolOf: [UInt8], symbolCount: Int,
-             firstWords: FirstWordFilter, caseSensitive: Bool)
+             keys: [[UInt8]], caseSensitive: Bool)
         {
             self.symbolCount = symbolCount
-            self.firstWords = firstWords
+            self.firstWords = FirstWordFilter(keys: keys, fold: { caseSensitive ? $0 : ByteClass.lower($0) })
             self.wordFold = .allocate(capacity: 256)
             for byte in 0..<256 {
                 let value = UInt8(byte)
@@ -320,6 +287,17 @@ extension LexiconMatcher {
             }
             var renumber = [Int32](repeating: -1, count: children.count)
             for (new, old) in order.enumerated() { renumber[old] = Int32(new) }
+            // Each distinct first word (the keys' bytes are folded already) and the node its path ends at.
+            var tableWords: [(word: [UInt8], node: Int32)] = []
+            var seenWords: Set<[UInt8]> = []
+            for key in keys where !key.isEmpty && ByteClass.isWord(key[0]) {
+                let word = Array(key.prefix(while: ByteClass.isWord))
+                guard seenWords.insert(word).inserted else { continue }
+                var node = 0
+                for byte in word { node = Int(children[node][symbolOf[Int(byte)]]!) }
+                tableWords.append((word, renumber[node]))
+            }
+            self.firstWordTable = FirstWordTable(words: tableWords)
 
             nodeCount = order.count
             var denseCount = 0
@@ -389,7 +367,8 @@ extension LexiconMatcher {
         /// Whether a term may start at `position`: false only when the next three bytes are in the alphabet, are not
         /// whitespace (a run of whitespace counts as one symbol, so it is left to the walk), and no term starts with
         /// them or with their first one or two; or when no key of four or more starts with the next four and no
-        /// shorter key starts them. A cheap test that spares most words the walk down the trie.
+        /// shorter key starts them. A cheap test that spares most starts the walk down the trie (words have the first
+        /// word table instead).
         @inline(__always) func mayStart(_ base: UnsafePointer<UInt8>, at position: Int, count: Int) -> Bool {
             guard let startBits, let shortBits, let quadBits, position + 2 < count else { return true }
             let second = base[position + 1], third = base[position + 2]
@@ -408,6 +387,55 @@ extension LexiconMatcher {
         @inline(__always) static func quadIndex(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) -> Int {
             let key = UInt64(a) | UInt64(b) << 8 | UInt64(c) << 16 | UInt64(d) << 24
             return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - 19))
+        }
+
+        /// The longest term that starts at `position` of `base[0..<count]` and ends a word there (the text's end
+        /// ends every word): its end and value group, or (-1, -1). Reads only `base[position..<count]`; `position`
+        /// must not be inside a word.
+        @inline(__always) func longestMatch(_ base: UnsafePointer<UInt8>, at position: Int, count: Int) -> (end: Int, group: Int) {
+            let firstSymbol = symbolOf[Int(base[position])]
+            // The root's dense row first (one load: no key starts with whitespace or most punctuation), then the
+            // start filters.
+            guard firstSymbol != 0 else { return (-1, -1) }
+            let node = child(of: 0, symbol: firstSymbol)
+            guard node >= 0, mayStart(base, at: position, count: count) else { return (-1, -1) }
+            var cursor = position + 1
+            if firstSymbol == symbolOf[0x20] {
+                while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 }
+            }
+            return walk(base, from: node, at: cursor, count: count)
+        }
+
+        /// The longest term whose walk from the root reached `node` with the text read up to `cursor` (the bytes
+        /// before it matched the path to `node`), that ends a word: its end and value group, or (-1, -1). A term
+        /// that ends before `cursor` is not seen (callers start where none can: inside a word).
+        @inline(__always) func walk(_ base: UnsafePointer<UInt8>, from node: Int32, at cursor: Int, count: Int) -> (end: Int, group: Int) {
+            let spaceSymbol = symbolOf[0x20]
+            var node = node
+            var cursor = cursor
+            var bestEnd = -1
+            var bestGroup = -1
+            while true {
+                if isTerminal(node) {
+                    // Whole word at the end: the next byte must not continue a word that the term's last byte is in.
+                    if cursor == count || !ByteClass.isWord(base[cursor]) || !ByteClass.isWord(base[cursor - 1]) {
+                        bestEnd = cursor
+                        bestGroup = Int(terminal[Int(node)])
+                    }
+                }
+                if cursor >= count { break }
+                let symbol = symbolOf[Int(base[cursor])]
+                if symbol == 0 { break }
+                let next = child(of: node, symbol: symbol)
+                if next < 0 { break }
+                node = next
+                cursor += 1
+                if symbol == spaceSymbol {
+                    // A space in the term matches a run of whitespace.
+                    while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 }
+                }
+            }
+            return (bestEnd, bestGroup)
         }
 
         @inline(__always) func isTerminal(_ node: Int32) -> Bool { nodes[Int(node)] & Self.terminalBit != 0 }

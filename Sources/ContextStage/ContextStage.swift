@@ -93,6 +93,8 @@ public struct ContextStage: Stage {
     /// Per rule of `resolver.rules` (same indices): the values of its `context.modifier` annotations, built once.
     private let modifierTemplates: [ModifierTemplate]
     private let stageName: String
+    /// `targetFilter`, read once for matching.
+    private let typeFilter: CompiledTypeFilter
 
     /// What a findings lexicon entry's annotations get.
     struct FindingEntry: Sendable {
@@ -164,7 +166,8 @@ public struct ContextStage: Stage {
         self.findingsMatcher = matcher
         let types = findings?.types ?? []
         self.findingTypes = types
-        let filter = self.targetFilter
+        let filter = CompiledTypeFilter(self.targetFilter)
+        self.typeFilter = filter
         self.findingEntries = (findings?.entries ?? []).map { entry in
             var attributes: Attributes = ["normalized": .string(entry.normalized)]
             for (key, value) in entry.attributes { attributes[key] = value }
@@ -218,7 +221,7 @@ public struct ContextStage: Stage {
         // Sentences and targets, in layer coordinates, sorted by start.
         var sentences: [Range<Int>] = []
         var targets: [(id: AnnotationID, range: Range<Int>)] = []
-        var kinds = TypeKinds(sentenceType: configuration.sentenceType, filter: targetFilter)
+        var kinds = TypeKinds(sentenceType: configuration.sentenceType, filter: typeFilter)
         var toLayer = SpanMapper(layer.map, towardsLayer: true)
         // By index, so that no annotation is copied (a copy retains its strings and attributes).
         for index in document.annotations.indices {
@@ -292,7 +295,7 @@ public struct ContextStage: Stage {
     }
 
     /// What annotations of `type` are to the stage: 1 sentences (scope bounds), 2 targets, 0 neither.
-    static func kind(of type: String, sentenceType: String, filter: TargetTypeFilter) -> UInt8 {
+    static func kind(of type: String, sentenceType: String, filter: CompiledTypeFilter) -> UInt8 {
         type == sentenceType ? 1 : filter.accepts(type) ? 2 : 0
     }
 
@@ -315,6 +318,7 @@ public struct ContextStage: Stage {
             var targetSpans: [Range<Int>] = []
             targetSpans.reserveCapacity(sentences.count)
             var found: [TriggerMatch] = []
+            var scratch = TriggerMatcher.Scratch()
             var targetIndex = 0
             var run: Range<Int>?
             for sentence in sentences {
@@ -326,11 +330,11 @@ public struct ContextStage: Stage {
                 if targetEnd > targetSpans[targetSpans.count - 1].lowerBound {
                     run = run.map { $0.lowerBound..<sentence.upperBound } ?? sentence
                 } else if let current = run {
-                    try triggers.appendMatches(in: bytes, range: current, to: &found)
+                    try triggers.appendMatches(in: bytes, range: current, scratch: &scratch, to: &found)
                     run = nil
                 }
             }
-            if let current = run { try triggers.appendMatches(in: bytes, range: current, to: &found) }
+            if let current = run { try triggers.appendMatches(in: bytes, range: current, scratch: &scratch, to: &found) }
 
             var triggerIndex = 0
             var modifiers: [ContextResolver.Modifier] = []

@@ -28,66 +28,75 @@ struct SpanMapper {
         return lower..<max(lower, upper)
     }
 
-    @inline(__always) private func source(_ index: Int) -> Range<Int> {
-        towardsLayer ? edits[index].originalRange : edits[index].layerRange
-    }
-
-    @inline(__always) private func target(_ index: Int) -> Range<Int> {
-        towardsLayer ? edits[index].layerRange : edits[index].originalRange
+    /// The ranges of edit `index`: where the mapper maps from (`source`) and to (`target`).
+    @inline(__always) private func sides(_ index: Int) -> (source: Range<Int>, target: Range<Int>) {
+        let edit = edits[index]
+        return towardsLayer ? (edit.originalRange, edit.layerRange) : (edit.layerRange, edit.originalRange)
     }
 
     /// Index of the last edit whose source range starts at or before `position`, or -1 (source starts strictly
-    /// increase, so the answer is unique). Walks a few edits from the previous answer, else searches.
+    /// increase, so the answer is unique). Walks a few edits from the previous answer, else searches. The side is
+    /// picked once, outside the search.
     private mutating func lastEdit(startingAtOrBefore position: Int) -> Int {
+        let hint = self.hint
+        let found = edits.withUnsafeBufferPointer { edits in
+            towardsLayer ? Self.lastEdit(in: edits, startingAtOrBefore: position, hint: hint) { $0.originalRange.lowerBound }
+                : Self.lastEdit(in: edits, startingAtOrBefore: position, hint: hint) { $0.layerRange.lowerBound }
+        }
+        self.hint = found
+        return found
+    }
+
+    /// `lastEdit(startingAtOrBefore:)` over `edits` whose source starts `start` reads, from `hint` (an index or -1).
+    @inline(__always) private static func lastEdit(in edits: UnsafeBufferPointer<OffsetMap.Edit>, startingAtOrBefore position: Int,
+                                                   hint: Int, start: (OffsetMap.Edit) -> Int) -> Int
+    {
         let count = edits.count
         var index = hint
-        var steps = 0
-        while steps < 4 {
-            if index >= 0 && source(index).lowerBound > position {
+        for _ in 0..<4 {
+            if index >= 0 && start(edits[index]) > position {
                 index -= 1
-            } else if index + 1 < count && source(index + 1).lowerBound <= position {
+            } else if index + 1 < count && start(edits[index + 1]) <= position {
                 index += 1
             } else {
-                hint = index
                 return index
             }
-            steps += 1
         }
         var low = 0, high = count
         while low < high {
             let middle = (low + high) / 2
-            if source(middle).lowerBound <= position { low = middle + 1 } else { high = middle }
+            if start(edits[middle]) <= position { low = middle + 1 } else { high = middle }
         }
-        hint = low - 1
         return low - 1
-    }
-
-    @inline(__always) private func shift(_ position: Int, after index: Int) -> Int {
-        guard index >= 0 else { return position }
-        return position - source(index).upperBound + target(index).upperBound
     }
 
     /// Where a span starting at `position` starts (`OffsetMap.begin`, then `highest`).
     private mutating func begin(_ position: Int) -> Int {
         let index = lastEdit(startingAtOrBefore: position)
         if index >= 0 {
-            let from = source(index)
-            if from.lowerBound < position && position < from.upperBound { return target(index).lowerBound }
-            if position <= from.upperBound && (position > from.lowerBound || from.isEmpty) { return target(index).upperBound }
-            if from.lowerBound == position { return target(index).lowerBound }
+            let (from, to) = sides(index)
+            if from.lowerBound < position && position < from.upperBound { return to.lowerBound }
+            if position <= from.upperBound && (position > from.lowerBound || from.isEmpty) { return to.upperBound }
+            if from.lowerBound == position { return to.lowerBound }
+            // After the edit: shifted as its end is.
+            return position - from.upperBound + to.upperBound
         }
-        return shift(position, after: index)
+        // Before every edit: unmoved.
+        return position
     }
 
     /// Where a span ending at `position` ends (`OffsetMap.end`, then `lowest`).
     private mutating func end(_ position: Int) -> Int {
         let index = lastEdit(startingAtOrBefore: position)
         if index >= 0 {
-            let from = source(index)
-            if from.lowerBound < position && position < from.upperBound { return target(index).upperBound }
-            if from.lowerBound == position || position < from.upperBound { return target(index).lowerBound }
-            if from.upperBound == position { return target(index).upperBound }
+            let (from, to) = sides(index)
+            if from.lowerBound < position && position < from.upperBound { return to.upperBound }
+            if from.lowerBound == position || position < from.upperBound { return to.lowerBound }
+            if from.upperBound == position { return to.upperBound }
+            // After the edit: shifted as its end is.
+            return position - from.upperBound + to.upperBound
         }
-        return shift(position, after: index)
+        // Before every edit: unmoved.
+        return position
     }
 }

@@ -9,7 +9,8 @@ public struct TriggerMatch: Sendable, Hashable {
 }
 
 /// Finds every trigger of a rule set in one pass: literal phrases through one `LexiconMatcher` (whole words,
-/// longest match), patterns through one PCRE2 alternation compiled once. Where a literal and a pattern match
+/// longest match), patterns through one PCRE2 alternation compiled once (or, with the same matches, pattern by
+/// pattern, each run only where a match can start: `SeparatePatterns`). Where a literal and a pattern match
 /// overlap, the longer wins (the earlier on a tie), so pseudo-triggers block the triggers inside them.
 public struct TriggerMatcher: Sendable {
     public let ruleSet: ContextRuleSet
@@ -23,7 +24,7 @@ public struct TriggerMatcher: Sendable {
     private let patternGroups: [(group: Int, rule: Int)]
     /// Each pattern rule compiled alone, in rule order, when that gives the alternation's matches (see
     /// `separable`); nil: run `patterns`.
-    private let separatePatterns: [(pattern: PCRE2Pattern, rule: Int)]?
+    private let separatePatterns: SeparatePatterns?
 
     /// Compiles the rules.
     /// - Throws: `RuleFileError` naming the rule whose pattern does not compile.
@@ -33,7 +34,7 @@ public struct TriggerMatcher: Sendable {
         var literalRules: [Int] = []
         var alternatives: [String] = []
         var patternRules: [Int] = []
-        var separate: [(pattern: PCRE2Pattern, rule: Int)] = []
+        var separate: [SeparatePatterns.Entry] = []
         var problems: [String] = []
         for (index, rule) in ruleSet.rules.enumerated() {
             switch rule.trigger {
@@ -43,7 +44,7 @@ public struct TriggerMatcher: Sendable {
             case .pattern(let pattern):
                 do {
                     if Self.separable(pattern) {
-                        separate.append((try PCRE2Pattern(pattern, options: [.caseless]), index))
+                        separate.append(try SeparatePatterns.Entry(pattern, rule: index))
                     } else {
                         _ = try PCRE2Pattern(pattern, options: [.caseless], jit: false)
                     }
@@ -70,7 +71,7 @@ public struct TriggerMatcher: Sendable {
             matcher.values(ofGroup: group).map { literalRules[$0] }
         }
         self.groupRules = groupRules
-        self.separatePatterns = separate.count == patternRules.count && separate.count > 1 ? separate : nil
+        self.separatePatterns = separate.count == patternRules.count && separate.count > 1 ? SeparatePatterns(separate) : nil
         if alternatives.isEmpty {
             self.patterns = nil
             self.patternGroups = []
@@ -96,6 +97,21 @@ public struct TriggerMatcher: Sendable {
     public func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>,
                               to result: inout [TriggerMatch]) throws
     {
+        var scratch = Scratch()
+        try appendMatches(in: text, range: range, scratch: &scratch, to: &result)
+    }
+
+    /// Buffers that `appendMatches(in:range:scratch:to:)` reuses from one call to the next (a document's runs of
+    /// sentences); their contents mean nothing between calls.
+    struct Scratch {
+        var patterns = SeparatePatterns.Scratch()
+        var fromPatterns: [TriggerMatch] = []
+    }
+
+    /// `appendMatches(in:range:to:)` with buffers reused from call to call.
+    func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, scratch: inout Scratch,
+                       to result: inout [TriggerMatch]) throws
+    {
         let slice = UnsafeBufferPointer(rebasing: text[range])
         let offset = range.lowerBound
         let first = result.count
@@ -103,23 +119,23 @@ public struct TriggerMatcher: Sendable {
             result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
         }
         guard let patterns else { return }
-        var fromPatterns: [TriggerMatch] = []
+        scratch.fromPatterns.removeAll(keepingCapacity: true)
         if let separatePatterns {
-            try Self.matchSeparately(separatePatterns, in: slice, offset: offset, to: &fromPatterns)
+            try separatePatterns.appendMatches(in: slice, offset: offset, scratch: &scratch.patterns, to: &scratch.fromPatterns)
         } else {
             try patterns.forEachMatch(in: slice) { match in
             let found = match.range
             if !found.isEmpty {
                 for (group, rule) in patternGroups where match.range(group) != nil {
-                    fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
+                    scratch.fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
                     break
                 }
             }
             return true
             }
         }
-        if fromPatterns.isEmpty { return }
-        let merged = Self.merge(Array(result[first...]), fromPatterns)
+        if scratch.fromPatterns.isEmpty { return }
+        let merged = Self.merge(Array(result[first...]), scratch.fromPatterns)
         result.removeSubrange(first...)
         result.append(contentsOf: merged)
     }
@@ -142,39 +158,6 @@ public struct TriggerMatcher: Sendable {
             }
         }
         return true
-    }
-
-    /// The matches of the alternation of `patterns` (in order) over `text`, found pattern by pattern: each
-    /// pattern's next match from the current position is kept until the position passes its start; the leftmost
-    /// start wins, the earlier pattern on a tie (as in an alternation), and matching goes on after it. Empty
-    /// matches move on by one character and are not reported, as with the combined pattern.
-    static func matchSeparately(_ patterns: [(pattern: PCRE2Pattern, rule: Int)], in text: UnsafeBufferPointer<UInt8>,
-                                offset: Int, to result: inout [TriggerMatch]) throws
-    {
-        var next: [Range<Int>?] = []
-        next.reserveCapacity(patterns.count)
-        for entry in patterns { next.append(try entry.pattern.firstMatchRange(in: text, from: 0)) }
-        while true {
-            var best = -1
-            for index in next.indices {
-                guard let found = next[index] else { continue }
-                if best < 0 || found.lowerBound < next[best]!.lowerBound { best = index }
-            }
-            guard best >= 0, let found = next[best] else { return }
-            var position = found.upperBound
-            if found.isEmpty {
-                position += 1
-                while position < text.count && text[position] & 0xC0 == 0x80 { position += 1 }
-            } else {
-                result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset),
-                                           rules: [patterns[best].rule]))
-            }
-            if position > text.count { return }
-            for index in next.indices {
-                guard let pending = next[index], pending.lowerBound < position else { continue }
-                next[index] = try patterns[index].pattern.firstMatchRange(in: text, from: position)
-            }
-        }
     }
 
     /// Merges two lists of matches, each sorted and non-overlapping, keeping the longer of overlapping matches

@@ -8,13 +8,15 @@
 /// boxed and every access to them is checked for exclusivity at run time.
 struct TypeKinds {
     let sentenceType: String
-    let filter: TargetTypeFilter
+    let filter: CompiledTypeFilter
     private var seen: [(type: String, length: Int, kind: UInt8)] = []
     private var last = -1
 
-    init(sentenceType: String, filter: TargetTypeFilter) {
+    init(sentenceType: String, filter: CompiledTypeFilter) {
         self.sentenceType = sentenceType
         self.filter = filter
+        // A document has a handful of types: one allocation instead of growing step by step.
+        seen.reserveCapacity(16)
     }
 
     mutating func kind(of type: String) -> UInt8 {

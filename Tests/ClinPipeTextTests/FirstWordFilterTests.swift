@@ -50,4 +50,36 @@ import Testing
         #expect(!filter.mayContain(Self.hash("tablet", folding: false)))
         #expect(!filter.mayContain(Self.hash("left", folding: false)))
     }
+
+    @Test("readWord gives the plain byte-by-byte word end and hash", arguments: testSeeds(6))
+    func readWordMatchesThePlainLoop(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let common = Array("aZ09mQ_-. \n@[`{/:é".utf8)
+        var bytes: [UInt8] = (0..<1_500).map { _ in
+            generator.next() % 4 == 0 ? UInt8(truncatingIfNeeded: generator.next()) : common[Int(generator.next() % UInt64(common.count))]
+        }
+        bytes += Array(try TestPaths.seedTexts().first!.1.utf8.prefix(3_000))
+        let fold = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        defer { fold.deallocate() }
+        for folding in [false, true] {
+            for byte in 0..<256 {
+                let value = UInt8(byte)
+                fold[byte] = ByteClass.isWord(value) ? (folding ? ByteClass.lower(value) : value) : 0
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                for count in [bytes.count, bytes.count - 1, 2, 1] {
+                    for position in 0..<count {
+                        var end = position
+                        var hash = FirstWordFilter.seed
+                        while end < count && fold[Int(bytes[end])] != 0 {
+                            hash = FirstWordFilter.combine(hash, fold[Int(bytes[end])])
+                            end += 1
+                        }
+                        let read = FirstWordFilter.readWord(buffer.baseAddress!, at: position, count: count, fold: fold)
+                        #expect(read.end == end && read.hash == hash, "seed \(seed), position \(position) of \(count)")
+                    }
+                }
+            }
+        }
+    }
 }

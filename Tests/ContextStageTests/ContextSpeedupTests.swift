@@ -5,12 +5,16 @@ import ClinPipeText
 import Testing
 
 /// The shortcuts of the `context` stage give exactly what the plain code gives: `SpanMapper` the spans of
-/// `OffsetMap`, `TriggerMatcher`'s one-by-one patterns the matches of their alternation.
+/// `OffsetMap`, `TriggerMatcher`'s one-by-one patterns the matches of their alternation, `CompiledTypeFilter` the
+/// answers of `TargetTypeFilter`.
 @Suite struct ContextSpeedupTests {
     static let patternWords = [
         "should", "Should", "develop", "worsen", "be", "required", "symptoms", "pain", "relief from", "response to",
         "from", "to", "with", "the", "prior", "no", "No.", "#", "3", ",", ", and", "but", "he", "there", "it", "x",
         "é", "患者", "benefit from", "results from", "persist", "not",
+        // Near misses of the patterns' starts: inside words, after digits and underscores, and non-ASCII letters
+        // that caseless UTF matching equates with ASCII ones (long s, Kelvin sign).
+        "sno", "3no", "_with", "toward", "Nos", "\u{17F}hould", "\u{212A}", "no\u{17F}", "\u{17F}", "éno", "x,", ";",
     ]
     static let patternSeparators = [" ", " ", "  ", "\n", ", ", ". ", "", "-", "/", "'", "\t"]
 
@@ -35,7 +39,7 @@ import Testing
             #expect(patterns.allSatisfy(TriggerMatcher.separable))
             let combined = try PCRE2Pattern(patterns.enumerated().map { "(?<r\($0.offset)>\($0.element))" }.joined(separator: "|"),
                                             options: [.caseless])
-            let separate = try patterns.enumerated().map { (pattern: try PCRE2Pattern($0.element, options: [.caseless]), rule: $0.offset) }
+            let separate = SeparatePatterns(try patterns.enumerated().map { try SeparatePatterns.Entry($0.element, rule: $0.offset) })
             try text.withUTF8Bytes { bytes in
                 var expected: [TriggerMatch] = []
                 try combined.forEachMatch(in: bytes) { match in
@@ -44,10 +48,30 @@ import Testing
                     }
                     return true
                 }
+                // Buffers reused: first over a slice of the text (other contents, other counts), then over all of it.
+                var scratch = SeparatePatterns.Scratch()
                 var found: [TriggerMatch] = []
-                try TriggerMatcher.matchSeparately(separate, in: bytes, offset: 0, to: &found)
+                try separate.appendMatches(in: UnsafeBufferPointer(rebasing: bytes[(bytes.count / 2)...]), offset: 0,
+                                           scratch: &scratch, to: &found)
+                found = []
+                try separate.appendMatches(in: bytes, offset: 0, scratch: &scratch, to: &found)
                 #expect(found == expected, "seed \(seed)")
             }
+        }
+    }
+
+    /// The built-in patterns each have a known start (so the anchored search is the one tested above), and the
+    /// reading of starts keeps to what it understands.
+    @Test func patternStartsAreRead() throws {
+        for pattern in Self.patterns.prefix(6) { #expect(PatternStart(pattern: pattern) != nil, "\(pattern)") }
+        #expect(PatternStart(pattern: "\\bshould\\b(?=x)")?.prefixes == [Array("should".utf8)])
+        #expect(PatternStart(pattern: "\\b(?:From(?<=a|b)|to)\\b")?.prefixes == [Array("from".utf8), Array("to".utf8)])
+        #expect(PatternStart(pattern: "\\bnos?")?.prefixes == [Array("no".utf8)])
+        #expect(PatternStart(pattern: ",(?:\\s+and)?")?.prefixes == [[UInt8(ascii: ",")]])
+        #expect(PatternStart(pattern: ",(?:\\s+and)?")?.atWordStart == false)
+        for pattern in ["\\bno|\\bwith", "(?i)\\bno", "\\b(?:no)?x", "\\b(?:no|\\d)", "\\bs?x", "\\b\\Qno\\E", "no", "\\b(no)",
+                        ",?x", "x?", "\\b[[:alpha:]]", "(?x)\\bno", "\\b(?:no|[|)]x)"] {
+            #expect(PatternStart(pattern: pattern) == nil, "\(pattern)")
         }
     }
 
@@ -89,5 +113,28 @@ import Testing
                 #expect(mapper.map(span) == expected, "seed \(seed), \(span)")
             }
         }
+    }
+
+    @Test(arguments: testSeeds(20))
+    func compiledTypeFilterAcceptsAsTargetTypeFilter(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        func pick(_ items: [String]) -> String { items[Int(generator.next() % UInt64(items.count))] }
+        // Real types, near misses of the default names, non-ASCII (long and short strings, canonically equal
+        // spellings), and random concatenations of the pieces.
+        let pieces = ["sentence", "section", "section.heading", "sections", "imr", "imr.", "imr.item", "context.modifier",
+                      "context", "drug", "date", "finding", "procedure", "spine.level", "", ".", "*", "é", "e\u{301}",
+                      "Section", "SENTENCE", "患者", "a-very-long-annotation-type-name-that-is-not-small"]
+        let names = ["sentence", "section*", "imr.*", "context.modifier", "*", "é", "e\u{301}*", "drug", "dr*", "", "患*"]
+        for _ in 0..<20 {
+            let filter = TargetTypeFilter(include: (0..<Int(generator.next() % 3)).map { _ in pick(names) },
+                                          exclude: (0..<Int(generator.next() % 5)).map { _ in pick(names) })
+            let compiled = CompiledTypeFilter(filter)
+            for _ in 0..<50 {
+                let type = (0..<Int(1 + generator.next() % 3)).map { _ in pick(pieces) }.joined()
+                #expect(compiled.accepts(type) == filter.accepts(type), "seed \(seed), \(filter), \(type)")
+            }
+        }
+        let defaults = CompiledTypeFilter(TargetTypeFilter())
+        for type in pieces { #expect(defaults.accepts(type) == TargetTypeFilter().accepts(type), "\(type)") }
     }
 }

@@ -1,0 +1,83 @@
+import ClinPipeTestSupport
+@testable import ClinPipeText
+import Testing
+
+/// `FirstWordTable` answers exactly (a key's first word gets its node, any other word -1), and starting the trie walk
+/// at its node after the word finds what the plain walk from the root at the word's start finds.
+@Suite struct FirstWordTableTests {
+    /// Every word start of `bytes` (offset 0, or after a non-word byte), with the word's end.
+    static func words(in bytes: [UInt8]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var position = 0
+        while position < bytes.count {
+            guard ByteClass.isWord(bytes[position]) else { position += 1; continue }
+            var end = position
+            while end < bytes.count && ByteClass.isWord(bytes[end]) { end += 1 }
+            result.append(position..<end)
+            position = end
+        }
+        return result
+    }
+
+    /// For each word of `text`: the table's node agrees with the keys' first words, and the walk from it gives the
+    /// plain walk's match. Returns how many words were keys' first words.
+    static func check(terms: [String], text: String, caseSensitive: Bool, _ label: String) -> Int {
+        let matcher = LexiconMatcher(terms: terms, caseSensitive: caseSensitive)
+        let trie = matcher.trie
+        let firstWords = Set(terms.map { LexiconMatcher.normalizedKey($0, caseSensitive: caseSensitive) }
+            .filter { !$0.isEmpty && ByteClass.isWord($0[0]) }.map { Array($0.prefix(while: ByteClass.isWord)) })
+        let bytes = Array(text.utf8)
+        var held = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            // Slices that end inside words too (the text's end ends every word).
+            for count in [bytes.count, bytes.count * 2 / 3, bytes.count / 3] {
+                for word in words(in: Array(bytes[..<count])) {
+                    var hash = FirstWordFilter.seed
+                    for index in word { hash = FirstWordFilter.combine(hash, trie.wordFold[Int(bytes[index])]) }
+                    let node = trie.firstWordTable.node(ofWord: base, from: word.lowerBound, to: word.upperBound,
+                                                        hash: hash, fold: trie.wordFold)
+                    let folded = word.map { trie.wordFold[Int(bytes[$0])] }
+                    #expect((node >= 0) == firstWords.contains(folded), "\(label): word at \(word)")
+                    if node >= 0 { held += 1 }
+                    let plain = trie.longestMatch(base, at: word.lowerBound, count: count)
+                    let fast = node >= 0 ? trie.walk(base, from: node, at: word.upperBound, count: count) : (end: -1, group: -1)
+                    #expect(fast == plain, "\(label): match at \(word.lowerBound) of \(count) bytes")
+                }
+            }
+        }
+        return held
+    }
+
+    @Test("random terms and text, in both case modes", arguments: testSeeds(6))
+    func randomTermsAndText(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        let vocabulary = (0..<400).map { _ in LexiconMatcherTests.randomWord(using: &generator) }
+        let terms: [String] = (0..<3_000).map { _ in
+            (0..<Int.random(in: 1...3, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }
+                .joined(separator: [" ", "  ", "\t"].randomElement(using: &generator)!)
+        }
+        var text = ""
+        for _ in 0..<3_000 {
+            let word = Int.random(in: 0..<4, using: &generator) == 0 ? LexiconMatcherTests.randomWord(using: &generator)
+                : vocabulary.randomElement(using: &generator)!
+            text += LexiconMatcherTests.randomCase(word, using: &generator)
+            text += [" ", " ", "\n", ", ", ". ", "-", "(", "é", ""].randomElement(using: &generator)!
+        }
+        for caseSensitive in [false, true] {
+            let held = Self.check(terms: terms, text: text, caseSensitive: caseSensitive, "seed \(seed)")
+            #expect(held > 300, "seed \(seed): too few first words for the test to mean much")
+        }
+    }
+
+    @Test("the context trigger phrases over real letters")
+    func realLetters() throws {
+        let terms = ["no", "not", "no evidence of", "denies", "is", "was", "the", "history of", "family history",
+                     "negative for", "without", "x-ray", "L4-5", "status post", "s/p", "rule out", "possible", "é"]
+        var held = 0
+        for (name, text) in try TestPaths.seedTexts() {
+            held += Self.check(terms: terms, text: text, caseSensitive: false, name)
+        }
+        #expect(held > 100)
+    }
+}
