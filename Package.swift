@@ -27,7 +27,8 @@ let stageTargetDefinitions: [Target] = stageTargets.flatMap { stage -> [Target] 
     [
         .target(
             name: stage.name,
-            dependencies: ["ClinPipeCore", "ClinPipeText"] + (stage.name == "OutcomeStage" ? ["ClinPipeClassifier"] : []),
+            dependencies: ["ClinPipeCore", "ClinPipeText"] + (stage.name == "OutcomeStage" ? ["ClinPipeClassifier"] : [])
+                + (stage.name == "NormalizeStage" ? ["CByteScan"] : []),
             exclude: stage.rules ? ["Rules"] : [],
             plugins: stage.rules ? [.plugin(name: "RuleCompilerPlugin")] : []
         ),

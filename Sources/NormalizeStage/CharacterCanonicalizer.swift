@@ -1,3 +1,4 @@
+import CByteScan
 import ClinPipeText
 
 /// Canonical forms of characters that vary between PDF extractors and word processors, applied to a line of the
@@ -66,7 +67,7 @@ struct CharacterCanonicalizer {
         write(bytes, from: start, to: end, into: &writer, wordScan: true)
     }
 
-    /// `write` without the word-at-a-time scan: the byte loop it shortens (for tests).
+    /// `write` without the sixteen-byte scan: the byte loop it shortens (for tests).
     func writeByteByByte(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, into writer: inout EditWriter) {
         write(bytes, from: start, to: end, into: &writer, wordScan: false)
     }
@@ -77,25 +78,13 @@ struct CharacterCanonicalizer {
     {
         writer.copy(upTo: start, from: bytes)
         var i = start
-        let base = UnsafeRawPointer(bytes.baseAddress)
+        let base = bytes.baseAddress
         while i < end {
-            // Eight bytes at a time, to the first byte that is not plain for `classify`: a byte outside printable
-            // ASCII (0x21...0x7F) other than a space followed by printable ASCII (a single space before printable
-            // ASCII stays). The masks are exact (no carry between bytes) and hold bit 7 of each byte: `printable`
-            // for 0x21...0x7F; `space` for the bytes outside it with bit 5 set and bit 7 clear, which is 0x20 only.
-            if wordScan, i + 8 <= end, let base {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let high: UInt64 = 0x8080_8080_8080_8080, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-                let printable = ((word & low7) &+ 0x5F5F_5F5F_5F5F_5F5F) & ~word & high
-                let other = printable ^ high
-                let space = other & (word << 2) & ~word
-                // A space whose next byte in the word is printable is plain; one in the last byte is looked at.
-                let look = other & ~(space & (printable >> 8))
-                if look == 0 {
-                    i += 8
-                    continue
-                }
-                i += look.trailingZeroBitCount >> 3
+            // Sixteen bytes at a time (`cbs_plain_prefix`, SSE2), to the first byte that is not plain for `classify`:
+            // printable ASCII (0x21...0x7F), or a single space before printable ASCII (it stays).
+            if wordScan, let base {
+                i += cbs_plain_prefix(base + i, end - i)
+                if i == end { break }
             }
             // Fast path, same result as `classify`: printable ASCII is plain, and a single space before it stays.
             let byte = bytes[i]

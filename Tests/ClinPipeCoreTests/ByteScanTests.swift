@@ -153,4 +153,43 @@ struct ByteScanTests {
         }
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
     }
+
+    /// `cbs_plain_prefix` against the byte rule it implements: every byte value, and a space before every byte value,
+    /// at every position of 1- to 40-byte runs of printable ASCII (the sixteen-byte blocks, the seventeenth byte each
+    /// block reads, and the byte-at-a-time tail).
+    @Test("plain runs: every byte and every space pair at every position")
+    func plainPrefix() {
+        func reference(_ bytes: [UInt8]) -> Int {
+            for i in bytes.indices {
+                let byte = bytes[i]
+                if byte > 0x20 && byte < 0x80 { continue }
+                if byte == 0x20, i + 1 < bytes.count, bytes[i + 1] > 0x20, bytes[i + 1] < 0x80 { continue }
+                return i
+            }
+            return bytes.count
+        }
+        var problems: [String] = []
+        for length in 1...40 {
+            let plain = (0..<length).map { UInt8(0x21 + $0 % 94) }
+            var cases: [[UInt8]] = [plain]
+            for position in 0..<length {
+                for byte in 0...255 {
+                    var bytes = plain
+                    bytes[position] = UInt8(byte)
+                    cases.append(bytes)
+                    if position + 1 < length {
+                        var pair = plain
+                        pair[position] = 0x20
+                        pair[position + 1] = UInt8(byte)
+                        cases.append(pair)
+                    }
+                }
+            }
+            for bytes in cases {
+                let found = bytes.withUnsafeBufferPointer { cbs_plain_prefix($0.baseAddress, $0.count) }
+                if found != reference(bytes) { problems.append("\(bytes): found \(found), expected \(reference(bytes))") }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+    }
 }

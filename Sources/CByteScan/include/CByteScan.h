@@ -128,6 +128,37 @@ static inline size_t cbs_copy_until_json_escape(uint8_t *dst, const uint8_t *src
     return cbs__json_escape_scan(dst, src, len, 1);
 }
 
+/* MARK: Plain runs (the normalize stage) */
+
+/**
+ * The length of the run of plain bytes that starts `p[0..<len]`: bytes 0x21...0x7F (printable ASCII), and a space
+ * (0x20) whose next byte, inside `len`, is one of those. The normalize stage copies such runs unchanged; it looks at
+ * the byte where the run stops (`len` when every byte is plain).
+ */
+static inline size_t cbs_plain_prefix(const uint8_t *p, size_t len) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20);
+    /* Seventeen bytes readable: each lane also sees the byte after it. */
+    for (; i + 17 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
+        /* A signed compare: 0x21...0x7F are above 0x20, bytes of 0x80 and above are negative. */
+        __m128i printable = _mm_cmpgt_epi8(v, space);
+        __m128i spaceBeforePrintable = _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpgt_epi8(next, space));
+        unsigned plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(printable, spaceBeforePrintable));
+        if (plain != 0xFFFFu) return i + (size_t)__builtin_ctz(~plain);
+    }
+#endif
+    for (; i < len; i++) {
+        uint8_t byte = p[i];
+        if (byte > 0x20 && byte < 0x80) continue;
+        if (byte == 0x20 && i + 1 < len && p[i + 1] > 0x20 && p[i + 1] < 0x80) continue;
+        return i;
+    }
+    return len;
+}
+
 /* MARK: UTF-8 counts */
 
 #if defined(__SSE2__)
