@@ -1,3 +1,4 @@
+import CByteScan
 import ClinPipeCore
 import ClinPipeText
 
@@ -92,21 +93,8 @@ struct LineRepairer {
         var i = 0
         let count = bytes.count
         while i <= count {
-            // Skip to the next line terminator (or the end) without testing bytes above 0x0D twice.
-            if let base = UnsafeRawPointer(bytes.baseAddress) {
-                // Eight bytes at a time to the first byte below 0x0E: the lowest byte the bit trick flags is one
-                // (a borrow can only flag bytes above a true one).
-                while i + 8 <= count {
-                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    let below = (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080
-                    if below != 0 {
-                        i += below.trailingZeroBitCount >> 3
-                        break
-                    }
-                    i += 8
-                }
-            }
-            while i < count, bytes[i] > 0x0D { i += 1 }
+            // Skip to the next line terminator (or the end): sixteen bytes at a time to the first byte below 0x0E.
+            if let base = bytes.baseAddress, i < count { i += cbs_next_below_0e(base + i, count - i) }
             let byte: UInt8 = i < count ? bytes[i] : 0x0A
             guard byte == 0x0A || byte == 0x0D || byte == 0x0C else {
                 i += 1

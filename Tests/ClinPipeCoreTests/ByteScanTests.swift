@@ -192,4 +192,29 @@ struct ByteScanTests {
         }
         #expect(problems.isEmpty, "\(problems.prefix(5))")
     }
+
+    /// `cbs_next_below_0e` against a byte loop: every byte value at every position of 1- to 40-byte runs, and two
+    /// such bytes (the first must be found).
+    @Test("bytes below 0x0E: every byte at every position")
+    func nextBelow0E() {
+        var problems: [String] = []
+        for length in 1...40 {
+            let plain = (0..<length).map { UInt8(0x0E + $0 % 0xF0) }
+            var cases: [[UInt8]] = [plain]
+            for position in 0..<length {
+                for byte in 0...255 {
+                    var bytes = plain
+                    bytes[position] = UInt8(byte)
+                    if position + 3 < length { bytes[position + 3] = 0x0A }
+                    cases.append(bytes)
+                }
+            }
+            for bytes in cases {
+                let expected = bytes.firstIndex { $0 < 0x0E } ?? bytes.count
+                let found = bytes.withUnsafeBufferPointer { cbs_next_below_0e($0.baseAddress, $0.count) }
+                if found != expected { problems.append("\(bytes): found \(found), expected \(expected)") }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+    }
 }

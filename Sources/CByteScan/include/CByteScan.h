@@ -159,6 +159,24 @@ static inline size_t cbs_plain_prefix(const uint8_t *p, size_t len) {
     return len;
 }
 
+/**
+ * The offset of the first byte of `p[0..<len]` below 0x0E (the line and page breaks, and the other control bytes
+ * below them), or `len` when there is none.
+ */
+static inline size_t cbs_next_below_0e(const uint8_t *p, size_t len) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i top = _mm_set1_epi8(0x0D);
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned below = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, top), v));
+        if (below) return i + (size_t)__builtin_ctz(below);
+    }
+#endif
+    for (; i < len; i++) if (p[i] < 0x0E) return i;
+    return len;
+}
+
 /* MARK: UTF-8 counts */
 
 #if defined(__SSE2__)
