@@ -25,6 +25,8 @@ struct GuidelineCitations: Sendable {
     let sectionLabel: PCRE2Pattern
     let title: PCRE2Pattern
     let odgSection: PCRE2Pattern
+    /// Whether `splitter` is the shipped pattern, which `GuidelineLineSplitter` matches in ASCII text.
+    private let splitsByBytes: Bool
     /// The numbers of the groups read from `title`, `sectionLabel` and `pages`.
     private let titleGroup: Int, sectionLabelGroup: Int, pagesGroup: Int
     /// The numbers of `odgSection`'s two section groups, in the order they are read.
@@ -95,6 +97,7 @@ struct GuidelineCitations: Sendable {
               let odgSection2 = odgSection.groupNumbers["section2"]
         else { throw RuleFileError(problems: problems) }
         self.splitter = splitter
+        splitsByBytes = splitter.pattern == GuidelineLineSplitter.pattern
         self.title = title
         self.sectionLabel = sectionLabel
         self.odgSection = odgSection
@@ -116,6 +119,16 @@ struct GuidelineCitations: Sendable {
     func citations(inGuidelineLine line: UnsafeBufferPointer<UInt8>) throws -> [Attributes] {
         var result: [Attributes] = []
         for part in try split(line) {
+            if let trimmed = Self.partEdges.trimmedRange(line, part) {
+                // ASCII edges: the part's bytes are read where they lie.
+                guard !trimmed.isEmpty else { continue }
+                let bytes = UnsafeBufferPointer(rebasing: line[trimmed])
+                if var citation = try citation(in: bytes) {
+                    citation.appendNew("text", .string(String(decoding: bytes, as: UTF8.self)))
+                    result.append(citation)
+                }
+                continue
+            }
             let trimmed = Self.partEdges.trimmed(line, part)
             guard !trimmed.isEmpty else { continue }
             if var citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
@@ -155,13 +168,21 @@ struct GuidelineCitations: Sendable {
     /// The parts of a guideline line between splitter matches, as UTF-8 ranges (none empty).
     private func split(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
         var parts: [Range<Int>] = []
+        parts.reserveCapacity(4)
         var start = 0
-        try splitter.forEachMatch(in: bytes) { match in
-            let range = match.range
-            if range.lowerBound > start { parts.append(start..<range.lowerBound) }
-            // A source name that starts the next citation is kept (the split before it is zero-width).
-            start = range.upperBound
-            return true
+        if splitsByBytes && OffsetConverter.isASCII(bytes) {
+            GuidelineLineSplitter.forEachMatch(in: bytes) { range in
+                if range.lowerBound > start { parts.append(start..<range.lowerBound) }
+                start = range.upperBound
+            }
+        } else {
+            try splitter.forEachMatch(in: bytes) { match in
+                let range = match.range
+                if range.lowerBound > start { parts.append(start..<range.lowerBound) }
+                // A source name that starts the next citation is kept (the split before it is zero-width).
+                start = range.upperBound
+                return true
+            }
         }
         if start < bytes.count { parts.append(start..<bytes.count) }
         return parts
@@ -245,13 +266,20 @@ struct EdgeTrimmer: Sendable {
 
     /// `bytes[range]` (UTF-8, on scalar boundaries) without the set's characters at either end, as a String.
     func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        guard let trimmed = trimmedRange(bytes, range) else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).trimmingCharacters(in: set)
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[trimmed]), as: UTF8.self)
+    }
+
+    /// The part of `range` that `trimmed` keeps (UTF-8 offsets), or nil when an edge is not ASCII (then only
+    /// `trimmed` knows).
+    func trimmedRange(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, bytes[lower] < 0x80, isEdge[Int(bytes[lower])] { lower += 1 }
         while upper > lower, bytes[upper - 1] < 0x80, isEdge[Int(bytes[upper - 1])] { upper -= 1 }
-        if (lower < upper && bytes[lower] >= 0x80) || (upper > lower && bytes[upper - 1] >= 0x80) {
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).trimmingCharacters(in: set)
-        }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        if (lower < upper && bytes[lower] >= 0x80) || (upper > lower && bytes[upper - 1] >= 0x80) { return nil }
+        return lower..<upper
     }
 }
 
