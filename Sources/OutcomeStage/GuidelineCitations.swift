@@ -204,7 +204,8 @@ struct GuidelineCitations: Sendable {
     private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
         if words.isASCII {
-            guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+            // The pattern is case-sensitive: each match holds `section` or `chapter` in lowercase.
+            guard ASCII.contains("section", in: bytes) || ASCII.contains("chapter", in: bytes) else { return nil }
         } else {
             // Text that is not ASCII keeps the test on lowercased Characters (a word that ends in a combining mark
             // does not count). That needs the words' bytes, ASCII case ignored (no other character lowercases to
@@ -337,6 +338,17 @@ enum ASCII {
             for start in 0...(bytes.count - pattern.count) where matches(at: start) { return start }
         }
         return nil
+    }
+
+    /// Whether `needle` occurs in `bytes` exactly (case counts).
+    static func contains(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, count > 0, count <= bytes.count else { return false }
+        let first = needle.utf8Start[0]
+        for start in 0...(bytes.count - count) where bytes[start] == first && memcmp(base + start, needle.utf8Start, count) == 0 {
+            return true
+        }
+        return false
     }
 
     /// Whether `needle` (lowercase ASCII) occurs in `bytes` at `start`, ignoring ASCII case.

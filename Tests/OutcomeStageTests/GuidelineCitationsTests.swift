@@ -173,6 +173,17 @@ import Testing
         #expect(find("pag") == nil)
         #expect(find("") == nil)
     }
+
+    @Test func asciiContainsIsACaseSensitiveSearch() {
+        var generator = SeededGenerator(seed: 13)
+        let pieces = ["section", "Section", "sectio", "n", "chapter", "CHAPTER", "s", " ", "x"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            text.withUTF8Bytes { bytes in
+                #expect(ASCII.contains("section", in: bytes) == text.contains("section"), "\(text.debugDescription)")
+            }
+        }
+    }
 }
 
 /// The citation reader as it was before it worked on bytes (Strings, Foundation trimming and searching), kept as
