@@ -25,6 +25,8 @@ struct GuidelineCitations: Sendable {
     let sectionLabel: PCRE2Pattern
     let title: PCRE2Pattern
     let odgSection: PCRE2Pattern
+    /// Whether `splitter` is the shipped pattern, which `GuidelineLineSplitter` matches in ASCII text.
+    private let splitsByBytes: Bool
     /// The numbers of the groups read from `title`, `sectionLabel` and `pages`.
     private let titleGroup: Int, sectionLabelGroup: Int, pagesGroup: Int
     /// The numbers of `odgSection`'s two section groups, in the order they are read.
@@ -95,6 +97,7 @@ struct GuidelineCitations: Sendable {
               let odgSection2 = odgSection.groupNumbers["section2"]
         else { throw RuleFileError(problems: problems) }
         self.splitter = splitter
+        splitsByBytes = splitter.pattern == GuidelineLineSplitter.pattern
         self.title = title
         self.sectionLabel = sectionLabel
         self.odgSection = odgSection
@@ -116,6 +119,16 @@ struct GuidelineCitations: Sendable {
     func citations(inGuidelineLine line: UnsafeBufferPointer<UInt8>) throws -> [Attributes] {
         var result: [Attributes] = []
         for part in try split(line) {
+            if let trimmed = Self.partEdges.trimmedRange(line, part) {
+                // ASCII edges: the part's bytes are read where they lie.
+                guard !trimmed.isEmpty else { continue }
+                let bytes = UnsafeBufferPointer(rebasing: line[trimmed])
+                if var citation = try citation(in: bytes) {
+                    citation.appendNew("text", .string(String(decoding: bytes, as: UTF8.self)))
+                    result.append(citation)
+                }
+                continue
+            }
             let trimmed = Self.partEdges.trimmed(line, part)
             guard !trimmed.isEmpty else { continue }
             if var citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
@@ -155,13 +168,21 @@ struct GuidelineCitations: Sendable {
     /// The parts of a guideline line between splitter matches, as UTF-8 ranges (none empty).
     private func split(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
         var parts: [Range<Int>] = []
+        parts.reserveCapacity(4)
         var start = 0
-        try splitter.forEachMatch(in: bytes) { match in
-            let range = match.range
-            if range.lowerBound > start { parts.append(start..<range.lowerBound) }
-            // A source name that starts the next citation is kept (the split before it is zero-width).
-            start = range.upperBound
-            return true
+        if splitsByBytes && OffsetConverter.isASCII(bytes) {
+            GuidelineLineSplitter.forEachMatch(in: bytes) { range in
+                if range.lowerBound > start { parts.append(start..<range.lowerBound) }
+                start = range.upperBound
+            }
+        } else {
+            try splitter.forEachMatch(in: bytes) { match in
+                let range = match.range
+                if range.lowerBound > start { parts.append(start..<range.lowerBound) }
+                // A source name that starts the next citation is kept (the split before it is zero-width).
+                start = range.upperBound
+                return true
+            }
         }
         if start < bytes.count { parts.append(start..<bytes.count) }
         return parts
@@ -183,7 +204,8 @@ struct GuidelineCitations: Sendable {
     private func odgSectionName(in bytes: UnsafeBufferPointer<UInt8>, words: PartWords) throws -> String? {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
         if words.isASCII {
-            guard words.section != nil || ASCII.find("chapter", in: bytes) != nil else { return nil }
+            // The pattern is case-sensitive: each match holds `section` or `chapter` in lowercase.
+            guard ASCII.contains("section", in: bytes) || ASCII.contains("chapter", in: bytes) else { return nil }
         } else {
             // Text that is not ASCII keeps the test on lowercased Characters (a word that ends in a combining mark
             // does not count). That needs the words' bytes, ASCII case ignored (no other character lowercases to
@@ -245,13 +267,20 @@ struct EdgeTrimmer: Sendable {
 
     /// `bytes[range]` (UTF-8, on scalar boundaries) without the set's characters at either end, as a String.
     func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        guard let trimmed = trimmedRange(bytes, range) else {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).trimmingCharacters(in: set)
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[trimmed]), as: UTF8.self)
+    }
+
+    /// The part of `range` that `trimmed` keeps (UTF-8 offsets), or nil when an edge is not ASCII (then only
+    /// `trimmed` knows).
+    func trimmedRange(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, bytes[lower] < 0x80, isEdge[Int(bytes[lower])] { lower += 1 }
         while upper > lower, bytes[upper - 1] < 0x80, isEdge[Int(bytes[upper - 1])] { upper -= 1 }
-        if (lower < upper && bytes[lower] >= 0x80) || (upper > lower && bytes[upper - 1] >= 0x80) {
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).trimmingCharacters(in: set)
-        }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        if (lower < upper && bytes[lower] >= 0x80) || (upper > lower && bytes[upper - 1] >= 0x80) { return nil }
+        return lower..<upper
     }
 }
 
@@ -309,6 +338,17 @@ enum ASCII {
             for start in 0...(bytes.count - pattern.count) where matches(at: start) { return start }
         }
         return nil
+    }
+
+    /// Whether `needle` occurs in `bytes` exactly (case counts).
+    static func contains(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, count > 0, count <= bytes.count else { return false }
+        let first = needle.utf8Start[0]
+        for start in 0...(bytes.count - count) where bytes[start] == first && memcmp(base + start, needle.utf8Start, count) == 0 {
+            return true
+        }
+        return false
     }
 
     /// Whether `needle` (lowercase ASCII) occurs in `bytes` at `start`, ignoring ASCII case.

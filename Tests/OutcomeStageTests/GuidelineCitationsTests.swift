@@ -101,6 +101,34 @@ import Testing
         #expect(splits > 1000)
     }
 
+    /// The byte-loop splitter finds what PCRE2 finds with the shipped `split` row, in ASCII lines.
+    @Test func byteSplitterEqualsTheSplitPattern() throws {
+        let splitter = try GuidelineCitations().splitter
+        #expect(splitter.pattern == GuidelineLineSplitter.pattern)
+        var generator = SeededGenerator(seed: 29)
+        let pieces = ["Decision", "decision", "DECISION", "based", "on", "Decision based on", "Decision\tbased  on", "Decision basedon",
+                      ";", ".", ",", " ", "  ", "\n", "\u{0B}", "MTUS", "mtus", "ODG", "ODGs", "ACOEM", "Official", "Official Disability",
+                      "official\tdisability", "Non-MTUS", "non-mtus", "Non-MTUS Citation", "Non-MTUS  Citations", "Citation", "xNon-MTUS",
+                      "_", "x", "9", "-", "(", "Page(s): 12"]
+        var lines = Self.randomLines() + [". MTUS", ".MTUS", ", ODG_", ". Non-MTUS Citation", "xNon-MTUS Citation", "Non-MTUS Citation_",
+                                          "Decision based on;. ACOEM", ".  Official \t Disability"]
+        lines += (0..<3000).map { _ in
+            (0..<Int.random(in: 0...10, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        }
+        for (_, text) in try TestPaths.seedTexts() { lines += text.split(separator: "\n").map(String.init) }
+        var matches = 0
+        for line in lines where line.utf8.allSatisfy({ $0 < 0x80 }) {
+            try line.withUTF8Bytes { bytes in
+                var expected: [Range<Int>] = [], actual: [Range<Int>] = []
+                try splitter.forEachMatch(in: bytes) { expected.append($0.range); return true }
+                GuidelineLineSplitter.forEachMatch(in: bytes) { actual.append($0) }
+                #expect(actual == expected, "\(line.debugDescription)")
+                matches += expected.count
+            }
+        }
+        #expect(matches > 1000)
+    }
+
     @Test func partWordsAreTheFirstCaselessOccurrences() {
         var generator = SeededGenerator(seed: 11)
         let pieces = ["section", "Section", "SECTION", "page", "Page(s)", "PAGES", "sectio", "pag", "s", "p", " ", ".", "\u{17F}ection", "é",
@@ -144,6 +172,17 @@ import Testing
         #expect(find("MTUS Page(s): 9, PAGE 10", last: true) == 17)
         #expect(find("pag") == nil)
         #expect(find("") == nil)
+    }
+
+    @Test func asciiContainsIsACaseSensitiveSearch() {
+        var generator = SeededGenerator(seed: 13)
+        let pieces = ["section", "Section", "sectio", "n", "chapter", "CHAPTER", "s", " ", "x"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            text.withUTF8Bytes { bytes in
+                #expect(ASCII.contains("section", in: bytes) == text.contains("section"), "\(text.debugDescription)")
+            }
+        }
     }
 }
 
