@@ -55,10 +55,7 @@ public struct SentencesStage: Stage {
     public func process(_ document: inout Document) throws {
         let layer = document.normalized
         let spans = try layer.text.withUTF8Bytes { try sentenceSpans(in: $0) }
-        let provenance = Provenance(stage: stageName)
-        for span in spans {
-            try document.addAnnotation(type: "sentence", layerRange: span, in: layer, provenance: provenance)
-        }
+        try document.addAnnotations(type: "sentence", layerRanges: spans, in: layer, provenance: Provenance(stage: stageName))
     }
 
     /// Sentence spans (UTF-8 offsets of `bytes`), trimmed of whitespace, in order.
