@@ -102,7 +102,7 @@ let package = Package(
         // SSE2 byte scanning as static inline C (header only), for the loops that read every byte of the text.
         .target(name: "CByteScan"),
         .target(name: "ClinPipeCore", dependencies: ["CByteScan"]),
-        .target(name: "ClinPipeText", dependencies: ["ClinPipeCore", "CPCRE2", "CICUShim"]),
+        .target(name: "ClinPipeText", dependencies: ["ClinPipeCore", "CPCRE2", "CICUShim", "CByteScan"]),
         .target(name: "ClinPipeStages", dependencies: ["ClinPipeCore"] + stageTargets.map { .target(name: $0.name) }),
         .target(name: "ClinPipeIO", dependencies: ["ClinPipeCore", "CByteScan"]),
         .target(name: "ClinPipeRunner", dependencies: ["ClinPipeCore", "ClinPipeIO"]),

@@ -39,7 +39,7 @@ public struct Annotation: Sendable, Hashable {
     public var attributes: Attributes
     public let provenance: Provenance
 
-    public init(id: AnnotationID, type: String, range: Range<Int>, attributes: Attributes = [:],
+    public init(id: AnnotationID, type: String, range: Range<Int>, attributes: Attributes = Attributes(),
                 provenance: Provenance)
     {
         self.id = id

@@ -23,6 +23,7 @@ public struct Attributes: Sendable, Hashable, ExpressibleByDictionaryLiteral, Se
     public init() {}
 
     public init(dictionaryLiteral elements: (String, AttributeValue)...) {
+        if elements.isEmpty { return }  // `[:]`: the empty array, without asking it for room
         entries.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }

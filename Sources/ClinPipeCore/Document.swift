@@ -47,7 +47,7 @@ public struct Document: Sendable {
     /// Adds an annotation over `range` (UTF-8 bytes of the **original** text) and returns its id.
     /// - Throws: `AnnotationError.invalidRange` when the range leaves the text or splits a character's bytes.
     @discardableResult
-    public mutating func addAnnotation(type: String, range: Range<Int>, attributes: Attributes = [:],
+    public mutating func addAnnotation(type: String, range: Range<Int>, attributes: Attributes = Attributes(),
                                        provenance: Provenance) throws -> AnnotationID
     {
         try validate(range, type: type)
@@ -59,9 +59,35 @@ public struct Document: Sendable {
     /// Adds an annotation found in `layer` coordinates, mapping it to the original text first.
     @discardableResult
     public mutating func addAnnotation(type: String, layerRange: Range<Int>, in layer: TextLayer,
-                                       attributes: Attributes = [:], provenance: Provenance) throws -> AnnotationID
+                                       attributes: Attributes = Attributes(), provenance: Provenance) throws -> AnnotationID
     {
         try addAnnotation(type: type, range: layer.toOriginal(layerRange), attributes: attributes, provenance: provenance)
+    }
+
+    /// Adds an annotation of `type`, without attributes, over each span of `layer` in `layerRanges`, in order: what
+    /// `addAnnotation(type:layerRange:in:provenance:)` for each span does (on a throw, the spans before the failing
+    /// one stay added), with room made once and the spans mapped in one walk (`OffsetMap.toOriginal(_:)` of an
+    /// array, fastest for spans in text order without overlaps).
+    public mutating func addAnnotations(type: String, layerRanges: [Range<Int>], in layer: TextLayer,
+                                        provenance: Provenance) throws
+    {
+        let ranges = layer.map.toOriginal(layerRanges)
+        reserveAnnotations(ranges.count)
+        let text = self.text
+        try text.withUTF8Bytes { bytes in
+            for range in ranges {
+                try Self.validate(range, type: type, in: bytes)
+                annotations.append(Annotation(id: AnnotationID(annotations.count + 1), type: type, range: range,
+                                              attributes: Attributes(), provenance: provenance))
+            }
+        }
+    }
+
+    /// Makes room for `count` more annotations, so that adding that many allocates at most once. The room at least
+    /// doubles when it grows, as appending one by one would grow it.
+    public mutating func reserveAnnotations(_ count: Int) {
+        let needed = annotations.count + count
+        if needed > annotations.capacity { annotations.reserveCapacity(Swift.max(needed, 2 * annotations.capacity)) }
     }
 
     /// The annotation with `id`.
@@ -84,14 +110,17 @@ public struct Document: Sendable {
     public func makeIndex() -> AnnotationIndex { AnnotationIndex(annotations) }
 
     private func validate(_ range: Range<Int>, type: String) throws {
-        let count = utf8Count
+        try text.withUTF8Bytes { try Self.validate(range, type: type, in: $0) }
+    }
+
+    /// Throws unless `range` lies within `bytes` (the original text's UTF-8) with both ends on character boundaries.
+    private static func validate(_ range: Range<Int>, type: String, in bytes: UnsafeBufferPointer<UInt8>) throws {
+        let count = bytes.count
         guard range.lowerBound >= 0, range.upperBound <= count else {
             throw AnnotationError.invalidRange(type: type, range: range, reason: "outside the text (\(count) bytes)")
         }
-        let splits = text.withUTF8Bytes { bytes in
-            (range.lowerBound < count && bytes[range.lowerBound] & 0xC0 == 0x80)
-                || (range.upperBound < count && bytes[range.upperBound] & 0xC0 == 0x80)
-        }
+        let splits = (range.lowerBound < count && bytes[range.lowerBound] & 0xC0 == 0x80)
+            || (range.upperBound < count && bytes[range.upperBound] & 0xC0 == 0x80)
         if splits { throw AnnotationError.invalidRange(type: type, range: range, reason: "splits a character") }
     }
 }

@@ -84,6 +84,21 @@ public struct OffsetMap: Sendable, Hashable {
         Self.mapSpan(range, edits: edits, from: .original, to: .layer)
     }
 
+    /// Maps half-open spans of the layer to the original text (UTF-8 bytes), each exactly as `toOriginal(_:)` maps
+    /// it. Spans in text order without overlaps (sentences) are the fast case: the edit before each bound is found by
+    /// walking on from the previous bound's instead of by a binary search; any other order is mapped correctly too.
+    public func toOriginal(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        if edits.isEmpty { return ranges }
+        var cursor = LayerEditCursor()
+        return ranges.map { range in
+            let lower = Self.begin(range.lowerBound, lastEdit: cursor.lastEdit(startingAtOrBefore: range.lowerBound, in: edits),
+                                   edits: edits, from: .layer, to: .original)
+            let upper = Self.end(range.upperBound, lastEdit: cursor.lastEdit(startingAtOrBefore: range.upperBound, in: edits),
+                                 edits: edits, from: .layer, to: .original)
+            return lower..<max(lower, upper)
+        }
+    }
+
     /// Maps a layer position to the original, as the start of a span would map.
     public func toOriginal(position: Int) -> Int { toOriginal(position..<position).lowerBound }
 
@@ -215,7 +230,11 @@ public struct OffsetMap: Sendable, Hashable {
 
     /// Where a span starting at `position` starts: the edit's start if inside one, else past any empty edit here.
     private static func begin(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
-        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        begin(position, lastEdit: lastEdit(startingAtOrBefore: position, edits: edits, from: from), edits: edits, from: from, to: to)
+    }
+
+    /// `begin` with `index`, the last edit starting at or before `position` (or -1), already found.
+    private static func begin(_ position: Int, lastEdit index: Int, edits: [Edit], from: Side, to: Side) -> Int {
         if index >= 0 {
             let source = edits[index].range(from)
             if source.lowerBound < position && position < source.upperBound { return edits[index].range(to).lowerBound }
@@ -225,12 +244,40 @@ public struct OffsetMap: Sendable, Hashable {
 
     /// Where a span ending at `position` ends: the edit's end if inside one, else before any empty edit here.
     private static func end(_ position: Int, edits: [Edit], from: Side, to: Side) -> Int {
-        let index = lastEdit(startingAtOrBefore: position, edits: edits, from: from)
+        end(position, lastEdit: lastEdit(startingAtOrBefore: position, edits: edits, from: from), edits: edits, from: from, to: to)
+    }
+
+    /// `end` with `index`, the last edit starting at or before `position` (or -1), already found.
+    private static func end(_ position: Int, lastEdit index: Int, edits: [Edit], from: Side, to: Side) -> Int {
         if index >= 0 {
             let source = edits[index].range(from)
             if source.lowerBound < position && position < source.upperBound { return edits[index].range(to).upperBound }
         }
         return lowest(position, lastEdit: index, edits: edits, from: from, to: to)
+    }
+}
+
+/// Finds, for a sequence of layer positions, the last edit whose layer range starts at or before each: what
+/// `OffsetMap.lastEdit(startingAtOrBefore:edits:from: .layer)` gives, by walking forward from the previous answer
+/// (linear in the edits over an ascending sequence) and by a binary search when a position goes back.
+private struct LayerEditCursor {
+    /// The number of edits whose layer range starts at or before the last position asked for.
+    private var passed = 0
+
+    mutating func lastEdit(startingAtOrBefore position: Int, in edits: [OffsetMap.Edit]) -> Int {
+        edits.withUnsafeBufferPointer { edits in
+            if passed > 0 && edits[passed &- 1].layerRange.lowerBound > position {
+                // Back before the last answer: search the edits passed so far.
+                var low = 0, high = passed
+                while low < high {
+                    let middle = (low &+ high) &>> 1
+                    if edits[middle].layerRange.lowerBound <= position { low = middle &+ 1 } else { high = middle }
+                }
+                passed = low
+            }
+            while passed < edits.count && edits[passed].layerRange.lowerBound <= position { passed &+= 1 }
+            return passed &- 1
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import CByteScan
+
 /// The Unicode sentence-boundary rules (UAX #29 SB1–SB11, SB998) evaluated directly on UTF-8 bytes: the same
 /// boundaries as ICU's sentence break iterator (root locale), without ICU's state machine and text iterator.
 ///
@@ -66,31 +68,10 @@ enum SentenceBreakRules {
         let count: Int
 
         /// The offset of the first byte at or after `offset` that is '.', '!', '?', CR, LF or not ASCII, or `count`:
-        /// every other byte is an ASCII character that neither ends a sentence nor is a separator.
-        ///
-        /// Eight bytes at a time: with the high bits cleared, a byte `x` (0...0x7F) of `word ^ target` is nonzero
-        /// exactly when `x + 0x7F` has its high bit set, with no carry into the next byte; a byte is a candidate when
-        /// that fails for one of the five targets, or when its own high bit is set.
+        /// every other byte is an ASCII character that neither ends a sentence nor is a separator. Sixteen bytes at a
+        /// time (`cbs_next_sentence_candidate`).
         @inline(__always) func nextCandidate(from offset: Int) -> Int {
-            var offset = offset
-            let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
-            let raw = UnsafeRawPointer(base)
-            while offset + 8 <= count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                let low = word & ~highBits
-                let other = ((low ^ (ones &* 0x0A)) &+ (ones &* 0x7F)) & ((low ^ (ones &* 0x0D)) &+ (ones &* 0x7F))
-                    & ((low ^ (ones &* 0x21)) &+ (ones &* 0x7F)) & ((low ^ (ones &* 0x2E)) &+ (ones &* 0x7F))
-                    & ((low ^ (ones &* 0x3F)) &+ (ones &* 0x7F))
-                let candidates = (~other | word) & highBits
-                if candidates != 0 { return offset + (candidates.trailingZeroBitCount >> 3) }
-                offset += 8
-            }
-            while offset < count {
-                let byte = base[offset]
-                if byte >= 0x80 || byte == 0x0A || byte == 0x0D || byte == 0x21 || byte == 0x2E || byte == 0x3F { return offset }
-                offset += 1
-            }
-            return count
+            offset + cbs_next_sentence_candidate(base + offset, count - offset)
         }
 
         /// The class and UTF-8 length of the character starting at `offset` (< `count`), or nil for an Extend or

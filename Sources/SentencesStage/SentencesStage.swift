@@ -55,10 +55,7 @@ public struct SentencesStage: Stage {
     public func process(_ document: inout Document) throws {
         let layer = document.normalized
         let spans = try layer.text.withUTF8Bytes { try sentenceSpans(in: $0) }
-        let provenance = Provenance(stage: stageName)
-        for span in spans {
-            try document.addAnnotation(type: "sentence", layerRange: span, in: layer, provenance: provenance)
-        }
+        try document.addAnnotations(type: "sentence", layerRanges: spans, in: layer, provenance: Provenance(stage: stageName))
     }
 
     /// Sentence spans (UTF-8 offsets of `bytes`), trimmed of whitespace, in order.
@@ -99,9 +96,11 @@ public struct SentencesStage: Stage {
         if end > 0 && bytes[end - 1] == 0x0A { return false }  // a line break is always a boundary
         guard end > 0, bytes[end - 1] == 0x2E else { return false }  // only periods are reconsidered
         let next = position < bytes.count ? bytes[position] : 0
-        // The token ending with the period.
+        // The token ending with the period. A token longer than every abbreviation (and than a list number) is
+        // neither, so the walk stops one byte past that length (at `floor`).
+        let floor = max(end - 1 - max(abbreviations.longestWord, 3), 0)
         var tokenStart = end - 1
-        while tokenStart > 0 && !ByteClass.isSpace(bytes[tokenStart - 1]) && bytes[tokenStart - 1] != 0x28 { tokenStart -= 1 }
+        while tokenStart > floor && !ByteClass.isSpace(bytes[tokenStart - 1]) && bytes[tokenStart - 1] != 0x28 { tokenStart -= 1 }
         let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<end])
         // A list number alone: "1." "12." "a." at the start of a line or sentence.
         if token.count <= 3, token.dropLast().allSatisfy(ByteClass.isDigit) || (token.count == 2 && ByteClass.isWord(token[0])) {
@@ -145,7 +144,7 @@ struct AbbreviationTable: Sendable {
     /// Entries by the hash of their word (`hash`), so that a token is looked up without building an array.
     private var entries: [UInt64: [Entry]] = [:]
     /// The length of the longest word: a longer token is no abbreviation.
-    private var longestWord = 0
+    private(set) var longestWord = 0
 
     init(tables: [RuleTable]) throws {
         var problems: [String] = []
@@ -177,11 +176,13 @@ struct AbbreviationTable: Sendable {
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
     }
 
-    func rule(for token: UnsafeBufferPointer<UInt8>, previousWord: UnsafeBufferPointer<UInt8>?) -> Rule? {
+    /// The rule for `token` (a word ending with a period). `previousWord`, the word before it, is only read when the
+    /// token ends a two-word abbreviation.
+    func rule(for token: UnsafeBufferPointer<UInt8>, previousWord: @autoclosure () -> UnsafeBufferPointer<UInt8>?) -> Rule? {
         guard token.count <= longestWord, let bucket = entries[Self.hash(token)],
               let entry = bucket.first(where: { Self.equalsLowercased($0.word, token) })
         else { return nil }
-        if let previousWord, let match = entry.pairs.first(where: { Self.equalsLowercased($0.previous, previousWord) }) {
+        if !entry.pairs.isEmpty, let previousWord = previousWord(), let match = entry.pairs.first(where: { Self.equalsLowercased($0.previous, previousWord) }) {
             return match.rule
         }
         return entry.single

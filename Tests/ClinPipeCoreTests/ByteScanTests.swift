@@ -217,4 +217,40 @@ struct ByteScanTests {
         }
         #expect(problems.isEmpty, "\(problems.prefix(5))")
     }
+
+    /// The bytes `cbs_next_sentence_candidate` stops at: `.`, `!`, `?`, CR, LF and every byte of 0x80 and above.
+    static func isSentenceCandidate(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || byte == 0x0A || byte == 0x0D || byte == 0x21 || byte == 0x2E || byte == 0x3F
+    }
+
+    @Test("sentence candidates: every byte value at every position of 1- to 40-byte inputs, and random text at every alignment")
+    func sentenceCandidates() {
+        var problems: [String] = []
+        func check(_ storage: [UInt8], from offset: Int) {
+            let bytes = storage[offset...]
+            let expected = (bytes.firstIndex(where: Self.isSentenceCandidate) ?? bytes.endIndex) - bytes.startIndex
+            let found = storage.withUnsafeBufferPointer { cbs_next_sentence_candidate($0.baseAddress.map { $0 + offset }, bytes.count) }
+            if found != expected { problems.append("\(bytes.count) bytes from \(offset): found \(found), expected \(expected)") }
+        }
+        for length in 1...40 {
+            for position in 0..<length {
+                for byte in UInt8(0)...UInt8(255) {
+                    var storage = [UInt8](repeating: 0x61, count: length)
+                    storage[position] = byte
+                    check(storage, from: 0)
+                }
+            }
+        }
+        check([], from: 0)
+        let sample = Array("Pt seen 3.5 hrs ago; no pain!? Dr. Smith\r\nVital signs: BP 120/80 \u{2014} café, naïve\n".utf8)
+        for seed in testSeeds(200) {
+            var generator = SeededGenerator(seed: seed)
+            let length = Int.random(in: 0...300, using: &generator)
+            let storage: [UInt8] = Bool.random(using: &generator)
+                ? (0..<length).map { _ in sample.randomElement(using: &generator)! }
+                : (0..<length).map { _ in Int.random(in: 0..<8, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator) : 0x61 }
+            for offset in 0...min(length, 17) { check(storage, from: offset) }
+        }
+        #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
+    }
 }

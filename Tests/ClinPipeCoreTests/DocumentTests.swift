@@ -98,4 +98,36 @@ struct DocumentTests {
         #expect(document.annotation(id)?.attributes == ["n": 3])
         #expect(document.annotations.count == 1)
     }
+
+    @Test("addAnnotations adds what addAnnotation adds span by span, and stops at the first bad span")
+    func batchMatchesSingle() throws {
+        for seed in testSeeds(200) {
+            var generator = SeededGenerator(seed: seed)
+            let text = RandomText.make(pieceCount: Int.random(in: 0...30, using: &generator), using: &generator)
+            let model = EditModel.random(from: text, maxEdits: 8, using: &generator)
+            let map = try model.makeMap()
+            let layerText = String(decoding: model.layer, as: UTF8.self)
+            guard Array(layerText.utf8) == model.layer else { continue }  // random edits may split a character
+            let layer = TextLayer(name: Document.normalizedLayerName, text: layerText, map: map)
+            let boundaries = RandomText.scalarBoundaries(layerText)
+            var cuts = (0..<Int.random(in: 0...12, using: &generator)).map { _ in boundaries.randomElement(using: &generator)! }
+            cuts.sort()
+            var spans = zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+            if Int.random(in: 0..<4, using: &generator) == 0 { spans.append(0..<(layer.map.layerLength + 1)) }  // leaves the text
+            var single = Document(id: "d", text: text)
+            _ = try? single.addAnnotation(type: "first", range: 0..<0, provenance: Self.provenance)
+            var batch = single
+            batch.reserveAnnotations(Int.random(in: 0...3, using: &generator))
+            var singleError: String?
+            do {
+                for span in spans { try single.addAnnotation(type: "s", layerRange: span, in: layer, provenance: Self.provenance) }
+            } catch { singleError = "\(error)" }
+            var batchError: String?
+            do { try batch.addAnnotations(type: "s", layerRanges: spans, in: layer, provenance: Self.provenance) } catch {
+                batchError = "\(error)"
+            }
+            #expect(batch.annotations == single.annotations, "seed \(seed)")
+            #expect(batchError == singleError, "seed \(seed)")
+        }
+    }
 }

@@ -104,6 +104,34 @@ struct OffsetMapTests {
         }
     }
 
+    @Test("random edits: mapping an array of spans gives each span's own mapping, in text order or not")
+    func arrayMapping() throws {
+        for seed in testSeeds(300) {
+            var generator = SeededGenerator(seed: seed)
+            let text = RandomText.make(pieceCount: Int.random(in: 0...40, using: &generator), using: &generator)
+            let model = EditModel.random(from: text, maxEdits: 12, using: &generator)
+            let map = try model.makeMap()
+            let length = map.layerLength
+            // Spans in text order without overlaps (the fast case), touching or with gaps.
+            var cuts = (0..<Int.random(in: 0...20, using: &generator)).map { _ in Int.random(in: 0...length, using: &generator) }
+            cuts.sort()
+            var ordered: [Range<Int>] = []
+            var index = 0
+            while index + 1 < cuts.count {
+                ordered.append(cuts[index]..<cuts[index + 1])
+                index += Int.random(in: 1...2, using: &generator)
+            }
+            // Any spans in any order.
+            let shuffled = (0..<Int.random(in: 0...20, using: &generator)).map { _ -> Range<Int> in
+                let a = Int.random(in: 0...length, using: &generator), b = Int.random(in: 0...length, using: &generator)
+                return min(a, b)..<max(a, b)
+            }
+            for spans in [ordered, shuffled, ordered.reversed(), ordered + shuffled] {
+                #expect(map.toOriginal(spans) == spans.map { map.toOriginal($0) }, "seed \(seed)")
+            }
+        }
+    }
+
     @Test("random edits: mapping is monotone and stays in bounds, for every position")
     func monotoneAndBounded() throws {
         for seed in testSeeds(300) {

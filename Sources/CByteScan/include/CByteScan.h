@@ -266,6 +266,31 @@ static inline size_t cbs_utf8_utf16_count(const uint8_t *p, size_t len) {
     return len - cbs__utf8_deficit(p, len, 1);
 }
 
+/**
+ * The offset of the first byte of `p[0..<len]` that may end a sentence or a paragraph: `.`, `!`, `?`, CR, LF, or a
+ * byte of 0x80 and above (any non-ASCII character); `len` when there is none. The scan of `SentenceBreakRules`, which
+ * reads every byte of a text and looks only at these.
+ */
+static inline size_t cbs_next_sentence_candidate(const uint8_t *p, size_t len) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i breaks = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0A)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x0D)));
+        __m128i terms = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x21)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x2E))),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x3F)));
+        /* A lane's high bit: a match, or the byte itself at 0x80 and above. */
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(breaks, terms), v));
+        if (bits) return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < len; i++) {
+        uint8_t byte = p[i];
+        if (byte >= 0x80 || byte == 0x0A || byte == 0x0D || byte == 0x21 || byte == 0x2E || byte == 0x3F) return i;
+    }
+    return len;
+}
+
 #ifdef __cplusplus
 }
 #endif
