@@ -1,6 +1,9 @@
 import CByteScan
 import ClinPipeCore
 import ClinPipeText
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Repairs the line structure that PDF text extraction leaves behind, writing the result through an `EditWriter`
 /// so that every change is in the offset map:
@@ -161,12 +164,8 @@ struct LineRepairer {
             while i < lines.count { if !lines[i].isBlank { after = i; break }; i += 1 }
             return (before, after)
         }
-        var headerCounts: [ArraySlice<UInt8>: Int] = [:]
-        var footerCounts: [ArraySlice<UInt8>: Int] = [:]
-        func text(_ index: Int) -> ArraySlice<UInt8> {
-            ArraySlice(UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]))
-        }
-        var neighbourList: [(Int?, Int?)] = []
+        var neighbourList: [(before: Int?, after: Int?)] = []
+        neighbourList.reserveCapacity(breaks.count + 2)
         // The start and the end of the text are page edges too. Consecutive page breaks (`\f\f`, an empty page)
         // share their neighbours: count each line once, so that a paragraph's last line before an empty page is
         // not taken for a repeated footer.
@@ -175,22 +174,54 @@ struct LineRepairer {
         neighbourList.append((nil, firstContent))
         for breakIndex in breaks { neighbourList.append(neighbours(of: breakIndex)) }
         neighbourList.append((lastContent, nil))
-        var countedBefore: Set<Int> = [], countedAfter: Set<Int> = []
+        // The lines counted as page headers (after a break) and footers (before one), by a hash of their text; equal
+        // texts are found by comparing bytes within a bucket. No copies of the lines' bytes.
+        func textHash(_ index: Int) -> UInt64 {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]) {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+            return hash
+        }
+        func sameText(_ a: Int, _ b: Int) -> Bool {
+            let first = lines[a], second = lines[b]
+            guard first.length == second.length else { return false }
+            guard let base = bytes.baseAddress, first.length > 0 else { return true }
+            return memcmp(base + first.contentStart, base + second.contentStart, first.length) == 0
+        }
+        var headers: [UInt64: [Int]] = [:], footers: [UInt64: [Int]] = [:]
+        headers.reserveCapacity(neighbourList.count)
+        footers.reserveCapacity(neighbourList.count)
+        var counted = [UInt8](repeating: 0, count: lines.count)  // bit 0: as a header, bit 1: as a footer
         for (before, after) in neighbourList {
-            for index in [before, after].compactMap({ $0 }) {
+            for index in [before, after] {
+                guard let index else { continue }
                 let line = lines[index]
                 if try LineRules.matches(rules.artifact, UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])) {
                     lines[index].artifact = true
                 }
             }
-            if let after, countedAfter.insert(after).inserted { headerCounts[text(after), default: 0] += 1 }
-            if let before, countedBefore.insert(before).inserted { footerCounts[text(before), default: 0] += 1 }
+            if let after, counted[after] & 1 == 0 {
+                counted[after] |= 1
+                headers[textHash(after), default: []].append(after)
+            }
+            if let before, counted[before] & 2 == 0 {
+                counted[before] |= 2
+                footers[textHash(before), default: []].append(before)
+            }
         }
         // A running header or footer repeats on at least three pages (two breaks).
         guard breaks.count >= 2 else { return }
+        /// How many of the counted lines in `table` have the text of line `index`.
+        func count(_ index: Int, in table: [UInt64: [Int]]) -> Int {
+            guard let bucket = table[textHash(index)] else { return 0 }
+            var count = 0
+            for other in bucket where sameText(other, index) { count += 1 }
+            return count
+        }
         for (before, after) in neighbourList {
-            if let after, headerCounts[text(after), default: 0] >= 3, lines[after].length <= 120 { lines[after].artifact = true }
-            if let before, footerCounts[text(before), default: 0] >= 3, lines[before].length <= 120 { lines[before].artifact = true }
+            if let after, lines[after].length <= 120, count(after, in: headers) >= 3 { lines[after].artifact = true }
+            if let before, lines[before].length <= 120, count(before, in: footers) >= 3 { lines[before].artifact = true }
         }
     }
 
