@@ -79,9 +79,12 @@ import Testing
     /// verdict wording is gone after masking, and every rationale had its conclusion masked.
     @Test func realRationalesLoseTheirVerdicts() throws {
         var letters = try RealData.seedLetters()
+        let withDevelopment: Bool
         if let development = try RealData.developmentLetters() {
             letters += development
+            withDevelopment = true
         } else {
+            withDevelopment = false
             print("DecisionMaskerTests: ../shared/corpora is absent; checking the 5 seed letters only")
         }
         let leak = try PCRE2Pattern(#"medically\s+necessary|\b(?:upheld|overturned)\b|medical\s+necessity\s+(?:is|was|has|have)\b|\bnot\s+recommended\b"#, options: [.caseless])
@@ -98,7 +101,8 @@ import Testing
             }
         }
         print("DecisionMaskerTests: \(rationales) rationales, \(masked) with masks, \(leaks) with leaks")
-        #expect(rationales >= 10)
+        // The seed letters hold 8 rationales; with the development letters, over a hundred.
+        #expect(rationales >= (withDevelopment ? 10 : 5))
         #expect(leaks == 0)
         #expect(masked == rationales)
     }

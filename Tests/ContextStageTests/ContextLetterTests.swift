@@ -51,7 +51,8 @@ import Testing
             }
         }
         print("decision phrases checked: \(checked), item negated: \(negated.count)")
-        #expect(checked >= 5)
+        // The seed letters alone state one such decision; with the development letters, dozens.
+        #expect(checked >= (TestPaths.sharedCorpora == nil ? 1 : 5))
         #expect(negated.isEmpty, "\(negated)")
     }
 

@@ -133,6 +133,7 @@ import Testing
             #expect(windowed == scanned)
             total += scanned.count
         }
-        #expect(total > 300)
+        // The five seed letters alone hold a few dozen dates; with the development letters, hundreds.
+        #expect(total > (TestPaths.sharedCorpora == nil ? 20 : 300))
     }
 }
