@@ -20,28 +20,35 @@ final class FirstWordFilter: @unchecked Sendable {
     }
 
     /// The end of the word that starts at `position` of `base[0..<count]` (where the bytes `fold` maps to non-zero
-    /// values stop) and its hash: `combine` over the folded bytes from `seed`. Two bytes a step (one bound check
-    /// and one branch back per pair).
+    /// values stop) and its hash: `combine` over the folded bytes from `seed`. Four bytes a step while four remain
+    /// (one bound check per step; most words end within the first), then one at a time. `position` is in
+    /// `0...count`, so `end` stays in `0...count` and the wrapping arithmetic never wraps.
     @inline(__always) static func readWord(_ base: UnsafePointer<UInt8>, at position: Int, count: Int,
                                            fold: UnsafeMutablePointer<UInt8>) -> (end: Int, hash: UInt64)
     {
         var end = position
         var hash = seed
-        while end + 1 < count {
+        let stepLimit = count &- 3
+        while end < stepLimit {
             let first = fold[Int(base[end])]
             if first == 0 { return (end, hash) }
-            let second = fold[Int(base[end + 1])]
             hash = combine(hash, first)
-            if second == 0 { return (end + 1, hash) }
+            let second = fold[Int(base[end &+ 1])]
+            if second == 0 { return (end &+ 1, hash) }
             hash = combine(hash, second)
-            end += 2
+            let third = fold[Int(base[end &+ 2])]
+            if third == 0 { return (end &+ 2, hash) }
+            hash = combine(hash, third)
+            let fourth = fold[Int(base[end &+ 3])]
+            if fourth == 0 { return (end &+ 3, hash) }
+            hash = combine(hash, fourth)
+            end &+= 4
         }
-        if end < count {
-            let last = fold[Int(base[end])]
-            if last != 0 {
-                hash = combine(hash, last)
-                end += 1
-            }
+        while end < count {
+            let byte = fold[Int(base[end])]
+            if byte == 0 { break }
+            hash = combine(hash, byte)
+            end &+= 1
         }
         return (end, hash)
     }

@@ -58,10 +58,12 @@ final class FirstWordTable: @unchecked Sendable {
         while true {
             let slot = slots[index]
             if slot.node < 0 { return -1 }
-            if slot.hash == hash && Int(slot.length) == end - start {
+            if slot.hash == hash && Int(slot.length) == end &- start {
+                // Offsets below the word's length: the wrapping arithmetic never wraps.
+                let word = text + start, stored = bytes + slot.start, length = end &- start
                 var offset = 0
-                while offset < end - start && fold[Int(text[start + offset])] == bytes[slot.start + offset] { offset += 1 }
-                if offset == end - start { return slot.node }
+                while offset < length && fold[Int(word[offset])] == stored[offset] { offset &+= 1 }
+                if offset == length { return slot.node }
             }
             index = (index + 1) & mask
         }

@@ -133,7 +133,7 @@ public struct LexiconMatcher: Sendable {
             // Straight to the next byte that can start a term: bytes that cannot are stepped over, and so is the
             // rest of a word that one begins (the same moves as a failed start below, without the trie).
             var action = startClass[Int(base[position])]
-            while action != Trie.startsTerm {
+            while action < Trie.startsTerm {
                 position += 1
                 if action == Trie.skipsWord {
                     while position < count && isWordByte[Int(base[position])] != 0 { position += 1 }
@@ -141,8 +141,7 @@ public struct LexiconMatcher: Sendable {
                 guard position < count else { return }
                 action = startClass[Int(base[position])]
             }
-            let first = base[position]
-            if isWordByte[Int(first)] != 0 {
+            if action == Trie.startsWord {
                 // A word starts here (a scan never stops inside one): a term can start here only if its first word
                 // is this whole word, so the word's hash settles most words without the trie.
                 let (end, hash) = FirstWordFilter.readWord(base, at: position, count: count, fold: wordFold)
@@ -167,9 +166,6 @@ public struct LexiconMatcher: Sendable {
                 position = bestEnd
             } else {
                 position += 1
-                if isWordByte[Int(first)] != 0 {
-                    while position < count && isWordByte[Int(base[position])] != 0 { position += 1 }
-                }
             }
         }
     }
@@ -194,8 +190,10 @@ extension LexiconMatcher {
         let symbolOf: UnsafeMutablePointer<UInt8>
         /// 1 for the bytes `ByteClass.isWord` accepts, else 0 (a load instead of three comparisons per byte).
         let isWordByte: UnsafeMutablePointer<UInt8>
-        /// Per byte, what a scan does on meeting it: `startsTerm` when some key starts with its symbol, else
-        /// `skipsWord` for a word byte (no term starts inside the rest of its word) or `skipsByte`.
+        /// Per byte, what a scan does on meeting it: when some key starts with its symbol, `startsWord` for a word
+        /// byte (the word's hash and the first word table come first) or `startsTerm`; else `skipsWord` for a word
+        /// byte (no term starts inside the rest of its word) or `skipsByte`. The two starting classes are the
+        /// largest, so a scan skips while the class is below `startsTerm`.
         let startClass: UnsafeMutablePointer<UInt8>
         /// Per byte: 0 for a byte that is not a word byte, else the byte as matching folds it (word bytes are never 0).
         let wordFold: UnsafeMutablePointer<UInt8>
@@ -206,6 +204,7 @@ extension LexiconMatcher {
         static let skipsByte: UInt8 = 0
         static let skipsWord: UInt8 = 1
         static let startsTerm: UInt8 = 2
+        static let startsWord: UInt8 = 3
         let nodes: UnsafeMutablePointer<UInt32>
         /// Per node: the value group of a terminal node, else -1.
         let terminal: UnsafeMutablePointer<Int32>
@@ -315,7 +314,9 @@ extension LexiconMatcher {
             for byte in 0..<256 {
                 let symbol = symbolOf[byte]
                 let starts = symbol != 0 && children[0][symbol] != nil
-                (self.startClass + byte).initialize(to: starts ? Self.startsTerm : ByteClass.isWord(UInt8(byte)) ? Self.skipsWord : Self.skipsByte)
+                let isWord = ByteClass.isWord(UInt8(byte))
+                let action = starts ? (isWord ? Self.startsWord : Self.startsTerm) : (isWord ? Self.skipsWord : Self.skipsByte)
+                (self.startClass + byte).initialize(to: action)
             }
             precondition(max(denseCount, edgeTotal) <= Int(Self.offsetMask), "lexicon too large for the trie's 28-bit offsets")
             self.nodes = .allocate(capacity: max(nodeCount, 1))

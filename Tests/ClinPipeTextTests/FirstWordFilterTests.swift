@@ -67,7 +67,7 @@ import Testing
                 fold[byte] = ByteClass.isWord(value) ? (folding ? ByteClass.lower(value) : value) : 0
             }
             bytes.withUnsafeBufferPointer { buffer in
-                for count in [bytes.count, bytes.count - 1, 2, 1] {
+                for count in [bytes.count, bytes.count - 1, bytes.count - 2, bytes.count - 3, 5, 4, 3, 2, 1] {
                     for position in 0..<count {
                         var end = position
                         var hash = FirstWordFilter.seed
