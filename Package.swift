@@ -131,7 +131,7 @@ let package = Package(
 
         .target(name: "ClinPipeTestSupport", dependencies: ["ClinPipeCore", "ClinPipeText"], path: "Tests/ClinPipeTestSupport"),
         .testTarget(name: "ClinPipeCoreTests", dependencies: ["ClinPipeCore", "CByteScan", "ClinPipeTestSupport"]),
-        .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "ClinPipeTestSupport"]),
+        .testTarget(name: "ClinPipeTextTests", dependencies: ["ClinPipeText", "CByteScan", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeIOTests", dependencies: ["ClinPipeIO", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeEvaluationTests", dependencies: ["ClinPipeEvaluation", "ClinPipeTestSupport"]),
         .testTarget(name: "ClinPipeSQLiteTests", dependencies: ["ClinPipeSQLite", "ClinPipeRunner", "ClinPipeStages", "CSQLite", "ClinPipeTestSupport"]),

@@ -30,8 +30,7 @@ final class FirstWordTable: @unchecked Sendable {
         bytes = .allocate(capacity: max(total, 1))
         var start = 0
         for (word, node) in words {
-            var hash = FirstWordFilter.seed
-            for byte in word { hash = FirstWordFilter.combine(hash, byte) }
+            let hash = FirstWordFilter.hash(ofFolded: word)
             var index = Self.index(hash, mask: mask)
             while slots[index].node >= 0 { index = (index + 1) & mask }
             slots[index] = Slot(hash: hash, node: node, length: Int32(word.count), start: start)

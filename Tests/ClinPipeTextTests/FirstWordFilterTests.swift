@@ -1,16 +1,13 @@
 import ClinPipeTestSupport
 @testable import ClinPipeText
+import CByteScan
 import Testing
 
 /// `FirstWordFilter` must never rule out a first word it holds (that would lose matches); its false positives only
 /// cost a trie walk, but they should stay rare.
 @Suite struct FirstWordFilterTests {
     static func hash(_ word: String, folding: Bool) -> UInt64 {
-        Array(word.utf8).withUnsafeBufferPointer { buffer in
-            var hash = FirstWordFilter.seed
-            for byte in buffer { hash = FirstWordFilter.combine(hash, folding ? ByteClass.lower(byte) : byte) }
-            return hash
-        }
+        FirstWordFilter.hash(ofFolded: word.utf8.map { folding ? ByteClass.lower($0) : $0 })
     }
 
     @Test("holds every key's first word, in any ASCII case when folding", arguments: [false, true])
@@ -51,32 +48,57 @@ import Testing
         #expect(!filter.mayContain(Self.hash("left", folding: false)))
     }
 
-    @Test("readWord gives the plain byte-by-byte word end and hash", arguments: testSeeds(6))
+    /// The hash of `hash(ofFolded:)` spelled out: FNV-free, the zero-padded blocks of sixteen bytes as two
+    /// little-endian halves, mixed from the seed (so that a change to the C side cannot go unnoticed).
+    static func plainHash(_ folded: [UInt8]) -> UInt64 {
+        var padded = folded + [UInt8](repeating: 0, count: 16 - folded.count % 16)
+        var hash: UInt64 = 0x243F_6A88_85A3_08D3
+        while !padded.isEmpty {
+            var low: UInt64 = 0, high: UInt64 = 0
+            for index in 0..<8 { low |= UInt64(padded[index]) << UInt64(8 * index) }
+            for index in 0..<8 { high |= UInt64(padded[8 + index]) << UInt64(8 * index) }
+            hash = (hash ^ low) &* 0x9E37_79B9_7F4A_7C15
+            hash = (hash ^ high) &* 0x9E37_79B9_7F4A_7C15
+            padded.removeFirst(16)
+        }
+        return hash ^ (hash >> 29)
+    }
+
+    @Test("hash(ofFolded:) is the documented block hash, for words of every length up to 50")
+    func hashIsTheBlockHash() {
+        var generator = SeededGenerator(seed: 5)
+        let letters = Array("abcxyz019\u{e9}".utf8)
+        for length in 0...50 {
+            let word = (0..<length).map { _ in letters[Int(generator.next() % UInt64(letters.count))] }
+            #expect(FirstWordFilter.hash(ofFolded: word) == Self.plainHash(word), "length \(length)")
+        }
+    }
+
+    @Test("readWord gives the plain byte-by-byte word end and the hash of the folded word", arguments: testSeeds(6))
     func readWordMatchesThePlainLoop(seed: UInt64) throws {
         var generator = SeededGenerator(seed: seed)
-        let common = Array("aZ09mQ_-. \n@[`{/:é".utf8)
+        let common = Array("aZ09mQ_-. \n@[`{/:\u{e9}".utf8)
         var bytes: [UInt8] = (0..<1_500).map { _ in
             generator.next() % 4 == 0 ? UInt8(truncatingIfNeeded: generator.next()) : common[Int(generator.next() % UInt64(common.count))]
         }
+        // Long words too (several blocks of sixteen, and exact multiples of sixteen).
+        for length in [15, 16, 17, 31, 32, 33, 48, 70] {
+            bytes += Array(" ".utf8) + (0..<length).map { _ in common[Int(generator.next() % 4)] } + Array(".".utf8)
+        }
         bytes += Array(try TestPaths.seedTexts().first!.1.utf8.prefix(3_000))
-        let fold = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        defer { fold.deallocate() }
         for folding in [false, true] {
-            for byte in 0..<256 {
-                let value = UInt8(byte)
-                fold[byte] = ByteClass.isWord(value) ? (folding ? ByteClass.lower(value) : value) : 0
-            }
             bytes.withUnsafeBufferPointer { buffer in
-                for count in [bytes.count, bytes.count - 1, bytes.count - 2, bytes.count - 3, 5, 4, 3, 2, 1] {
-                    for position in 0..<count {
+                for count in [bytes.count, bytes.count - 1, bytes.count - 2, bytes.count - 3, bytes.count - 17, 5, 4, 3, 2, 1, 0] {
+                    for position in 0...count {
                         var end = position
-                        var hash = FirstWordFilter.seed
-                        while end < count && fold[Int(bytes[end])] != 0 {
-                            hash = FirstWordFilter.combine(hash, fold[Int(bytes[end])])
+                        var folded: [UInt8] = []
+                        while end < count && ByteClass.isWord(bytes[end]) {
+                            folded.append(folding ? ByteClass.lower(bytes[end]) : bytes[end])
                             end += 1
                         }
-                        let read = FirstWordFilter.readWord(buffer.baseAddress!, at: position, count: count, fold: fold)
-                        #expect(read.end == end && read.hash == hash, "seed \(seed), position \(position) of \(count)")
+                        let read = FirstWordFilter.readWord(buffer.baseAddress!, at: position, count: count, foldsCase: folding)
+                        #expect(read.end == end && read.hash == Self.plainHash(folded), "seed \(seed), position \(position) of \(count)")
+                        #expect(cbs_word_length(buffer.baseAddress! + position, count - position) == end - position)
                     }
                 }
             }

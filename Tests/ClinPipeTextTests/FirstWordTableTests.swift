@@ -33,8 +33,7 @@ import Testing
             // Slices that end inside words too (the text's end ends every word).
             for count in [bytes.count, bytes.count * 2 / 3, bytes.count / 3] {
                 for word in words(in: Array(bytes[..<count])) {
-                    var hash = FirstWordFilter.seed
-                    for index in word { hash = FirstWordFilter.combine(hash, trie.wordFold[Int(bytes[index])]) }
+                    let hash = FirstWordFilter.hash(ofFolded: word.map { trie.wordFold[Int(bytes[$0])] })
                     let node = trie.firstWordTable.node(ofWord: base, from: word.lowerBound, to: word.upperBound,
                                                         hash: hash, fold: trie.wordFold)
                     let folded = word.map { trie.wordFold[Int(bytes[$0])] }

@@ -291,6 +291,123 @@ static inline size_t cbs_next_sentence_candidate(const uint8_t *p, size_t len) {
     return len;
 }
 
+/*
+ * Words, as `ByteClass.isWord` defines them: runs of ASCII letters and digits and of bytes of 0x80 and above (every
+ * byte of a non-ASCII character). `cbs_read_word` gives a word's length and the hash that `FirstWordFilter` and
+ * `FirstWordTable` key first words by, sixteen bytes a step with no branch on the bytes read (the length comes from
+ * a bit mask), so that the many short words of a text cost the lexicon scans no mispredicted loop exits.
+ *
+ * The hash of a word of `n` bytes (letters lowercased when folding): the bytes zero-padded to `16 * (n / 16 + 1)`
+ * bytes, read as 64-bit little-endian halves of 16-byte blocks, each block mixed in by `cbs_word_hash_block` from
+ * `cbs_word_hash_seed()`, then `cbs_word_hash_finish`. Zero is no word byte, so the padding is unambiguous.
+ */
+static inline uint64_t cbs_word_hash_seed(void) { return 0x243F6A8885A308D3ull; }
+
+static inline uint64_t cbs_word_hash_block(uint64_t hash, uint64_t low, uint64_t high) {
+    hash = (hash ^ low) * 0x9E3779B97F4A7C15ull;
+    return (hash ^ high) * 0x9E3779B97F4A7C15ull;
+}
+
+static inline uint64_t cbs_word_hash_finish(uint64_t hash) { return hash ^ (hash >> 29); }
+
+/** Whether `byte` is a word byte: an ASCII letter or digit, or 0x80 and above. */
+static inline int cbs_is_word_byte(uint8_t byte) {
+    uint8_t lower = byte | 0x20;
+    return byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A);
+}
+
+/** A word read by `cbs_read_word`: its length in bytes and its hash. */
+typedef struct cbs_word {
+    size_t length;
+    uint64_t hash;
+} cbs_word;
+
+#if defined(__SSE2__)
+/* 0xFF in each lane of `v` that holds an ASCII letter (either case). */
+static inline __m128i cbs__letter_lanes(__m128i v) {
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    return _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8(0x60)), _mm_cmplt_epi8(lower, _mm_set1_epi8(0x7B)));
+}
+
+/* 0xFF in each lane of `v` that holds a word byte, given its letter lanes. */
+static inline __m128i cbs__word_lanes(__m128i v, __m128i letters) {
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x2F)), _mm_cmplt_epi8(v, _mm_set1_epi8(0x3A)));
+    return _mm_or_si128(_mm_or_si128(digit, letters), _mm_cmplt_epi8(v, _mm_setzero_si128()));
+}
+
+/* The sixteen bytes at `p`, or the `avail` (< 16) there followed by zeros. */
+static inline __m128i cbs__load_block(const uint8_t *p, size_t avail) {
+    if (avail >= 16) return _mm_loadu_si128((const __m128i *)p);
+    uint8_t tail[16] = {0};
+    memcpy(tail, p, avail);
+    return _mm_loadu_si128((const __m128i *)tail);
+}
+
+/* The number of leading lanes set in a lane mask (0...16). */
+static inline unsigned cbs__leading_lanes(__m128i lanes) {
+    return (unsigned)__builtin_ctz(~(unsigned)_mm_movemask_epi8(lanes) | 0x10000u);
+}
+#endif
+
+/**
+ * The word at the start of `p[0..<len]`: its length (the number of leading word bytes, 0 when `p[0]` is none or
+ * `len` is 0) and its hash, with ASCII letters lowercased when `fold` is non-zero. Reads only `p[0..<len]`.
+ */
+static inline cbs_word cbs_read_word(const uint8_t *p, size_t len, int fold) {
+    uint64_t hash = cbs_word_hash_seed();
+    size_t offset = 0;
+#if defined(__SSE2__)
+    const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (;;) {
+        __m128i v = cbs__load_block(p + offset, len - offset);
+        __m128i letters = cbs__letter_lanes(v);
+        unsigned n = cbs__leading_lanes(cbs__word_lanes(v, letters));
+        /* Folding sets bit 5 of the letters (digits have it, other bytes are masked off or kept as they are). */
+        __m128i folded = fold ? _mm_or_si128(v, _mm_and_si128(letters, _mm_set1_epi8(0x20))) : v;
+        __m128i kept = _mm_and_si128(folded, _mm_cmpgt_epi8(_mm_set1_epi8((char)n), lane));
+        uint64_t low = (uint64_t)_mm_cvtsi128_si64(kept);
+        uint64_t high = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(kept, kept));
+        hash = cbs_word_hash_block(hash, low, high);
+        offset += n;
+        if (n < 16) break;
+    }
+#else
+    for (;;) {
+        uint8_t block[16] = {0};
+        unsigned n = 0;
+        while (n < 16 && offset + n < len && cbs_is_word_byte(p[offset + n])) {
+            uint8_t byte = p[offset + n];
+            block[n] = fold && byte >= 0x41 && byte <= 0x5A ? (uint8_t)(byte | 0x20) : byte;
+            n++;
+        }
+        uint64_t low, high;
+        memcpy(&low, block, 8);
+        memcpy(&high, block + 8, 8);
+        hash = cbs_word_hash_block(hash, low, high);
+        offset += n;
+        if (n < 16) break;
+    }
+#endif
+    cbs_word word = { offset, cbs_word_hash_finish(hash) };
+    return word;
+}
+
+/** The number of leading word bytes of `p[0..<len]` (0 when `p[0]` is none or `len` is 0). */
+static inline size_t cbs_word_length(const uint8_t *p, size_t len) {
+    size_t offset = 0;
+#if defined(__SSE2__)
+    for (;;) {
+        __m128i v = cbs__load_block(p + offset, len - offset);
+        unsigned n = cbs__leading_lanes(cbs__word_lanes(v, cbs__letter_lanes(v)));
+        offset += n;
+        if (n < 16) return offset;
+    }
+#else
+    while (offset < len && cbs_is_word_byte(p[offset])) offset++;
+    return offset;
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif
