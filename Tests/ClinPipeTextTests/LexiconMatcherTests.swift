@@ -1,5 +1,5 @@
 import ClinPipeTestSupport
-import ClinPipeText
+@testable import ClinPipeText
 import Testing
 
 @Suite("LexiconMatcher")
@@ -173,8 +173,11 @@ struct LexiconMatcherTests {
         })
     }
 
-    @Test("20,000 random terms against a brute-force reference on random text", arguments: [false, true])
-    func randomTermsAgainstReference(caseSensitive: Bool) {
+    /// Both scans: terms that start with punctuation (every byte looked at) and terms that all start with a word
+    /// byte (only word starts visited, 64 bytes at a time, with matches that cross the 64-byte chunks).
+    @Test("20,000 random terms against a brute-force reference on random text",
+          arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func randomTermsAgainstReference(caseSensitive: Bool, wordStartsOnly: Bool) {
         for seed in testSeeds(2) {
             var generator = SeededGenerator(seed: seed)
             let vocabulary = (0..<2_500).map { _ in Self.randomWord(using: &generator) }
@@ -184,6 +187,8 @@ struct LexiconMatcherTests {
                 let joiner = [" ", " ", " ", "  ", "\t"].randomElement(using: &generator)!
                 let term = words.joined(separator: joiner)
                 return Int.random(in: 0..<10, using: &generator) == 0 ? " \(term) " : term
+            }.filter { term in
+                !wordStartsOnly || term.utf8.first(where: { !Reference.isSpace($0) }).map(Reference.isWord) ?? false
             }
             var text = ""
             for _ in 0..<6_000 {
@@ -193,6 +198,7 @@ struct LexiconMatcherTests {
                 text += separators.randomElement(using: &generator)!
             }
             let matcher = LexiconMatcher(terms: terms, caseSensitive: caseSensitive)
+            #expect(matcher.trie.termsStartWithWords == wordStartsOnly)
             let reference = Reference(terms: terms, caseSensitive: caseSensitive)
             let bytes = Array(text.utf8)
             let actual = matcher.matches(in: text)

@@ -408,6 +408,25 @@ static inline size_t cbs_word_length(const uint8_t *p, size_t len) {
 #endif
 }
 
+/**
+ * The word starts of `p[0..<min(len, 64)]`, bit `i` for `p[i]`: word bytes (as `cbs_read_word` reads them) whose
+ * byte before is none (`previous_is_word` tells about the byte before `p[0]`). Sixteen bytes at a time, so that a
+ * scan visits the words of a text without a branch per byte between them.
+ */
+static inline uint64_t cbs_word_starts64(const uint8_t *p, size_t len, int previous_is_word) {
+    uint64_t word = 0;
+    size_t span = len < 64 ? len : 64;
+#if defined(__SSE2__)
+    for (size_t block = 0; block < span; block += 16) {
+        __m128i v = cbs__load_block(p + block, span - block);  /* padding zeros are no word bytes */
+        word |= (uint64_t)(unsigned)_mm_movemask_epi8(cbs__word_lanes(v, cbs__letter_lanes(v))) << block;
+    }
+#else
+    for (size_t i = 0; i < span; i++) if (cbs_is_word_byte(p[i])) word |= 1ull << i;
+#endif
+    return word & ~((word << 1) | (previous_is_word ? 1u : 0u));
+}
+
 #ifdef __cplusplus
 }
 #endif
