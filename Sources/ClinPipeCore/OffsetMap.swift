@@ -1,3 +1,4 @@
+import CByteScan
 /// An exact alignment between an original text and a derived text (a layer), both measured in **UTF-8 bytes**.
 ///
 /// The map is a sorted list of `edits`; text between edits is identical in both, so positions there shift by a
@@ -149,32 +150,22 @@ public struct OffsetMap: Sendable, Hashable {
     /// Which text of an edit a position refers to.
     enum Side { case original, layer }
 
-    /// Index of the last edit whose `from` range starts at or before `position`, or -1. The side is chosen once,
-    /// outside the search, and the search reads the edits in place without bounds checks.
+    /// Byte offsets, inside an `Edit`, of the start of its original range and of its layer range (`Int`s).
+    private static let originalStartOffset = MemoryLayout<Edit>.offset(of: \Edit.originalRange)!
+        + MemoryLayout<Range<Int>>.offset(of: \Range<Int>.lowerBound)!
+    private static let layerStartOffset = MemoryLayout<Edit>.offset(of: \Edit.layerRange)!
+        + MemoryLayout<Range<Int>>.offset(of: \Range<Int>.lowerBound)!
+
+    /// Index of the last edit whose `from` range starts at or before `position`, or -1. The search reads the
+    /// edits' starts in place (`cbs_count_keys_at_or_before`: conditional moves, so positions looked up all over a
+    /// document cost no mispredicted branches).
     private static func lastEdit(startingAtOrBefore position: Int, edits: [Edit], from: Side) -> Int {
         edits.withUnsafeBufferPointer { edits in
-            from == .original
-                ? Self.countStarting(atOrBefore: position, in: edits) { $0.originalRange.lowerBound }
-                : Self.countStarting(atOrBefore: position, in: edits) { $0.layerRange.lowerBound }
+            guard let base = edits.baseAddress else { return 0 }
+            let offset = from == .original ? Self.originalStartOffset : Self.layerStartOffset
+            return Int(cbs_count_keys_at_or_before(UnsafeRawPointer(base) + offset, MemoryLayout<Edit>.stride, edits.count,
+                                                   Int64(position)))
         } - 1
-    }
-
-    /// The number of edits whose `start` is at or before `position` (edits are sorted by both starts).
-    @inline(__always) private static func countStarting(atOrBefore position: Int, in edits: UnsafeBufferPointer<Edit>,
-                                                        _ start: (Edit) -> Int) -> Int
-    {
-        var low = 0
-        var count = edits.count
-        while count > 0 {
-            let half = count &>> 1
-            if start(edits[low &+ half]) <= position {
-                low = low &+ half &+ 1
-                count = count &- half &- 1
-            } else {
-                count = half
-            }
-        }
-        return low
     }
 
     private static func shift(_ position: Int, after index: Int, edits: [Edit], from: Side,

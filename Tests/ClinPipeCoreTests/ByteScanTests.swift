@@ -253,4 +253,28 @@ struct ByteScanTests {
         }
         #expect(problems.isEmpty, "\(problems.count) problems, first: \(problems.prefix(5))")
     }
+
+    @Test("keys at or before a position: the branch-free search counts as a linear scan does, for every count and stride")
+    func countKeysAtOrBefore() {
+        var generator = SeededGenerator(seed: 41)
+        for count in 0...70 {
+            for stride in [1, 2, 4] {
+                // Ascending keys with repeats and gaps, `stride` Int64s per record (the key first, then padding).
+                var keys: [Int64] = []
+                var key: Int64 = Int64(generator.next() % 5)
+                for _ in 0..<count {
+                    key += Int64(generator.next() % 4)
+                    keys.append(key)
+                }
+                let records = keys.flatMap { [$0] + [Int64](repeating: -99, count: stride - 1) }
+                for position in Int64(-2)...(key + 3) {
+                    let expected = keys.filter { $0 <= position }.count
+                    let found = records.withUnsafeBytes { raw in
+                        cbs_count_keys_at_or_before(raw.baseAddress, stride * 8, count, position)
+                    }
+                    #expect(found == expected, "count \(count), stride \(stride), position \(position)")
+                }
+            }
+        }
+    }
 }
