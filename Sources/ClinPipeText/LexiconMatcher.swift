@@ -135,6 +135,7 @@ public struct LexiconMatcher: Sendable {
     /// on each byte between words. Visits the same starts, in the same order, as `forEachMatchAtEveryStart`.
     private func forEachMatchAtWordStarts(_ base: UnsafePointer<UInt8>, count: Int, _ body: (Range<Int>, Int) -> Void) {
         let startClass = trie.startClass
+        let words = FirstWords(trie, foldsCase: !caseSensitive)
         var chunk = 0
         var previousIsWord = false
         while chunk < count {
@@ -144,7 +145,7 @@ public struct LexiconMatcher: Sendable {
                 let position = chunk &+ starts.trailingZeroBitCount
                 starts &= starts &- 1
                 guard startClass[Int(base[position])] == Trie.startsWord else { continue }
-                let (end, group, _) = longestMatch(atWordStart: position, in: base, count: count)
+                let (end, group, _) = longestMatch(atWordStart: position, in: base, count: count, words: words)
                 guard end >= 0 else { continue }
                 body(position..<end, group)
                 // The starts inside the match are passed over; past this chunk, the scan goes on from the match's
@@ -165,6 +166,7 @@ public struct LexiconMatcher: Sendable {
     private func forEachMatchAtEveryStart(_ base: UnsafePointer<UInt8>, count: Int, _ body: (Range<Int>, Int) -> Void) {
         let trie = self.trie
         let startClass = trie.startClass
+        let words = FirstWords(trie, foldsCase: !caseSensitive)
         var position = 0
         while position < count {
             // Straight to the next byte that can start a term: bytes that cannot are stepped over, and so is the
@@ -177,7 +179,7 @@ public struct LexiconMatcher: Sendable {
                 action = startClass[Int(base[position])]
             }
             if action == Trie.startsWord {
-                let (end, group, wordEnd) = longestMatch(atWordStart: position, in: base, count: count)
+                let (end, group, wordEnd) = longestMatch(atWordStart: position, in: base, count: count, words: words)
                 if end >= 0 {
                     body(position..<end, group)
                     position = end
@@ -196,20 +198,37 @@ public struct LexiconMatcher: Sendable {
         }
     }
 
+    /// What `longestMatch(atWordStart:)` reads of the trie for every word, held in locals by a scan (loaded once,
+    /// not again for each word through the trie's reference).
+    private struct FirstWords {
+        let filterWords: UnsafeMutablePointer<UInt64>
+        let filterShift: UInt64
+        let table: FirstWordTable
+        let fold: UnsafeMutablePointer<UInt8>
+        let foldsCase: Bool
+
+        @inline(__always) init(_ trie: Trie, foldsCase: Bool) {
+            filterWords = trie.firstWords.words
+            filterShift = trie.firstWords.indexShift
+            table = trie.firstWordTable
+            fold = trie.wordFold
+            self.foldsCase = foldsCase
+        }
+    }
+
     /// The longest match that starts at `position`, where a word starts whose first byte starts some term: its end
     /// and value group, or (-1, -1), and the end of the word. A term can start here only if its first word is this
     /// whole word, so the word's hash settles most words without the trie: the Bloom filter rules out most in one
     /// load, the first word table settles the rest exactly and gives the node after the word, from where the walk
     /// goes on.
     @inline(__always) private func longestMatch(atWordStart position: Int, in base: UnsafePointer<UInt8>,
-                                                count: Int) -> (end: Int, group: Int, wordEnd: Int)
+                                                count: Int, words: FirstWords) -> (end: Int, group: Int, wordEnd: Int)
     {
-        let trie = self.trie
-        let (wordEnd, hash) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: !caseSensitive)
-        guard FirstWordFilter.mayContain(hash, words: trie.firstWords.words, indexShift: trie.firstWords.indexShift) else {
+        let (wordEnd, hash) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: words.foldsCase)
+        guard FirstWordFilter.mayContain(hash, words: words.filterWords, indexShift: words.filterShift) else {
             return (-1, -1, wordEnd)
         }
-        let node = trie.firstWordTable.node(ofWord: base, from: position, to: wordEnd, hash: hash, fold: trie.wordFold)
+        let node = words.table.node(ofWord: base, from: position, to: wordEnd, hash: hash, fold: words.fold)
         guard node >= 0 else { return (-1, -1, wordEnd) }
         let (end, group) = trie.walk(base, from: node, at: wordEnd, count: count)
         return (end, group, wordEnd)

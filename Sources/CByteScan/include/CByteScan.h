@@ -357,14 +357,17 @@ static inline cbs_word cbs_read_word(const uint8_t *p, size_t len, int fold) {
     uint64_t hash = cbs_word_hash_seed();
     size_t offset = 0;
 #if defined(__SSE2__)
-    const __m128i lane = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    /* 0xFF in the first n lanes: a sliding window over sixteen 0xFF and sixteen zeros. */
+    static const uint8_t prefix_masks[32] = {
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
     for (;;) {
         __m128i v = cbs__load_block(p + offset, len - offset);
         __m128i letters = cbs__letter_lanes(v);
         unsigned n = cbs__leading_lanes(cbs__word_lanes(v, letters));
         /* Folding sets bit 5 of the letters (digits have it, other bytes are masked off or kept as they are). */
         __m128i folded = fold ? _mm_or_si128(v, _mm_and_si128(letters, _mm_set1_epi8(0x20))) : v;
-        __m128i kept = _mm_and_si128(folded, _mm_cmpgt_epi8(_mm_set1_epi8((char)n), lane));
+        __m128i kept = _mm_and_si128(folded, _mm_loadu_si128((const __m128i *)(prefix_masks + 16 - n)));
         uint64_t low = (uint64_t)_mm_cvtsi128_si64(kept);
         uint64_t high = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(kept, kept));
         hash = cbs_word_hash_block(hash, low, high);
