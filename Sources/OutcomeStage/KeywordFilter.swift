@@ -71,12 +71,16 @@ struct KeywordFilter: Sendable {
     /// ...), so that the few states most text visits share few cache lines. A row holds the state's transitions, one
     /// `UInt16` per class, and in its last 4 bytes (8 when the table has more than 32 groups) the groups whose keyword
     /// ends at the state (including keywords that are suffixes of the state's path): 64 bytes, one cache line, for up to
-    /// 30 classes, else 128. A state is named by its number times `rowBytes / 8` (the start is 0): the transition of
-    /// state `s` on a byte of class offset `c` is the `UInt16` at byte `c + 8 * s`, the next state's name, and its
-    /// groups are the `UInt64` at byte `rowBytes - 8 + 8 * s` shifted right by `groupShift`.
+    /// 30 classes, else 128. A state is named by its row's offset divided by `nameScale` (the start is 0): the
+    /// transition of state `s` on a byte of class offset `c` is the `UInt16` at byte `c + nameScale * s`, the next
+    /// state's name, and its groups are the `UInt64` at byte `rowBytes - 8 + nameScale * s` shifted right by
+    /// `groupShift`.
     private let rows: CacheAlignedBytes
     /// The size of a row of `rows` in bytes.
     private let rowBytes: Int
+    /// A state's row starts at byte `name * nameScale` of `rows`: 1 (names are row offsets) for tables up to 64 KB,
+    /// else 8.
+    private let nameScale: Int
     /// 32 when a row's groups take its last 4 bytes, 0 when they take 8.
     private let groupShift: UInt64
     /// Per row, the groups that must all be seen for the row's pattern to be able to match (0: always).
@@ -187,7 +191,10 @@ struct KeywordFilter: Sendable {
         let order = [0] + queue
         let groupBytes = groupKeywords.count <= 32 ? 4 : 8
         let rowBytes = width * 2 + groupBytes <= 64 ? 64 : 128
-        let unit = rowBytes / 8
+        // A state's name: its row's byte offset when every offset fits 16 bits (no scaling in the scan's chain of
+        // loads), else the offset / 8.
+        let nameScale = order.count * rowBytes <= 1 << 16 ? 1 : 8
+        let unit = rowBytes / nameScale
         guard (order.count - 1) * unit <= Int(UInt16.max) else {
             throw RuleFileError(problems: ["\(names.first ?? "keywords"): too many keyword characters"])
         }
@@ -207,6 +214,7 @@ struct KeywordFilter: Sendable {
             }
         }
         self.rowBytes = rowBytes
+        self.nameScale = nameScale
         groupShift = groupBytes == 4 ? 32 : 0
     }
 
@@ -218,17 +226,24 @@ struct KeywordFilter: Sendable {
         var log = SegmentLog()
         defer { log.deallocate() }
         let table = rows.base, count = bytes.count, look = Int(Self.lookMark)
-        let groups = table + (rowBytes - 8), groupShift = groupShift
+        let groups = table + (rowBytes - 8), groupShift = groupShift, tableAddress = UInt(bitPattern: table), nameScale = nameScale
         classOffsets.withUnsafeBufferPointer { classOffsets in
             let classes = classOffsets.baseAddress!
+            if nameScale == 1 { scanAll(classes, scale: 1, into: &log) } else { scanAll(classes, scale: 8, into: &log) }
+        }
+        /// The scan, with states named by `scale` (a constant where called: each gets its own loop).
+        @inline(__always) func scanAll(_ classes: UnsafePointer<UInt8>, scale: Int, into log: inout SegmentLog) {
             var state = 0
             /// The groups seen since the segment's start.
             var segment: UInt64 = 0
-            /// One byte, of class offset `classOffset` (a column: no look mark); returns the groups of the state
-            /// reached.
+            /// One byte, of class offset `classOffset` (a column: no look mark); returns the last 8 bytes of the row of
+            /// the state reached, its groups once shifted right by `groupShift`.
             @inline(__always) func step(_ classOffset: Int) -> UInt64 {
-                state = Int(table.load(fromByteOffset: classOffset &+ state &* 8, as: UInt16.self))
-                return groups.load(fromByteOffset: state &* 8, as: UInt64.self) &>> groupShift
+                // The column's address first (from the text alone), so that the load that depends on the last state
+                // adds no arithmetic of its own: the bytes' chain of dependent loads is one load a byte.
+                let column = UnsafeRawPointer(bitPattern: tableAddress &+ UInt(bitPattern: classOffset)).unsafelyUnwrapped
+                state = Int(column.load(fromByteOffset: state &* scale, as: UInt16.self))
+                return groups.load(fromByteOffset: state &* scale, as: UInt64.self)
             }
             var offset = 0
             // Four bytes a turn; a turn with a look byte steps them the same way (a look byte moves to the start,
@@ -238,12 +253,15 @@ struct KeywordFilter: Sendable {
                 let c2 = Int(classes[Int(text[offset &+ 2])]), c3 = Int(classes[Int(text[offset &+ 3])])
                 if (c0 | c1 | c2 | c3) & look == 0 {
                     let g0 = step(c0), g1 = step(c1), g2 = step(c2), g3 = step(c3)
-                    segment |= g0 | g1 | g2 | g3
+                    segment |= (g0 | g1 | g2 | g3) &>> groupShift
                 } else {
                     let mask = Self.columnMask
                     let g0 = step(c0 & mask), g1 = step(c1 & mask), g2 = step(c2 & mask), g3 = step(c3 & mask)
                     let looks = (c0 & look) >> 7 | (c1 & look) >> 6 | (c2 & look) >> 5 | (c3 & look) >> 4
-                    segment = log.place(bytes, at: offset, looks: looks, groups: (g0, g1, g2, g3), segment: segment)
+                    // The state goes through the call and back, so that the loop need not keep it in memory.
+                    (segment, state) = log.place(bytes, at: offset, looks: looks,
+                                                 groups: (g0 &>> groupShift, g1 &>> groupShift, g2 &>> groupShift, g3 &>> groupShift),
+                                                 segment: segment, state: state)
                     if log.unfilterable { return }
                 }
                 offset &+= 4
@@ -252,7 +270,7 @@ struct KeywordFilter: Sendable {
             log.reserveFour()
             while offset < count {
                 let classOffset = Int(classes[Int(text[offset])])
-                let found = step(classOffset & Self.columnMask)
+                let found = step(classOffset & Self.columnMask) &>> groupShift
                 if classOffset & look == 0 {
                     segment |= found
                 } else if text[offset] < 0x80 {
@@ -304,10 +322,10 @@ struct KeywordFilter: Sendable {
         /// Places the groups of the four bytes at `offset` (`groups`, one per byte) in their segments, given the
         /// groups of the segment so far; bit `i` of `looks` marks byte `offset + i` as a look byte (an ASCII
         /// separator, or the first byte of U+212A or U+017F). Returns the groups of the segment that goes on after the
-        /// bytes.
+        /// bytes, and `state` unchanged (passed through, the scan's loop keeps it in a register).
         @inline(never)
         mutating func place(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, looks: Int, groups: (UInt64, UInt64, UInt64, UInt64),
-                            segment: UInt64) -> UInt64
+                            segment: UInt64, state: Int) -> (segment: UInt64, state: Int)
         {
             reserveFour()
             let text = bytes.baseAddress!
@@ -321,7 +339,7 @@ struct KeywordFilter: Sendable {
                 leads &= leads - 1
                 if KeywordFilter.startsCaselessEquivalentOfASCII(bytes, at: offset + index) {
                     unfilterable = true
-                    return segment
+                    return (segment, state)
                 }
             }
             var segment = segment
@@ -339,7 +357,7 @@ struct KeywordFilter: Sendable {
             place(1, groups.1)
             place(2, groups.2)
             place(3, groups.3)
-            return segment
+            return (segment, state)
         }
 
         /// Makes room for four more segments.
