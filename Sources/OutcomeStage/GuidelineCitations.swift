@@ -205,7 +205,7 @@ struct GuidelineCitations: Sendable {
         // The pattern is costly (a lazy run from every capital); most citations name no section or chapter.
         if words.isASCII {
             // The pattern is case-sensitive: each match holds `section` or `chapter` in lowercase.
-            guard ASCII.contains("section", in: bytes) || ASCII.contains("chapter", in: bytes) else { return nil }
+            guard Self.containsSectionOrChapter(bytes) else { return nil }
         } else {
             // Text that is not ASCII keeps the test on lowercased Characters (a word that ends in a combining mark
             // does not count). That needs the words' bytes, ASCII case ignored (no other character lowercases to
@@ -233,6 +233,23 @@ struct GuidelineCitations: Sendable {
             section = String(section.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
         }
         return section.isEmpty ? nil : section
+    }
+
+    /// Where `section` or `chapter` (exact case) can start: `se`, `ch`.
+    private static let sectionOrChapterStarts = BytePairSet([(UInt8(ascii: "s"), 0, UInt8(ascii: "e"), 0), (UInt8(ascii: "c"), 0, UInt8(ascii: "h"), 0)])
+
+    /// Whether `bytes` contains `section` or `chapter` (exact case): `ASCII.contains` of either, in one pass that
+    /// tests sixteen bytes at a time.
+    static func containsSectionOrChapter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var found = false
+        sectionOrChapterStarts.forEachCandidate(in: bytes, from: 0) { offset in
+            guard ASCII.occursExactly("section", in: bytes, at: offset) || ASCII.occursExactly("chapter", in: bytes, at: offset) else {
+                return offset + 1
+            }
+            found = true
+            return bytes.count
+        }
+        return found
     }
 
     /// The words between a guideline title and `Page(s)` (`... Guidelines Trigger Point Injections Page(s): 122`).
@@ -297,6 +314,9 @@ struct PartWords {
     /// The first `page` (ASCII case ignored, UTF-8 offset), or nil when there is none.
     let page: Int?
 
+    /// Where `section` or `page` (ASCII case ignored) can start.
+    private static let starts = BytePairSet([(UInt8(ascii: "s"), 0x20, UInt8(ascii: "e"), 0x20), (UInt8(ascii: "p"), 0x20, UInt8(ascii: "a"), 0x20)])
+
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         isASCII = OffsetConverter.isASCII(bytes)
         guard isASCII else {
@@ -304,16 +324,16 @@ struct PartWords {
             page = 0
             return
         }
-        // One pass for both words (what `ASCII.find` gives for each).
+        // One pass for both words (what `ASCII.find` gives for each), at the offsets where `se` or `pa` (any case)
+        // starts, found sixteen bytes at a time.
         var section: Int?, page: Int?
-        var offset = 0
-        while offset < bytes.count, section == nil || page == nil {
+        Self.starts.forEachCandidate(in: bytes, from: 0) { offset in
             switch bytes[offset] | 0x20 {
             case UInt8(ascii: "s") where section == nil && ASCII.occurs("section", in: bytes, at: offset): section = offset
             case UInt8(ascii: "p") where page == nil && ASCII.occurs("page", in: bytes, at: offset): page = offset
             default: break
             }
-            offset += 1
+            return section == nil || page == nil ? offset + 1 : bytes.count
         }
         self.section = section
         self.page = page
@@ -349,6 +369,13 @@ enum ASCII {
             return true
         }
         return false
+    }
+
+    /// Whether `needle` occurs in `bytes` at `start` (exact case).
+    static func occursExactly(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, start + count <= bytes.count else { return false }
+        return memcmp(base + start, needle.utf8Start, count) == 0
     }
 
     /// Whether `needle` (lowercase ASCII) occurs in `bytes` at `start`, ignoring ASCII case.

@@ -55,11 +55,11 @@ struct PatternTable: Sendable {
 
     /// Whether row `index` matches `bytes`, given the keyword `scan` of `bytes`.
     func matches(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan) throws -> Bool {
-        guard let start = scan.start(of: index), let pattern = rows[index].pattern else { return false }
+        guard scan.holdsGroups(of: index), let pattern = rows[index].pattern else { return false }
         var found = false
         guard scan.isBySegment(index) else {
-            // No match starts before `start` (see `KeywordFilter`); lookbehinds still see the text before it.
-            try pattern.forEachMatch(in: bytes, from: start) { _ in
+            // The text holds the row's keywords: search all of it.
+            try pattern.forEachMatch(in: bytes, from: 0) { _ in
                 found = true
                 return false
             }

@@ -6,11 +6,14 @@ import ClinPipeText
 /// `Rules/guidelines.tsv` other than `other`).
 ///
 /// Reasons and sources are read over the whole rationale with one table (`wholeText`: the reason rows, then the
-/// source rows), so one keyword scan of the rationale serves both.
+/// source rows), so one keyword scan of the rationale serves both; a rationale read for sources alone is scanned with
+/// the source rows' smaller automaton (`sourcesOnly`).
 struct RationaleReading: Sendable {
     private let conclusions: PatternTable
     /// The reason rows (`0..<reasonCount`), then the source rows.
     private let wholeText: PatternTable
+    /// The source rows of `wholeText`, alone.
+    private let sourcesOnly: PatternTable
     private let reasonCount: Int
     /// Per reason row: its `negated_finding` ("" for none).
     private let negatedFinding: [String]
@@ -21,7 +24,8 @@ struct RationaleReading: Sendable {
     init(sources: PatternTable) throws {
         conclusions = try PatternTable(file: "conclusions.tsv", labelColumn: "conclusion")
         let reasons = try PatternTable(file: "reasons.tsv", labelColumn: "code", extraColumns: ["negated_finding"])
-        wholeText = try PatternTable(joining: [reasons, PatternTable(sources, keeping: { $0.label != "other" })])
+        sourcesOnly = try PatternTable(sources, keeping: { $0.label != "other" })
+        wholeText = try PatternTable(joining: [reasons, sourcesOnly])
         reasonCount = reasons.rows.count
         negatedFinding = reasons.rows.map { $0.extra["negated_finding"] ?? "" }
         var numbers: [String: Int] = [:]
@@ -62,17 +66,23 @@ struct RationaleReading: Sendable {
     func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, withReasons: Bool, negatedFindings: [String]) throws
         -> (reasons: [String], sources: [String])
     {
+        guard withReasons else {
+            var sources: [String] = []
+            let scan = sourcesOnly.filter.scan(bytes)
+            for index in sourcesOnly.rows.indices where try sourcesOnly.matches(index, in: bytes, scan: scan) {
+                sources.append(sourcesOnly.rows[index].label)
+            }
+            return ([], sources)
+        }
         let scan = wholeText.filter.scan(bytes)
         var codes: [String] = []
-        if withReasons {
-            var found = Array(repeating: false, count: reasonCount)
-            for index in 0..<reasonCount where !found[codeNumber[index]] {
-                let byPattern = try wholeText.matches(index, in: bytes, scan: scan)
-                let finding = negatedFinding[index]
-                if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) {
-                    found[codeNumber[index]] = true
-                    codes.append(wholeText.rows[index].label)
-                }
+        var found = Array(repeating: false, count: reasonCount)
+        for index in 0..<reasonCount where !found[codeNumber[index]] {
+            let byPattern = try wholeText.matches(index, in: bytes, scan: scan)
+            let finding = negatedFinding[index]
+            if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) {
+                found[codeNumber[index]] = true
+                codes.append(wholeText.rows[index].label)
             }
         }
         var sources: [String] = []

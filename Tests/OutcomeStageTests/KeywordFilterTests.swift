@@ -271,6 +271,57 @@ import Testing
         }
     }
 
+    /// Tables whose rows outgrow a cache line: keywords over every letter and digit (37 classes: 128-byte rows) and
+    /// more than 32 groups (8-byte group sets), on texts of every length up to 40 bytes (the scan takes four bytes a
+    /// turn) with separators, non-ASCII bytes and U+212A.
+    @Test func scanEqualsASubstringSearchOnWideTables() throws {
+        var generator = SeededGenerator(seed: 77)
+        let characters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        let pieces = [" ", " ", ".", ";", "é", "\u{212A}", "\u{17F}", "-", "\n", "Q", "Z9"]
+        for groupCount in [20, 31, 40, 63] {
+            var fields = ["abcdefghijklmnopqrstuvwxyz0123456789"]
+            fields += (0..<groupCount).map { _ in
+                (0..<Int.random(in: 1...3, using: &generator)).map { _ in
+                    String((0..<Int.random(in: 1...3, using: &generator)).map { _ in characters.randomElement(using: &generator)! })
+                }.joined(separator: "|")
+            }
+            let keywords = fields.flatMap { $0.split(separator: "|").map(String.init) }
+            let patterns: [String?] = fields.indices.map { $0 % 3 == 0 ? nil : "[a-z0-9 ]+" }
+            let filter = try KeywordFilter(fields: fields, patterns: patterns, names: fields.indices.map { "row \($0)" })
+            for length in 0...40 {
+                for _ in 0..<6 {
+                    var text = ""
+                    while text.utf8.count < length {
+                        text += Bool.random(using: &generator) ? keywords.randomElement(using: &generator)!.uppercased()
+                            : pieces.randomElement(using: &generator)!
+                    }
+                    Self.check(fields: fields, patterns: patterns, filter: filter, text: text)
+                }
+            }
+        }
+    }
+
+    /// A table of thousands of states (rows past 64 KB: states named by their row offset / 8 instead of the offset).
+    @Test func scanEqualsASubstringSearchOnLargeTables() throws {
+        var generator = SeededGenerator(seed: 78)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let fields = (0..<30).map { _ in
+            (0..<20).map { _ in String((0..<Int.random(in: 3...8, using: &generator)).map { _ in letters.randomElement(using: &generator)! }) }
+                .joined(separator: "|")
+        }
+        let keywords = fields.flatMap { $0.split(separator: "|").map(String.init) }
+        let patterns: [String?] = fields.indices.map { $0 % 2 == 0 ? nil : "[a-z ]+" }
+        let filter = try KeywordFilter(fields: fields, patterns: patterns, names: fields.indices.map { "row \($0)" })
+        let pieces = [" ", ".", "x", "é", "-"]
+        for length in stride(from: 0, through: 200, by: 7) {
+            var text = ""
+            while text.utf8.count < length {
+                text += Bool.random(using: &generator) ? keywords.randomElement(using: &generator)! : pieces.randomElement(using: &generator)!
+            }
+            Self.check(fields: fields, patterns: patterns, filter: filter, text: text)
+        }
+    }
+
     /// The rule tables, and the table that joins reasons and sources, on the letters.
     @Test func scanEqualsASubstringSearchOnTheRuleTables() throws {
         let reasons = try PatternTable(file: "reasons.tsv", labelColumn: "code")
