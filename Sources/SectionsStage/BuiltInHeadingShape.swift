@@ -285,19 +285,34 @@ enum BuiltInHeadingShape: Sendable, CaseIterable {
     }
 
     /// `lineStart`: blanks at a line's start, a title, blanks and a colon not followed by a digit. Driven by the
-    /// colons: every byte between the line's start and the colon is a blank, a middle byte or a comma, so the
-    /// run of such bytes before a colon that can end a match reaches back to its line's start (and only the
-    /// line's first colon can: the run before a later one stops at the first).
+    /// colons, read backwards: the title ends where the blanks before the colon start; before its end stand its
+    /// middle bytes (a comma only when a space follows it), at most `maxMiddle + 2` bytes of title, and before the
+    /// title only blanks back to the line's start. That is the forward reading's title (see the type's comment):
+    /// only the line's first colon can end one, since a colon is no middle byte.
     private func lineStarts(_ scan: Scan, colons: UnsafeBufferPointer<Int>, _ body: (Range<Int>, Range<Int>) -> Void) {
         let shape = title
-        let members = shape.middle | Self.blank | Self.comma
+        let text = scan.text
         for colon in colons {
             guard scan.noDigitAfter(colon) else { continue }
-            let lineStart = scan.runStart(before: colon, members)
-            guard lineStart == 0 || scan.text[lineStart &- 1] == 0x0A else { continue }
+            var end = colon
+            while end > 0 && scan.classOf(end &- 1) & Self.blank != 0 { end &-= 1 }
+            // Back over middle bytes, no further than the longest title: a title byte before that bound leaves a
+            // non-blank byte before the blanks below, which is then no line start.
+            let floor = max(0, end &- (shape.maxMiddle &+ 2))
+            var i = end
+            while i > floor {
+                let byte = text[i &- 1]
+                guard scan.classes[Int(byte)] & shape.middle != 0 || (byte == 0x2C && text[i] == 0x20) else { break }
+                i &-= 1
+            }
+            var lineStart = i
+            while lineStart > 0 && scan.classOf(lineStart &- 1) & Self.blank != 0 { lineStart &-= 1 }
+            guard lineStart == 0 || text[lineStart &- 1] == 0x0A else { continue }
             let start = scan.skipBlanks(lineStart)
-            guard let found = scan.title(at: start, shape), scan.skipBlanks(found.runEnd) == colon else { continue }
-            body(lineStart..<(colon &+ 1), start..<found.end)
+            guard start < end, scan.classOf(start) & shape.first != 0 else { continue }
+            // A title longer than its first byte ends with an end byte.
+            guard end &- start == 1 || scan.classOf(end &- 1) & shape.end != 0 else { continue }
+            body(lineStart..<(colon &+ 1), start..<end)
         }
     }
 
