@@ -5,8 +5,10 @@ import ClinPipeText
 struct FoundHeading: Sendable {
     /// The heading's words, without its colon (UTF-8 bytes of the layer).
     var title: Range<Int>
-    /// The heading table's entry, or nil for an unmapped heading.
-    var entry: HeadingEntry?
+    /// The index of the heading table's entry (`HeadingEntry.index`, see `HeadingFinder.entry(of:)`), or nil for an
+    /// unmapped heading: an index rather than the entry, so that headings, sections and their arrays hold no
+    /// references (nothing to retain, release or destroy one by one).
+    var entry: Int?
     /// The shape that found it: its index in `HeadingFinder.shapes`.
     var shape: Int
 }
@@ -147,7 +149,10 @@ struct HeadingFinder: Sendable {
 
     /// The provenance rule of `heading`: the table row's `file:line` for a mapped heading, `heading-shapes.tsv:<shape>`
     /// otherwise.
-    func rule(of heading: FoundHeading) -> String { heading.entry?.source ?? shapes[heading.shape].rule }
+    func rule(of heading: FoundHeading) -> String { entry(of: heading)?.source ?? shapes[heading.shape].rule }
+
+    /// The heading table's entry of `heading`, nil for an unmapped heading.
+    func entry(of heading: FoundHeading) -> HeadingEntry? { heading.entry.map { table.entryList[$0] } }
 
     /// Two ascending arrays as one.
     private static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
@@ -183,7 +188,7 @@ struct HeadingFinder: Sendable {
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
         if hasLowercase && !shapes[shape].mixedCase { return nil }
         if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
-            return FoundHeading(title: title, entry: entry, shape: shape)
+            return FoundHeading(title: title, entry: entry.index, shape: shape)
         }
         guard acceptUnmapped, shapes[shape].unmapped, !hasLowercase, letters >= shapes[shape].minLetters else { return nil }
         return FoundHeading(title: title, entry: nil, shape: shape)

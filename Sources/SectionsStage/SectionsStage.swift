@@ -159,7 +159,8 @@ public struct SectionsStage: Stage {
         var positions = BytePositions(in: bytes)
         let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings, keys: &keys, positions: &positions)
         guard !headings.isEmpty else { return analysis }
-        let tree = SectionTree(headings: headings, unmappedLevel: configuration.unmappedHeadingLevel, textEnd: bytes.count) {
+        let tree = SectionTree(headings: headings, entries: finder.table.entryList, unmappedLevel: configuration.unmappedHeadingLevel,
+                               textEnd: bytes.count) {
             TextBytes.trimmed(bytes, $0, commas: true)
         }
         analysis.sections = tree.nodes
@@ -168,7 +169,7 @@ public struct SectionsStage: Stage {
         var credentialRegions: [Range<Int>] = []
         for (index, node) in tree.nodes.enumerated() {
             let title = TextBytes.collapsed(bytes, node.heading.title)
-            let name = node.heading.entry?.name ?? Self.snakeCase(title)
+            let name = finder.entry(of: node.heading)?.name ?? Self.snakeCase(title)
             analysis.titles.append(title)
             analysis.names.append(name)
             if itemSections.contains(name) {
