@@ -5,8 +5,10 @@ import ClinPipeText
 struct FoundHeading: Sendable {
     /// The heading's words, without its colon (UTF-8 bytes of the layer).
     var title: Range<Int>
-    /// The heading table's entry, or nil for an unmapped heading.
-    var entry: HeadingEntry?
+    /// The index of the heading table's entry (`HeadingEntry.index`, see `HeadingFinder.entry(of:)`), or nil for an
+    /// unmapped heading: an index rather than the entry, so that headings, sections and their arrays hold no
+    /// references (nothing to retain, release or destroy one by one).
+    var entry: Int?
     /// The shape that found it: its index in `HeadingFinder.shapes`.
     var shape: Int
 }
@@ -18,13 +20,16 @@ struct FoundHeading: Sendable {
 /// A candidate is a heading when its title is in the table (and, if written in mixed case, the shape allows mixed
 /// case), or when the shape accepts unmapped headings and the title is in capitals with at least `min_letters`
 /// letters. A candidate on a line an `exclude` row matches (an IMR decision line) is dropped, and so is one that
-/// overlaps an earlier heading. Each shape is one PCRE2 pass over the layer.
+/// overlaps an earlier heading. Each shape is one pass over the layer: PCRE2's, or for a shipped row the byte
+/// code of `BuiltInHeadingShape`, which finds the same matches.
 struct HeadingFinder: Sendable {
     struct Shape: Sendable {
         var name: String
         /// `heading-shapes.tsv:<name>`, the provenance rule of the unmapped headings it finds.
         var rule: String
         var pattern: PrefilteredPattern
+        /// The byte code that stands for `pattern` when it is a shipped row (same matches), else nil.
+        var builtIn: BuiltInHeadingShape?
         var titleGroup: Int
         var unmapped: Bool
         var mixedCase: Bool
@@ -33,6 +38,8 @@ struct HeadingFinder: Sendable {
 
     let shapes: [Shape]
     let exclusions: [PrefilteredPattern]
+    /// Per exclusion, the byte code that stands for it when it is the shipped row, else nil.
+    let builtInExclusions: [BuiltInHeadingShape?]
     let table: HeadingTable
 
     static let columns = ["shape", "pattern"]
@@ -40,13 +47,17 @@ struct HeadingFinder: Sendable {
     init(tables: [RuleTable], headingTable: HeadingTable) throws {
         var shapes: [Shape] = []
         var exclusions: [PrefilteredPattern] = []
+        var builtInExclusions: [BuiltInHeadingShape?] = []
         var problems: [String] = []
         for table in tables {
             for row in table.rows {
                 do {
-                    let pattern = PrefilteredPattern(try RuleSources.compile(row, in: table))
+                    let compiled = try RuleSources.compile(row, in: table)
+                    let pattern = PrefilteredPattern(compiled)
+                    let builtIn = BuiltInHeadingShape(pattern: compiled)
                     if row["shape"] == "exclude" {
                         exclusions.append(pattern)
+                        builtInExclusions.append(builtIn)
                         continue
                     }
                     guard let titleGroup = pattern.groupNumbers["title"] else {
@@ -61,7 +72,7 @@ struct HeadingFinder: Sendable {
                         }
                         minLetters = value
                     }
-                    shapes.append(Shape(name: row["shape"], rule: "heading-shapes.tsv:" + row["shape"], pattern: pattern,
+                    shapes.append(Shape(name: row["shape"], rule: "heading-shapes.tsv:" + row["shape"], pattern: pattern, builtIn: builtIn,
                                         titleGroup: titleGroup,
                                         unmapped: try RuleSources.flag(row, "unmapped", in: table, default: false),
                                         mixedCase: try RuleSources.flag(row, "mixed_case", in: table, default: false),
@@ -74,6 +85,7 @@ struct HeadingFinder: Sendable {
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
         self.shapes = shapes
         self.exclusions = exclusions
+        self.builtInExclusions = builtInExclusions
         self.table = headingTable
     }
 
@@ -81,33 +93,45 @@ struct HeadingFinder: Sendable {
     /// - Parameters:
     ///   - unmapped: accept unmapped headings where shapes allow them.
     ///   - keys: the key positions of `bytes`, shared by the shapes (and other patterns searched over the layer).
-    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool, keys: inout PrefilterKeys) throws -> [FoundHeading] {
+    ///   - positions: the positions of line feeds, colons and commas of `bytes`, shared the same way by the shipped
+    ///     shapes' byte code.
+    func headings(in bytes: UnsafeBufferPointer<UInt8>, unmapped acceptUnmapped: Bool, keys: inout PrefilterKeys,
+                  positions: inout BytePositions) throws -> [FoundHeading]
+    {
         var candidates: [(heading: FoundHeading, order: Int)] = []
         // The title starts of the candidates so far (of earlier shapes), ascending. A later shape's candidate with
         // the same start never survives the selection below (the earlier one comes first in the order, and
         // whatever drops it, an overlap or an exclusion, drops the later one too), so it is not judged.
         var known: [Int] = []
+        // One shape's titles, in text order without overlaps (as its matches come).
+        var titles: [Range<Int>] = []
         for order in shapes.indices {
-            let titleGroup = shapes[order].titleGroup
+            titles.removeAll(keepingCapacity: true)
+            if let builtIn = shapes[order].builtIn {
+                builtIn.forEachMatch(in: bytes, positions: &positions) { _, title in titles.append(title) }
+            } else {
+                let titleGroup = shapes[order].titleGroup
+                try shapes[order].pattern.forEachMatch(in: bytes, keys: &keys) { match in
+                    if let title = match.range(titleGroup) { titles.append(title) }
+                    return true
+                }
+            }
             var cursor = 0
             var added: [Int] = []
-            // A shape's matches, and so its titles, come in text order without overlaps.
-            try shapes[order].pattern.forEachMatch(in: bytes, keys: &keys) { match in
-                guard let title = match.range(titleGroup), !title.isEmpty else { return true }
+            for title in titles where !title.isEmpty {
                 while cursor < known.count && known[cursor] < title.lowerBound { cursor += 1 }
-                if cursor < known.count && known[cursor] == title.lowerBound { return true }
+                if cursor < known.count && known[cursor] == title.lowerBound { continue }
                 if let heading = judge(title, in: bytes, shape: order, acceptUnmapped: acceptUnmapped) {
                     candidates.append((heading, order))
                     added.append(title.lowerBound)
                 }
-                return true
             }
             if !added.isEmpty { known = Self.merged(known, added) }
         }
         guard !candidates.isEmpty else { return [] }
         candidates.sort { $0.heading.title.lowerBound != $1.heading.title.lowerBound
             ? $0.heading.title.lowerBound < $1.heading.title.lowerBound : $0.order < $1.order }
-        let excluded = try excludedRanges(in: bytes, keys: &keys)
+        let excluded = try excludedRanges(in: bytes, keys: &keys, positions: &positions)
         var result: [FoundHeading] = []
         var excludedIndex = 0
         for (heading, _) in candidates {
@@ -125,7 +149,10 @@ struct HeadingFinder: Sendable {
 
     /// The provenance rule of `heading`: the table row's `file:line` for a mapped heading, `heading-shapes.tsv:<shape>`
     /// otherwise.
-    func rule(of heading: FoundHeading) -> String { heading.entry?.source ?? shapes[heading.shape].rule }
+    func rule(of heading: FoundHeading) -> String { entry(of: heading)?.source ?? shapes[heading.shape].rule }
+
+    /// The heading table's entry of `heading`, nil for an unmapped heading.
+    func entry(of heading: FoundHeading) -> HeadingEntry? { heading.entry.map { table.entryList[$0] } }
 
     /// Two ascending arrays as one.
     private static func merged(_ a: [Int], _ b: [Int]) -> [Int] {
@@ -161,17 +188,23 @@ struct HeadingFinder: Sendable {
         // A title in mixed case is a heading only through the table, and only where the shape allows mixed case.
         if hasLowercase && !shapes[shape].mixedCase { return nil }
         if let entry = table.entry(forTitle: UnsafeBufferPointer(rebasing: bytes[title])) {
-            return FoundHeading(title: title, entry: entry, shape: shape)
+            return FoundHeading(title: title, entry: entry.index, shape: shape)
         }
         guard acceptUnmapped, shapes[shape].unmapped, !hasLowercase, letters >= shapes[shape].minLetters else { return nil }
         return FoundHeading(title: title, entry: nil, shape: shape)
     }
 
     /// The lines matched by `exclude` rows, sorted and merged.
-    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>, keys: inout PrefilterKeys) throws -> [Range<Int>] {
+    private func excludedRanges(in bytes: UnsafeBufferPointer<UInt8>, keys: inout PrefilterKeys, positions: inout BytePositions) throws
+        -> [Range<Int>]
+    {
         guard !exclusions.isEmpty else { return [] }
         var ranges: [Range<Int>] = []
         for index in exclusions.indices {
+            if let builtIn = builtInExclusions[index] {
+                builtIn.forEachMatch(in: bytes, positions: &positions) { match, _ in ranges.append(match) }
+                continue
+            }
             try exclusions[index].forEachMatch(in: bytes, keys: &keys) { match in
                 ranges.append(match.range)
                 return true

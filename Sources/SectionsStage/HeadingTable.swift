@@ -3,8 +3,8 @@ import ClinPipeText
 import Glibc
 #endif
 
-/// What the heading table says about one heading. A class (immutable, equal by value): headings and sections
-/// carry their entry through several copies, and a reference is one count to keep instead of two strings'.
+/// What the heading table says about one heading. A class (immutable, equal by value): one reference for the
+/// table's lookups; found headings and sections carry its `index` instead (nothing to count).
 final class HeadingEntry: Sendable, Hashable {
     /// The canonical section name (`history_of_present_illness`, `imr_issues_decisions`).
     let name: String
@@ -15,8 +15,11 @@ final class HeadingEntry: Sendable, Hashable {
     let closed: Bool
     /// `file:line` of the row, for provenance.
     let source: String
+    /// Its place in `HeadingTable.entryList` (not part of equality).
+    let index: Int
 
-    init(name: String, level: Int, closed: Bool, source: String) {
+    init(name: String, level: Int, closed: Bool, source: String, index: Int = 0) {
+        self.index = index
         self.name = name
         self.level = level
         self.closed = closed
@@ -40,6 +43,8 @@ final class HeadingEntry: Sendable, Hashable {
 /// replaces an earlier one, so a user file can remap a built-in heading.
 struct HeadingTable: Sendable {
     private(set) var entries: [String: HeadingEntry] = [:]
+    /// Every entry made, by `HeadingEntry.index` (a row replaced by a later one stays here, unused).
+    private(set) var entryList: [HeadingEntry] = []
     /// The ASCII keys of `entries` again, for lookups straight from layer bytes (`entry(forTitle:)`).
     private var byteIndex = ByteKeyIndex()
     /// Whether some key has a non-ASCII character: then an ASCII title the byte index lacks may still equal such a
@@ -81,7 +86,10 @@ struct HeadingTable: Sendable {
                 }
                 do {
                     let closed = try RuleSources.flag(row, "closed", in: table, default: false)
-                    entries[key] = HeadingEntry(name: name, level: level, closed: closed, source: "\(table.name):\(row.line)")
+                    let entry = HeadingEntry(name: name, level: level, closed: closed, source: "\(table.name):\(row.line)",
+                                             index: entryList.count)
+                    entryList.append(entry)
+                    entries[key] = entry
                 } catch let error as RuleFileError {
                     problems += error.problems
                 }

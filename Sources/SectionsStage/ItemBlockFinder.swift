@@ -34,19 +34,33 @@ struct ItemBlockFinder: Sendable {
     /// The longest item line accepted, in UTF-8 bytes (the development letters' longest is 558).
     let maxItemLineBytes: Int
 
-    /// The item blocks in `region` of `bytes` (a whole layer, whose key positions `keys` holds).
-    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>, keys: inout PrefilterKeys) throws -> [ItemBlock] {
-        var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
-        try rules.decision.forEachMatch(in: bytes, from: region.lowerBound, keys: &keys) { match in
-            guard match.range.upperBound <= region.upperBound else { return false }
-            if let item = match.range(rules.decisionItemGroup), let outcome = match.range(rules.decisionOutcomeGroup),
-               outcome.upperBound - item.lowerBound <= maxItemLineBytes
-            {
-                let line = item.lowerBound..<outcome.upperBound
-                if let fields = rules.fields, try fields.matches(UnsafeBufferPointer(rebasing: bytes[line])) { return true }
-                lines.append((line, item, outcome))
+    /// The item blocks in `region` of `bytes` (a whole layer, whose key positions `keys` and byte positions
+    /// `positions` hold).
+    func blocks(in bytes: UnsafeBufferPointer<UInt8>, region: Range<Int>, keys: inout PrefilterKeys,
+                positions: inout BytePositions) throws -> [ItemBlock]
+    {
+        // The decision lines of the region: (match, item, outcome).
+        var found: [(match: Range<Int>, item: Range<Int>?, outcome: Range<Int>?)] = []
+        if let builtIn = rules.builtInDecision {
+            builtIn.forEachMatch(in: bytes, from: region.lowerBound, positions: &positions) { match, item, outcome in
+                guard match.upperBound <= region.upperBound else { return false }
+                found.append((match, item, outcome))
+                return true
             }
-            return true
+        } else {
+            try rules.decision.forEachMatch(in: bytes, from: region.lowerBound, keys: &keys) { match in
+                guard match.range.upperBound <= region.upperBound else { return false }
+                found.append((match.range, match.range(rules.decisionItemGroup), match.range(rules.decisionOutcomeGroup)))
+                return true
+            }
+        }
+        var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
+        for decision in found {
+            guard let item = decision.item, let outcome = decision.outcome, outcome.upperBound - item.lowerBound <= maxItemLineBytes
+            else { continue }
+            let line = item.lowerBound..<outcome.upperBound
+            if let fields = rules.fields, try fields.matches(UnsafeBufferPointer(rebasing: bytes[line])) { continue }
+            lines.append((line, item, outcome))
         }
         var blocks: [ItemBlock] = []
         var previousEnd = region.lowerBound

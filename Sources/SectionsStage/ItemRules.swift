@@ -16,6 +16,8 @@ struct ItemRules: Sendable {
 
     /// Item lines: groups `item` and `outcome`.
     let decision: PrefilteredPattern
+    /// The byte code that stands for `decision` when it is the shipped row (same matches), else nil.
+    let builtInDecision: BuiltInItemDecision?
     let decisionItemGroup: Int
     let decisionOutcomeGroup: Int
     let prefixes: [PrefilteredPattern]
@@ -31,7 +33,7 @@ struct ItemRules: Sendable {
     static let columns = ["kind", "name", "pattern"]
 
     init(tables: [RuleTable]) throws {
-        var decision: (PrefilteredPattern, Int, Int)?
+        var decision: (PrefilteredPattern, Int, Int, BuiltInItemDecision?)?
         var prefixes: [PrefilteredPattern] = []
         var partialForms: [PartialForm] = []
         var fieldAlternatives: [String] = []
@@ -42,12 +44,14 @@ struct ItemRules: Sendable {
                 do {
                     switch row["kind"] {
                     case "decision":
-                        let pattern = PrefilteredPattern(try RuleSources.compile(row, in: table))
+                        let compiled = try RuleSources.compile(row, in: table)
+                        let pattern = PrefilteredPattern(compiled)
                         guard let item = pattern.groupNumbers["item"], let outcome = pattern.groupNumbers["outcome"] else {
                             problems.append("\(table.name):\(row.line): a decision pattern needs the groups 'item' and 'outcome'")
                             continue
                         }
-                        decision = (pattern, item, outcome)  // a later file replaces the built-in decision line
+                        // A later file replaces the built-in decision line.
+                        decision = (pattern, item, outcome, BuiltInItemDecision(pattern: compiled))
                     case "prefix":
                         prefixes.append(PrefilteredPattern(try RuleSources.compile(row, in: table)))
                     case "partial":
@@ -88,6 +92,7 @@ struct ItemRules: Sendable {
         self.decision = decision.0
         self.decisionItemGroup = decision.1
         self.decisionOutcomeGroup = decision.2
+        self.builtInDecision = decision.3
         self.prefixes = prefixes
         self.partialForms = partialForms
         self.fieldNames = fieldNames

@@ -23,7 +23,9 @@ struct SectionNode: Sendable {
 struct SectionTree: Sendable {
     private(set) var nodes: [SectionNode] = []
 
-    init(headings: [FoundHeading], unmappedLevel: Int, textEnd: Int, trim: (Range<Int>) -> Range<Int>) {
+    /// - Parameter entries: the heading table's entries, by `HeadingEntry.index` (`HeadingTable.entryList`).
+    init(headings: [FoundHeading], entries: [HeadingEntry], unmappedLevel: Int, textEnd: Int, trim: (Range<Int>) -> Range<Int>) {
+        func entry(_ heading: FoundHeading) -> HeadingEntry? { heading.entry.map { entries[$0] } }
         var open: [Int] = []  // indices into nodes, outermost first
         func close(_ index: Int, at end: Int) {
             let start = nodes[index].range.lowerBound
@@ -32,12 +34,12 @@ struct SectionTree: Sendable {
         }
         var previousLevel = 1
         for heading in headings {
-            let ownLevel = heading.entry?.level ?? max(unmappedLevel, previousLevel)
+            let ownLevel = entry(heading)?.level ?? max(unmappedLevel, previousLevel)
             previousLevel = ownLevel
-            let closedHeading = heading.entry?.closed ?? false
+            let closedHeading = entry(heading)?.closed ?? false
             var level = ownLevel
-            for index in open where nodes[index].heading.entry?.closed == true {
-                let canClose = closedHeading && ownLevel <= (nodes[index].heading.entry?.level ?? 1)
+            for index in open where entry(nodes[index].heading)?.closed == true {
+                let canClose = closedHeading && ownLevel <= (entry(nodes[index].heading)?.level ?? 1)
                 if !canClose { level = max(level, nodes[index].level + 1) }
             }
             let start = heading.title.lowerBound

@@ -155,9 +155,12 @@ public struct SectionsStage: Stage {
         var analysis = Analysis()
         // The heading shapes and the item lines share the positions of their keys (`:`, `,`, line ends).
         var keys = PrefilterKeys(in: bytes)
-        let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings, keys: &keys)
+        // The built-in heading shapes and decision line share the positions of line feeds, colons and commas.
+        var positions = BytePositions(in: bytes)
+        let headings = try finder.headings(in: bytes, unmapped: configuration.unmappedHeadings, keys: &keys, positions: &positions)
         guard !headings.isEmpty else { return analysis }
-        let tree = SectionTree(headings: headings, unmappedLevel: configuration.unmappedHeadingLevel, textEnd: bytes.count) {
+        let tree = SectionTree(headings: headings, entries: finder.table.entryList, unmappedLevel: configuration.unmappedHeadingLevel,
+                               textEnd: bytes.count) {
             TextBytes.trimmed(bytes, $0, commas: true)
         }
         analysis.sections = tree.nodes
@@ -166,11 +169,11 @@ public struct SectionsStage: Stage {
         var credentialRegions: [Range<Int>] = []
         for (index, node) in tree.nodes.enumerated() {
             let title = TextBytes.collapsed(bytes, node.heading.title)
-            let name = node.heading.entry?.name ?? Self.snakeCase(title)
+            let name = finder.entry(of: node.heading)?.name ?? Self.snakeCase(title)
             analysis.titles.append(title)
             analysis.names.append(name)
             if itemSections.contains(name) {
-                for block in try items.blocks(in: bytes, region: node.range, keys: &keys) {
+                for block in try items.blocks(in: bytes, region: node.range, keys: &keys, positions: &positions) {
                     analysis.items.append(FoundItem(section: index, block: block, text: TextBytes.collapsed(bytes, block.request),
                                                     original: block.original.map { TextBytes.collapsed(bytes, $0) },
                                                     authorized: block.authorized.map { TextBytes.collapsed(bytes, $0) }))
