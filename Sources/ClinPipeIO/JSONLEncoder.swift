@@ -87,44 +87,55 @@ public struct JSONLEncoder: RecordEncoder {
     }
 
     /// Appends the annotations of `document`, separated by commas, with their covered texts written by `coveredTexts`.
+    /// The strings the annotations repeat (types, stage and rule names, attribute keys) are
+    /// written through a `JSONStringMemo`, read where they are stored (neither copied nor retained).
     @inline(__always) private static func appendAnnotations<CoveredTexts: CoveredTextWriter>(
         of document: Document, text: UnsafeBufferPointer<UInt8>, offsets: OutputOffsets,
         coveredTexts: CoveredTexts, to out: inout JSONBuffer
     ) {
-        // Annotations are read in place in the array's buffer (no copy of each whole annotation).
+        var memo = JSONStringMemo(expectedStrings: min(document.annotations.count / 2, 256))
+        let typeOffset = MemoryLayout<Annotation>.offset(of: \.type)!
+        let stageOffset = MemoryLayout<Annotation>.offset(of: \.provenance.stage)!
+        let ruleOffset = MemoryLayout<Annotation>.offset(of: \.provenance.rule)!
+        // Annotations are read in place in the array's buffer, field by field (no copy of each whole annotation).
         document.annotations.withUnsafeBufferPointer { annotations in
+            guard let first = annotations.baseAddress.map(UnsafeRawPointer.init) else { return }
             for index in annotations.indices {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(#"{"id":"#)
-                append(annotations[index], text: text, offsets: offsets, coveredTexts: coveredTexts, to: &out)
+                let stored = first + index &* MemoryLayout<Annotation>.stride
+                let range = annotations[index].range
+                // Room for the fixed parts and numbers is made once per group of fields; strings make their own.
+                out.reserve(1 + 6 + 20 + 8)
+                if index > 0 { out.appendReserved(UInt8(ascii: ",")) }
+                out.appendReserved(#"{"id":"#)
+                out.appendDecimalReserved(annotations[index].id.rawValue)
+                out.appendReserved(#","type":"#)
+                memo.append(stringAt: stored + typeOffset, role: .quoted, to: &out) { $0.appendQuoted(annotations[index].type) }
+                out.reserve(9 + 20 + 7 + 20 + 8)
+                out.appendReserved(#","begin":"#)
+                out.appendDecimalReserved(offsets.convert(range.lowerBound, in: text))
+                out.appendReserved(#","end":"#)
+                out.appendDecimalReserved(offsets.convert(range.upperBound, in: text))
+                out.appendReserved(#","text":"#)
+                coveredTexts.appendQuoted(range, to: &out)
+                out.append(#","attributes":"#)
+                out.appendJSON(annotations[index].attributes, memo: &memo)
+                out.append(#","stage":"#)
+                memo.append(stringAt: stored + stageOffset, role: .quoted, to: &out) {
+                    $0.appendQuoted(annotations[index].provenance.stage)
+                }
+                memo.append(stringAt: stored + ruleOffset, role: Self.ruleField, to: &out) { out in
+                    if let rule = annotations[index].provenance.rule {
+                        out.append(#","rule":"#)
+                        out.appendQuoted(rule)
+                    }
+                }
+                out.append(UInt8(ascii: "}"))
             }
         }
     }
 
-    /// Appends the fields of one annotation after its opening `{"id":`, up to its closing brace.
-    @inline(__always) private static func append<CoveredTexts: CoveredTextWriter>(
-        _ annotation: borrowing Annotation, text: UnsafeBufferPointer<UInt8>, offsets: OutputOffsets,
-        coveredTexts: CoveredTexts, to out: inout JSONBuffer
-    ) {
-        out.appendDecimal(annotation.id.rawValue)
-        out.append(#","type":"#)
-        out.appendQuoted(annotation.type)
-        out.append(#","begin":"#)
-        out.appendDecimal(offsets.convert(annotation.range.lowerBound, in: text))
-        out.append(#","end":"#)
-        out.appendDecimal(offsets.convert(annotation.range.upperBound, in: text))
-        out.append(#","text":"#)
-        coveredTexts.appendQuoted(annotation.range, to: &out)
-        out.append(#","attributes":"#)
-        out.appendJSON(annotation.attributes)
-        out.append(#","stage":"#)
-        out.appendQuoted(annotation.provenance.stage)
-        if let rule = annotation.provenance.rule {
-            out.append(#","rule":"#)
-            out.appendQuoted(rule)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
+    /// The memo role of a rule (a `String?`): its whole field, `,"rule":"..."`, or nothing without a rule.
+    private static var ruleField: JSONStringMemo.Role { JSONStringMemo.Role(3) }
 
     /// A close upper estimate of a document's line in bytes (the covered texts with a little room for escapes,
     /// plus the fields around them), so that the line is written straight into the array returned; when it is
