@@ -93,7 +93,8 @@ public struct JSONLEncoder: RecordEncoder {
         of document: Document, text: UnsafeBufferPointer<UInt8>, offsets: OutputOffsets,
         coveredTexts: CoveredTexts, to out: inout JSONBuffer
     ) {
-        var memo = JSONStringMemo(expectedStrings: min(document.annotations.count / 2, 256))
+        // A letter of a hundred annotations has about seventy distinct strings (types, stage and rule names, keys).
+        var memo = JSONStringMemo(expectedStrings: 80)
         let typeOffset = MemoryLayout<Annotation>.offset(of: \.type)!
         let stageOffset = MemoryLayout<Annotation>.offset(of: \.provenance.stage)!
         let ruleOffset = MemoryLayout<Annotation>.offset(of: \.provenance.rule)!
