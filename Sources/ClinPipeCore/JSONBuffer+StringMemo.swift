@@ -19,9 +19,9 @@ public struct JSONStringMemo: ~Copyable {
     /// What a remembered string is written as: the caller's choice (a quoted value, a key with its colon, a field
     /// with its name), told apart by a nonzero number.
     public struct Role: Sendable, Equatable {
-        public let rawValue: UInt32
+        public let rawValue: UInt8
         /// `rawValue` must not be 0 (which marks an empty slot).
-        @inlinable public init(_ rawValue: UInt32) {
+        @inlinable public init(_ rawValue: UInt8) {
             assert(rawValue != 0, "role 0 marks an empty slot")
             self.rawValue = rawValue
         }
@@ -31,17 +31,29 @@ public struct JSONStringMemo: ~Copyable {
         @inlinable public static var key: Role { Role(2) }
     }
 
-    /// One remembered string: its 16 bytes, its role (0 in an empty slot), and where its JSON lies in `bytes`.
+    /// One remembered string in 24 bytes: its 16 bytes, then its role (0 in an empty slot, bits 0-7) and where its
+    /// JSON lies in `bytes` (length, bits 8-31; offset, bits 32-63).
     @usableFromInline struct Slot {
         @usableFromInline var low: UInt64
         @usableFromInline var high: UInt64
-        @usableFromInline var role: UInt32
-        @usableFromInline var length: UInt32
-        @usableFromInline var offset: Int
+        @usableFromInline var place: UInt64
+
+        @usableFromInline init(low: UInt64, high: UInt64, role: UInt8, length: Int, offset: Int) {
+            self.low = low
+            self.high = high
+            place = UInt64(role) | UInt64(length) << 8 | UInt64(offset) << 32
+        }
+
+        /// The largest JSON length and offset a slot holds (longer JSON is written the plain way every time).
+        @usableFromInline static let maximumLength = 0xFF_FFFF, maximumOffset = 0xFFFF_FFFF
+
+        @inlinable var role: UInt8 { UInt8(truncatingIfNeeded: place) }
+        @inlinable var length: Int { Int(truncatingIfNeeded: place >> 8) & 0xFF_FFFF }
+        @inlinable var offset: Int { Int(truncatingIfNeeded: place >> 32) }
     }
 
-    /// Open addressing, linear probing; `slotMask + 1` slots (a power of two, `1 << (64 - slotShift)`), at most a
-    /// third of them used.
+    /// Open addressing, linear probing; `slotMask + 1` slots (a power of two, `1 << (64 - slotShift)`), at most half
+    /// of them used.
     @usableFromInline var slots: UnsafeMutablePointer<Slot>
     @usableFromInline var slotMask: Int
     @usableFromInline var slotShift: UInt64
@@ -57,7 +69,7 @@ public struct JSONStringMemo: ~Copyable {
     /// An empty memo with room for about `expectedStrings` distinct strings before it grows.
     public init(expectedStrings: Int = 32) {
         var capacity = 64
-        while capacity < expectedStrings * 3 { capacity *= 2 }
+        while capacity < expectedStrings * 2 { capacity *= 2 }
         (slots, slotMask, slotShift) = Self.emptySlots(capacity)
         byteCapacity = capacity * 8 + Self.readableSlack
         bytes = .allocate(capacity: byteCapacity)
@@ -78,7 +90,7 @@ public struct JSONStringMemo: ~Copyable {
     }
 
     /// The first slot to look at for a string's 16 bytes and role.
-    @inlinable @inline(__always) func firstSlot(_ low: UInt64, _ high: UInt64, _ role: UInt32) -> Int {
+    @inlinable @inline(__always) func firstSlot(_ low: UInt64, _ high: UInt64, _ role: UInt8) -> Int {
         // A multiplicative hash: the top bits of the product depend on every bit of its factor.
         let mixed = (low ^ (high << 29 | high >> 35) ^ UInt64(role)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: mixed >> slotShift)
@@ -96,7 +108,7 @@ public struct JSONStringMemo: ~Copyable {
         while true {
             let slot = slots[index]
             if slot.low == low && slot.high == high && slot.role == role.rawValue {
-                out.appendRemembered(bytes + slot.offset, count: Int(slot.length))
+                out.appendRemembered(bytes + slot.offset, count: slot.length)
                 return
             }
             if slot.role == 0 { break }
@@ -109,9 +121,10 @@ public struct JSONStringMemo: ~Copyable {
 
     /// Records `out`'s bytes from `start` on as the JSON of the string with these bytes and role, in the empty slot
     /// `index` (where the lookup stopped).
-    @usableFromInline @inline(never) mutating func remember(_ low: UInt64, _ high: UInt64, _ role: UInt32, at index: Int,
+    @usableFromInline @inline(never) mutating func remember(_ low: UInt64, _ high: UInt64, _ role: UInt8, at index: Int,
                                                             _ out: borrowing JSONBuffer, from start: Int) {
         let length = out.count - start
+        guard length <= Slot.maximumLength, byteCount + length <= Slot.maximumOffset else { return }
         if byteCount + length + Self.readableSlack > byteCapacity {
             var newCapacity = byteCapacity * 2
             while byteCount + length + Self.readableSlack > newCapacity { newCapacity *= 2 }
@@ -125,10 +138,10 @@ public struct JSONStringMemo: ~Copyable {
         // The slack after the last JSON, read (not used) by the 32-byte steps that copy it.
         let slack = UnsafeMutableRawPointer(bytes + byteCount + length)
         for word in 0..<(Self.readableSlack / 8) { slack.storeBytes(of: 0, toByteOffset: word * 8, as: UInt64.self) }
-        slots[index] = Slot(low: low, high: high, role: role, length: UInt32(length), offset: byteCount)
+        slots[index] = Slot(low: low, high: high, role: role, length: length, offset: byteCount)
         byteCount += length
         used += 1
-        if used * 3 > slotMask + 1 { growSlots() }
+        if used * 2 > slotMask + 1 { growSlots() }
     }
 
     /// Doubles the slots and places the remembered strings again.

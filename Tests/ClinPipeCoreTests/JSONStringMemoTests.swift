@@ -85,6 +85,23 @@ struct JSONStringMemoTests {
         #expect(withMemo.bytes == plain.bytes)
     }
 
+    @Test("a string whose JSON is too long for a slot (16 MiB) is written the plain way each time")
+    func tooLongToRemember() {
+        let strings = [String(repeating: "long \"text\" ", count: 1_400_000), "short"]
+        var memo = JSONStringMemo()
+        var withMemo = JSONBuffer(capacity: 1)
+        var plain = JSONBuffer(capacity: 1)
+        strings.withUnsafeBufferPointer { stored in
+            for index in [0, 1, 0, 1, 0] {
+                let address = UnsafeRawPointer(stored.baseAddress! + index)
+                memo.append(stringAt: address, role: .quoted, to: &withMemo) { $0.appendQuoted(stored[index]) }
+                plain.appendQuoted(stored[index])
+            }
+        }
+        #expect(withMemo.count > 3 * 16_777_216)
+        #expect(withMemo.bytes == plain.bytes)
+    }
+
     @Test("true and false without a branch")
     func booleans() {
         var buffer = JSONBuffer(capacity: 1)
