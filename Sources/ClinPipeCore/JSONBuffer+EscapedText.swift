@@ -45,7 +45,7 @@ public struct JSONEscapedText {
         defer { bytes.deallocate() }
         let count = cbs_json_escape_blocks(bytes, text.baseAddress, length, blocks)
         // The scratch after the text: initialized, since slices are copied in whole steps that may read it.
-        (bytes + count).initialize(repeating: UInt8(ascii: " "), count: capacity - count)
+        (bytes + count).initialize(repeating: UInt8(ascii: " "), count: slack)
         return try body(JSONEscapedText(blocks: blocks, bytes: bytes, textCount: length, count: count))
     }
 
