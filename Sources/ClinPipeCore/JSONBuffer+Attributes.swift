@@ -21,6 +21,33 @@ extension JSONBuffer {
         append(UInt8(ascii: "}"))
     }
 
+    /// `appendJSON(_: Attributes)` with the keys written through `memo`: a key met before in the same document is
+    /// one copy of its JSON (values, more often unique, are written the plain way). `attributes` must belong to the document that `memo`
+    /// serves (see `JSONStringMemo`).
+    public mutating func appendJSON(_ attributes: Attributes, memo: inout JSONStringMemo) {
+        if attributes.isEmpty {
+            append("{}")
+            return
+        }
+        // Each member is written after a comma; the first comma becomes the opening brace (no branch per member).
+        let opening = written
+        attributes.entries.withUnsafeBufferPointer { entries in
+            let first = UnsafeRawPointer(entries.baseAddress!)
+            let keyOffset = MemoryLayout<Attributes.Entry>.offset(of: \.key)!
+            for index in entries.indices {
+                append(UInt8(ascii: ","))
+                let entry = first + index &* MemoryLayout<Attributes.Entry>.stride
+                memo.append(stringAt: entry + keyOffset, role: .key, to: &self) { out in
+                    out.appendQuoted(entries[index].key)
+                    out.append(UInt8(ascii: ":"))
+                }
+                appendScalarOrOther(entries[index].value)
+            }
+        }
+        base[opening] = UInt8(ascii: "{")
+        append(UInt8(ascii: "}"))
+    }
+
     /// Appends one attribute value as JSON: strings quoted, integers in decimal, doubles as Swift prints them
     /// (`null` when not finite), booleans and null as literals, lists as arrays and objects as objects.
     public mutating func appendJSON(_ value: AttributeValue) {
@@ -44,15 +71,24 @@ extension JSONBuffer {
         }
     }
 
+    /// Appends `true` or `false` without a branch on which: eight bytes are written from one of two words (`true`
+    /// padded), and the count advances by 4 or 5.
+    @inlinable @inline(__always) public mutating func appendBool(_ flag: Bool) {
+        reserve(8)
+        let word: UInt64 = flag ? 0x2020_2020_6575_7274 : 0x2020_2065_736C_6166  // "true    ", "false   ", little-endian
+        UnsafeMutableRawPointer(base + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+        written &+= flag ? 4 : 5
+    }
+
     /// `appendJSON(_: AttributeValue)` with the common scalar kinds written in place (no call) and the others (lists,
     /// objects, doubles, null) through it.
     @inline(__always) private mutating func appendScalarOrOther(_ value: AttributeValue) {
         switch value {
-        case .bool(true): append("true")
-        case .bool(false): append("false")
+        case .bool(let flag): appendBool(flag)
         case .int(let number): appendDecimal(number)
         case .string(let string): appendQuoted(string)
         default: appendJSON(value)
         }
     }
 }
+

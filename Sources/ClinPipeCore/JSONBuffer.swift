@@ -60,9 +60,10 @@ public struct JSONBuffer: ~Copyable {
         try body(UnsafeBufferPointer(start: base, count: written))
     }
 
-    /// Makes room for at least `extra` more bytes, so that the next `extra` bytes need no check.
-    @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
-        if written + extra > capacity { grow(to: written + extra) }
+    /// Makes room for at least `extra` more bytes, so that the next `extra` bytes need no check (the `...Reserved`
+    /// appends write into such room). Sizes are far below `Int.max`, so the sums wrap without a check.
+    @inlinable @inline(__always) public mutating func reserve(_ extra: Int) {
+        if written &+ extra > capacity { grow(to: written &+ extra) }
     }
 
     @usableFromInline @inline(never) mutating func grow(to needed: Int) {
@@ -79,8 +80,14 @@ public struct JSONBuffer: ~Copyable {
     /// Appends one byte.
     @inlinable @inline(__always) public mutating func append(_ byte: UInt8) {
         reserve(1)
+        appendReserved(byte)
+    }
+
+    /// Appends one byte into room made by `reserve`.
+    @inlinable @inline(__always) public mutating func appendReserved(_ byte: UInt8) {
+        assert(written < capacity, "no room reserved")
         base[written] = byte
-        written += 1
+        written &+= 1
     }
 
     /// Appends bytes as they are.
@@ -93,10 +100,16 @@ public struct JSONBuffer: ~Copyable {
 
     /// Appends the bytes of a string literal (JSON punctuation and keys).
     @inlinable @inline(__always) public mutating func append(_ literal: StaticString) {
+        reserve(literal.utf8CodeUnitCount)
+        appendReserved(literal)
+    }
+
+    /// Appends the bytes of a string literal into room made by `reserve` (a copy of constant size: a few moves).
+    @inlinable @inline(__always) public mutating func appendReserved(_ literal: StaticString) {
         let length = literal.utf8CodeUnitCount
-        reserve(length)
-        (base + written).update(from: literal.utf8Start, count: length)
-        written += length
+        assert(written &+ length <= capacity, "no room reserved")
+        UnsafeMutableRawPointer(base + written).copyMemory(from: literal.utf8Start, byteCount: length)
+        written &+= length
     }
 
     /// Appends the UTF-8 bytes of `text` as they are (no quoting).
@@ -107,6 +120,40 @@ public struct JSONBuffer: ~Copyable {
     /// Appends a decimal integer (ASCII digits, a leading `-` when negative).
     @inlinable @inline(__always) public mutating func appendDecimal(_ value: Int) {
         reserve(20)
+        appendDecimalReserved(value)
+    }
+
+    /// Appends a decimal integer into 20 bytes of room made by `reserve`. Values from 0 to 99,999,999 (offsets, ids,
+    /// counts) are written without a branch on their number of digits (`eightDigits`); others take the general way.
+    @inlinable @inline(__always) public mutating func appendDecimalReserved(_ value: Int) {
+        assert(written &+ 20 <= capacity, "no room reserved")
+        if UInt(bitPattern: value) < 100_000_000 {
+            let digits = Self.eightDigits(UInt64(truncatingIfNeeded: value))
+            UnsafeMutableRawPointer(base + written).storeBytes(of: digits.bytes.littleEndian, as: UInt64.self)
+            written &+= digits.count
+        } else {
+            appendLargeDecimal(value)
+        }
+    }
+
+    /// The decimal digits of `value` (below 100,000,000) as ASCII, the first digit in the lowest byte, and how many
+    /// they are (1 to 8; the bytes after them are scratch). The digits are found for all eight places at once in
+    /// the lanes of one word (two 4-digit halves, then 2-digit pairs, then digits), and the leading zeros are
+    /// dropped by shifting them out.
+    @inlinable @inline(__always) static func eightDigits(_ value: UInt64) -> (bytes: UInt64, count: Int) {
+        let high = value / 10_000, low = value &- high &* 10_000
+        let halves = high | low << 32
+        let hundreds = ((halves &* 10486) >> 20) & 0x0000_007F_0000_007F
+        let pairs = (halves &- hundreds &* 100) << 16 | hundreds
+        var digits = ((pairs &* 103) >> 10) & 0x000F_000F_000F_000F
+        digits |= (pairs &- digits &* 10) << 8
+        // Leading zero digits are the low zero bytes; zero itself keeps one digit.
+        let leadingZeros = min(digits.trailingZeroBitCount >> 3, 7)
+        return ((digits | 0x3030_3030_3030_3030) >> UInt64(leadingZeros << 3), 8 &- leadingZeros)
+    }
+
+    /// `appendDecimal` for negative values and values of 100,000,000 and above.
+    @usableFromInline mutating func appendLargeDecimal(_ value: Int) {
         var position = written
         if value < 0 {
             base[position] = UInt8(ascii: "-")

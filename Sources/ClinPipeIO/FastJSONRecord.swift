@@ -1,3 +1,4 @@
+import CByteScan
 import ClinPipeCore
 
 /// A fast reader for the common shape of a JSONL input line: an object whose fields are only `"id"` (a string or
@@ -146,58 +147,61 @@ enum FastJSONRecord {
 
         /// Unescapes the string from `position` (after its opening quote; `firstSpecial` is the offset of its first
         /// byte that is not plain text) into `out`, and moves past its closing quote; returns the number of bytes
-        /// written, nil on anything irregular (then `position` is undefined: the caller gives up).
+        /// written, nil on anything irregular (then `position` is undefined: the caller gives up). `out` must have
+        /// room for the rest of the line from `position`: the plain runs between escapes are copied while they are
+        /// scanned for the next special byte (`cbs_copy_until_json_escape`, sixteen bytes at a time), which may
+        /// write as far as the rest of the line is long, and unescaping never lengthens the text.
         private mutating func unescape(into out: UnsafeMutablePointer<UInt8>, firstSpecial: Int) -> Int? {
-            var written = 0
-            var runStart = position
+            var written = firstSpecial - position
+            out.update(from: base + position, count: written)
             position = firstSpecial
             while position < count {
                 let byte = base[position]
-                if byte == UInt8(ascii: "\"") {
-                    (out + written).update(from: base + runStart, count: position - runStart)
-                    written += position - runStart
-                    position += 1
-                    return written
-                }
-                if byte < 0x20 { return nil }
-                if byte != UInt8(ascii: "\\") {
-                    // DEL, which JSON lets stand unescaped: plain text.
-                    position = JSONText.nextEscapedByte(in: base, from: position + 1, count: count)
-                    continue
-                }
-                (out + written).update(from: base + runStart, count: position - runStart)
-                written += position - runStart
-                position += 1
-                guard position < count else { return nil }
-                let escape = base[position]
-                position += 1
-                let single: UInt8
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): single = escape
-                case UInt8(ascii: "b"): single = 0x08
-                case UInt8(ascii: "f"): single = 0x0C
-                case UInt8(ascii: "n"): single = 0x0A
-                case UInt8(ascii: "r"): single = 0x0D
-                case UInt8(ascii: "t"): single = 0x09
-                case UInt8(ascii: "u"):
-                    guard let scalar = escapedScalar() else { return nil }
-                    // At most four bytes, from six (or twelve) bytes of escape: room enough.
-                    for byte in UTF8.encode(scalar)! {
-                        out[written] = byte
+                if byte == UInt8(ascii: "\\") {
+                    guard position + 1 < count else { return nil }
+                    let escape = base[position + 1]
+                    position += 2
+                    if escape == UInt8(ascii: "u") {
+                        guard let scalar = escapedScalar() else { return nil }
+                        // At most four bytes, from six (or twelve) bytes of escape: room enough.
+                        for byte in UTF8.encode(scalar)! {
+                            out[written] = byte
+                            written += 1
+                        }
+                    } else {
+                        guard let single = Self.unescaped(escape) else { return nil }
+                        out[written] = single
                         written += 1
                     }
-                    runStart = position
-                    position = JSONText.nextEscapedByte(in: base, from: position, count: count)
-                    continue
-                default:
-                    return nil
+                } else if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return written
+                } else if byte == 0x7F {
+                    // DEL, which JSON lets stand unescaped: plain text.
+                    out[written] = byte
+                    written += 1
+                    position += 1
+                } else {
+                    return nil  // a raw control character
                 }
-                out[written] = single
-                written += 1
-                runStart = position
-                position = JSONText.nextEscapedByte(in: base, from: position, count: count)
+                let plain = cbs_copy_until_json_escape(out + written, base + position, count - position)
+                written += plain
+                position += plain
             }
             return nil
+        }
+
+        /// The byte that the two-byte escape `\` `escape` stands for; nil when it is not one (`u` included).
+        private static func unescaped(_ escape: UInt8) -> UInt8? {
+            switch escape {
+            case UInt8(ascii: "n"): 0x0A
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape
+            case UInt8(ascii: "t"): 0x09
+            case UInt8(ascii: "r"): 0x0D
+            case UInt8(ascii: "f"): 0x0C
+            case UInt8(ascii: "b"): 0x08
+            default: nil
+            }
         }
 
         /// The scalar of a `\uXXXX` escape (the scanner is after its `u`), with the low surrogate's escape that

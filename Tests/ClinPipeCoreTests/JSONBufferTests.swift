@@ -125,6 +125,23 @@ struct JSONBufferTests {
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected)
     }
 
+    @Test("Decimals from 0 to 99,999 one by one, the eight-digit edges, and random values below 100,000,000")
+    func decimalsWithoutBranches() {
+        var values = Array(0..<100_000) + [999_999, 1_000_000, 9_999_999, 10_000_000, 99_999_999, 100_000_000,
+                                           100_000_001, 12_345_678, 10_000_001, 90_000_009, -1, -99_999_999]
+        var generator = SeededGenerator(seed: 13)
+        values += (0..<20_000).map { _ in Int(generator.next() % 100_000_000) }
+        var buffer = JSONBuffer(capacity: 1)
+        var expected = ""
+        for value in values {
+            buffer.reserve(21)
+            buffer.appendDecimalReserved(value)
+            buffer.appendReserved(UInt8(ascii: ","))
+            expected += "\(value),"
+        }
+        #expect(String(decoding: buffer.bytes, as: UTF8.self) == expected)
+    }
+
     @Test("makeBytes gives the same bytes whether its estimate fits or is far too small", arguments: [1, 16, 100, 100_000])
     func makeBytes(capacity: Int) {
         var generator = SeededGenerator(seed: 3)

@@ -92,6 +92,28 @@ import Testing
         }
     }
 
+    /// The plain runs between escapes are copied while they are scanned, sixteen bytes at a time: every escape at
+    /// every offset of texts up to 70 characters, runs of escapes and of DEL, non-ASCII between them, and a raw
+    /// control character after some escapes (declined).
+    @Test func escapesAtEveryOffsetOfTheCopy() throws {
+        let escapes = [#"\n"#, #"\""#, #"\\"#, #"\/"#, #"\t"#, #"\u00e9"#, #"\ud83d\ude00"#, #"\u001f"#, "\u{7F}"]
+        for length in 0..<70 {
+            for position in 0...length {
+                for (index, escape) in escapes.enumerated() {
+                    let filler = index % 2 == 0 ? "a" : "é"
+                    let text = String(repeating: filler, count: position) + escape + #"\n"# + escape
+                        + String(repeating: "b", count: length - position)
+                    let line = #"{"id":"x","text":""# + text + #""}"#
+                    let decoded = try JSONDecoder().decode(Plain.self, from: Data(line.utf8))
+                    #expect(Self.fast(line)?.text == decoded.text, "\(escape) at \(position) of \(length)")
+                }
+                let raw = #"{"id":"x","text":""# + String(repeating: "c", count: position) + #"\n"#
+                    + String(repeating: "d", count: length - position) + "\u{1}" + #""}"#
+                #expect(Self.fast(raw) == nil, "raw control character after \(length) characters")
+            }
+        }
+    }
+
     /// Both paths give the same records and the same error messages for the same lines.
     @Test func sameRecordsThroughTheSource() throws {
         let lines = [#"{"id":"a","text":"Pain at L4-5.\nNo trigger points."}"#, #"{"id":7,"text":"x"}"#,

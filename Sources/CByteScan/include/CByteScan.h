@@ -128,6 +128,162 @@ static inline size_t cbs_copy_until_json_escape(uint8_t *dst, const uint8_t *src
     return cbs__json_escape_scan(dst, src, len, 1);
 }
 
+/* MARK: Escaping a text once for many slices (the JSONL encoder's covered texts) */
+
+/**
+ * What the escape-once functions record about one 64-byte block of a text (block `k` holds bytes `64k..<64k+64`):
+ * bit `i` of `escaped` is set when byte `64k+i` is escaped in a JSON string (see `cbs_is_json_escape`), bit `i` of
+ * `six` when that escape is the six-byte form `\u00XX` (the others, `\"`, `\\`, `\n`, `\r`, `\t`, take two bytes);
+ * `extra_before` is the number of bytes that the escapes of all earlier blocks add to the text.
+ */
+typedef struct {
+    uint64_t escaped;
+    uint64_t six;
+    size_t extra_before;
+} cbs_json_escape_block;
+
+/** Bytes past its end that `cbs_json_escape_blocks` may write in its output (scratch, not part of the result). */
+#define CBS_JSON_ESCAPE_SLACK 64
+
+/** The number of blocks for a text of `len` bytes: `len / 64 + 1`, so that every offset `0...len` has its block. */
+static inline size_t cbs_json_escape_block_count(size_t len) {
+    return (len >> 6) + 1;
+}
+
+/* The bits of the bytes JSON escapes among the 64 bytes at `p` (all readable). */
+static inline uint64_t cbs__json_escape_mask64(const uint8_t *p) {
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    for (int chunk = 0; chunk < 4; chunk++) {
+        mask |= (uint64_t)cbs__json_escape_bits(_mm_loadu_si128((const __m128i *)(p + 16 * chunk))) << (16 * chunk);
+    }
+#else
+    for (int i = 0; i < 64; i++) mask |= (uint64_t)cbs_is_json_escape(p[i]) << i;
+#endif
+    return mask;
+}
+
+/**
+ * Escaping `p[0..<len]` once, first step: sets the `escaped` mask of each of the `cbs_json_escape_block_count(len)`
+ * `blocks` and returns the number of bytes escaped (at most `len`). The escaped text is at most `len + 5 * result`
+ * bytes long (six bytes per escape at most).
+ */
+static inline size_t cbs_json_escape_scan_blocks(const uint8_t *p, size_t len, cbs_json_escape_block *blocks) {
+    size_t full = len >> 6, count = 0;
+    for (size_t k = 0; k < full; k++) {
+        uint64_t mask = cbs__json_escape_mask64(p + (k << 6));
+        blocks[k].escaped = mask;
+        count += (size_t)__builtin_popcountll(mask);
+    }
+    /* The last block: the bytes after the last full 64 (maybe none), padded with spaces (which are not escaped). */
+    uint8_t rest[64];
+    memset(rest, 0x20, sizeof rest);
+    size_t remaining = len & 63;
+    if (remaining) memcpy(rest, p + (full << 6), remaining);
+    uint64_t mask = cbs__json_escape_mask64(rest);
+    blocks[full].escaped = mask;
+    return count + (size_t)__builtin_popcountll(mask);
+}
+
+/* Copies `src[from..<to]` (at most 64 bytes, inside `src[0..<len]`) to `dst`; may write up to 64 bytes at `dst`. */
+static inline void cbs__json_copy_run(uint8_t *dst, const uint8_t *src, size_t from, size_t to, size_t len) {
+    if (from + 64 <= len) {
+        memcpy(dst, src + from, 64);  /* a fixed size: four 16-byte moves, no branch on the run's length */
+    } else if (to > from) {
+        memcpy(dst, src + from, to - from);
+    }
+}
+
+/**
+ * Escaping `src[0..<len]` once, second step (after `cbs_json_escape_scan_blocks` on the same text and `blocks`):
+ * writes the escaped text (without quotes) to `dst`, sets the `six` mask and `extra_before` of each block, and
+ * returns the escaped text's length. `dst` must have room for `len + 5 * count + CBS_JSON_ESCAPE_SLACK` bytes, with
+ * `count` the first step's result; bytes after the escaped text may be overwritten. The escapes are those of
+ * `JSONBuffer.appendQuoted`: `\"`, `\\`, `\n`, `\r`, `\t`, and `\u00xx` (lowercase hex) for the other control
+ * characters and DEL.
+ */
+static inline size_t cbs_json_escape_blocks(uint8_t *dst, const uint8_t *src, size_t len, cbs_json_escape_block *blocks) {
+    /* The letter after the backslash for each byte below 0x80 that is escaped ('u' for the six-byte form). */
+    static const uint8_t letter[128] = {
+        'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 't', 'n', 'u', 'u', 'r', 'u', 'u',
+        'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+        0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'u',
+    };
+    static const uint8_t hex[16] = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    size_t full = len >> 6;
+    uint8_t *out = dst;
+    for (size_t k = 0; k <= full; k++) {
+        size_t start = k << 6, end = k < full ? start + 64 : len;
+        blocks[k].extra_before = (size_t)(out - dst) - start;
+        uint64_t escaped = blocks[k].escaped, six = 0;
+        size_t position = start;
+        while (escaped) {
+            unsigned bit = (unsigned)__builtin_ctzll(escaped);
+            size_t at = start + bit;
+            cbs__json_copy_run(out, src, position, at, len);
+            out += at - position;
+            uint8_t byte = src[at], second = letter[byte & 0x7F];
+            out[0] = '\\';
+            out[1] = second;
+            if (second == 'u') {  /* rare: form feeds and other control characters */
+                out[2] = '0';
+                out[3] = '0';
+                out[4] = hex[byte >> 4];
+                out[5] = hex[byte & 0xF];
+                out += 4;
+                six |= (uint64_t)1 << bit;
+            }
+            out += 2;
+            position = at + 1;
+            escaped &= escaped - 1;
+        }
+        blocks[k].six = six;
+        cbs__json_copy_run(out, src, position, end, len);
+        out += end - position;
+    }
+    return (size_t)(out - dst);
+}
+
+/**
+ * The offset in the escaped text (see `cbs_json_escape_blocks`) of byte offset `offset` (`0...len`) of the original
+ * text: `offset` plus the bytes that the escapes before it add. Every escape replaces a single byte, so the escaped
+ * form of `text[b..<e]` is exactly `escaped[offset(b)..<offset(e)]`.
+ */
+static inline size_t cbs_json_escaped_offset(const cbs_json_escape_block *blocks, size_t offset) {
+    const cbs_json_escape_block *block = blocks + (offset >> 6);
+    uint64_t below = ((uint64_t)1 << (offset & 63)) - 1;
+    size_t extra = block->extra_before + (size_t)__builtin_popcountll(block->escaped & below);
+    uint64_t six = block->six & below;
+    /* Six-byte escapes (form feeds, other control characters) are rare: most lookups skip this count. */
+    if (six) extra += 4 * (size_t)__builtin_popcountll(six);
+    return offset + extra;
+}
+
+/**
+ * Copies `src[0..<len]` to `dst` 32 bytes at a time, without a branch on the length's remainder: reads and writes
+ * whole 32-byte steps, so up to 32 bytes past `len` on both sides (never fewer than 32 in all); both buffers must
+ * have that room, and the bytes written past `len` are scratch.
+ */
+static inline void cbs_copy_in_steps_of_32(uint8_t *dst, const uint8_t *src, size_t len) {
+#if defined(__SSE2__)
+    size_t i = 0;
+    do {
+        __m128i low = _mm_loadu_si128((const __m128i *)(src + i));
+        __m128i high = _mm_loadu_si128((const __m128i *)(src + i + 16));
+        _mm_storeu_si128((__m128i *)(dst + i), low);
+        _mm_storeu_si128((__m128i *)(dst + i + 16), high);
+        i += 32;
+    } while (i < len);
+#else
+    memcpy(dst, src, len);
+#endif
+}
+
 /* MARK: Plain runs (the normalize stage) */
 
 /**
