@@ -48,7 +48,7 @@ import Testing
         #expect(!filter.mayContain(Self.hash("left", folding: false)))
     }
 
-    /// The hash of `hash(ofFolded:)` spelled out: FNV-free, the zero-padded blocks of sixteen bytes as two
+    /// The hash of `hash(ofFolded:)` spelled out in Swift: the zero-padded blocks of sixteen bytes as two
     /// little-endian halves, mixed from the seed (so that a change to the C side cannot go unnoticed).
     static func plainHash(_ folded: [UInt8]) -> UInt64 {
         var padded = folded + [UInt8](repeating: 0, count: 16 - folded.count % 16)
