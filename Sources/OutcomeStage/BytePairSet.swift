@@ -1,8 +1,6 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
+import CByteScan
 
-/// A few two-byte patterns, found sixteen offsets at a time (SSE2 on x86-64, a byte loop elsewhere): the candidate
+/// A few two-byte patterns, found sixteen offsets at a time (`cbs_byte_pair_bits16`): the candidate
 /// offsets of a search whose matches all start with one of the pairs, so that the search runs only there instead of
 /// testing (and branching on) every byte.
 ///
@@ -14,22 +12,21 @@ struct BytePairSet: Sendable {
     typealias Pair = (first: UInt8, firstFold: UInt8, second: UInt8, secondFold: UInt8)
 
     private let pairs: [Pair]
-    #if arch(x86_64)
-    /// Per pair: `firstFold`, `first`, `secondFold`, `second`, each in all sixteen lanes; 2 or `capacity` pairs (a
-    /// fixed number, so that the test of a block has no loop), the places past `pairs` holding a pair no byte matches
-    /// (first byte `0xFF` unfolded: never in UTF-8, nor in the zero padding).
-    private let lanes: [__m128i]
-    #endif
+    /// Per pair: `firstFold`, `first`, `secondFold`, `second`, each as a row of sixteen equal bytes (the layout of
+    /// `cbs_byte_pair_bits16`); 2 or `capacity` pairs (a fixed number, so that the test of a block is unrolled), the
+    /// places past `pairs` holding a pair no byte matches (first byte `0xFF` unfolded: never in UTF-8, nor in the zero
+    /// padding).
+    private let rows: [UInt8]
     static let capacity = 6
 
     init(_ pairs: [Pair]) {
         precondition(pairs.count <= Self.capacity, "a BytePairSet holds at most \(Self.capacity) pairs")
         self.pairs = pairs
-        #if arch(x86_64)
         let slots = pairs.count <= 2 ? 2 : Self.capacity
         let padded = pairs + Array(repeating: (0xFF, 0, 0xFF, 0), count: slots - pairs.count)
-        lanes = padded.flatMap { [Self.splat($0.firstFold), Self.splat($0.first), Self.splat($0.secondFold), Self.splat($0.second)] }
-        #endif
+        rows = padded.flatMap { pair in
+            [pair.firstFold, pair.first, pair.secondFold, pair.second].flatMap { repeatElement($0, count: 16) }
+        }
     }
 
     /// Whether a pair occurs at `offset` of `bytes`.
@@ -44,9 +41,9 @@ struct BytePairSet: Sendable {
     func forEachCandidate(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ body: (Int) -> Int) {
         var offset = start
         let count = bytes.count
-        #if arch(x86_64)
         guard let base = bytes.baseAddress, offset < count else { return }
-        lanes.withUnsafeBufferPointer { lanes in
+        rows.withUnsafeBufferPointer { rows in
+            let rows = rows.baseAddress!
             /// Calls `body` for the set bits of `bits`, the offsets `block...`; when `body` skips to `end` or past it,
             /// `offset` is set to where to go on.
             @inline(__always) func visit(_ bits: UInt32, block: Int, end: Int) {
@@ -66,7 +63,7 @@ struct BytePairSet: Sendable {
                 while offset + 17 <= count {
                     let block = offset
                     offset += 16
-                    visit(Self.candidateBits(base + block, lanes, slots: slots), block: block, end: offset)
+                    visit(UInt32(cbs_byte_pair_bits16(base + block, rows, slots)), block: block, end: offset)
                 }
                 // The last offsets (at most sixteen), from a zero-padded copy.
                 guard offset < count else { return }
@@ -74,38 +71,14 @@ struct BytePairSet: Sendable {
                 let rest = count - offset
                 let bits = withUnsafeMutableBytes(of: &padded) { padded in
                     padded.baseAddress!.copyMemory(from: base + offset, byteCount: rest)
-                    return Self.candidateBits(padded.baseAddress!.assumingMemoryBound(to: UInt8.self), lanes, slots: slots)
+                    return UInt32(cbs_byte_pair_bits16(padded.baseAddress!.assumingMemoryBound(to: UInt8.self), rows, slots))
                         & (1 << UInt32(rest) - 1)
                 }
                 let block = offset
                 offset = count
                 visit(bits, block: block, end: count)
             }
-            if lanes.count == 8 { scan(slots: 2) } else { scan(slots: Self.capacity) }
+            if self.rows.count == 2 * 64 { scan(slots: 2) } else { scan(slots: Self.capacity) }
         }
-        #else
-        while offset < count {
-            offset = occurs(in: bytes, at: offset) ? body(offset) : offset + 1
-        }
-        #endif
     }
-
-    #if arch(x86_64)
-    /// Bit `i` set when one of the first `slots` pairs of `lanes` occurs at `block + i` (`block[0...16]` readable).
-    @inline(__always)
-    private static func candidateBits(_ block: UnsafePointer<UInt8>, _ lanes: UnsafeBufferPointer<__m128i>, slots: Int) -> UInt32 {
-        let raw = UnsafeRawPointer(block)
-        let bytes = _mm_loadu_si128(raw.assumingMemoryBound(to: __m128i.self))
-        let next = _mm_loadu_si128((raw + 1).assumingMemoryBound(to: __m128i.self))
-        var found = _mm_setzero_si128()
-        for pair in 0..<slots {
-            let first = _mm_cmpeq_epi8(_mm_or_si128(bytes, lanes[4 &* pair]), lanes[4 &* pair &+ 1])
-            let second = _mm_cmpeq_epi8(_mm_or_si128(next, lanes[4 &* pair &+ 2]), lanes[4 &* pair &+ 3])
-            found = _mm_or_si128(found, _mm_and_si128(first, second))
-        }
-        return UInt32(truncatingIfNeeded: _mm_movemask_epi8(found))
-    }
-
-    private static func splat(_ byte: UInt8) -> __m128i { _mm_set1_epi8(CChar(bitPattern: byte)) }
-    #endif
 }

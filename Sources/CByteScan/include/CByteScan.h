@@ -607,6 +607,37 @@ static inline size_t cbs_count_keys_at_or_before(const void *first, size_t strid
     return low + (key <= position);
 }
 
+/* MARK: Two-byte candidates (the outcome stage's `BytePairSet`) */
+
+/**
+ * The offsets `i` of `p[0..<16]` (bit `i`) where one of `count` byte pairs occurs: `(p[i] | first_fold) == first` and
+ * `(p[i + 1] | second_fold) == second`. `rows` holds, per pair, four 16-byte rows, each one byte repeated:
+ * `first_fold`, `first`, `second_fold`, `second`. Reads `p[0...16]` (seventeen bytes).
+ */
+static inline unsigned cbs_byte_pair_bits16(const uint8_t *p, const uint8_t *rows, size_t count) {
+#if defined(__SSE2__)
+    __m128i bytes = _mm_loadu_si128((const __m128i *)p);
+    __m128i next = _mm_loadu_si128((const __m128i *)(p + 1));
+    __m128i found = _mm_setzero_si128();
+    for (size_t pair = 0; pair < count; pair++) {
+        const __m128i *row = (const __m128i *)(rows + 64 * pair);
+        __m128i first = _mm_cmpeq_epi8(_mm_or_si128(bytes, _mm_loadu_si128(row)), _mm_loadu_si128(row + 1));
+        __m128i second = _mm_cmpeq_epi8(_mm_or_si128(next, _mm_loadu_si128(row + 2)), _mm_loadu_si128(row + 3));
+        found = _mm_or_si128(found, _mm_and_si128(first, second));
+    }
+    return (unsigned)_mm_movemask_epi8(found);
+#else
+    unsigned bits = 0;
+    for (int i = 0; i < 16; i++) {
+        for (size_t pair = 0; pair < count; pair++) {
+            const uint8_t *row = rows + 64 * pair;
+            if ((p[i] | row[0]) == row[16] && (p[i + 1] | row[32]) == row[48]) { bits |= 1u << i; break; }
+        }
+    }
+    return bits;
+#endif
+}
+
 #ifdef __cplusplus
 }
 #endif
