@@ -168,3 +168,14 @@ let classifierTargets: [Target] = [
 
 package.products += classifierProducts
 package.targets += classifierTargets
+
+// MARK: - Optimization
+
+/// Release builds of the package's Swift modules optimize across module boundaries (`-cross-module-optimization`):
+/// the stages call the core model (`Document`, `Attributes`) and the text engine in other modules for every
+/// annotation, and without it each of those calls stays an opaque call (measured on 300 generated letters:
+/// indirect-branch mispredictions 745K -> 472K, about 3 % fewer cycles, same output). Debug builds are unchanged.
+let crossModuleOptimization: SwiftSetting = .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))
+for target in package.targets where [.regular, .executable].contains(target.type) && !["CICUShim", "CByteScan"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [crossModuleOptimization]
+}
