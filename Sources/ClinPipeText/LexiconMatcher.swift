@@ -12,9 +12,10 @@ import CByteScan
 /// have a dense row indexed by symbol; the others keep a short sorted edge list. A pass reads each word sixteen bytes
 /// at a time (its end from a bit mask, so that word lengths cost no mispredicted branches), hashes each word whose
 /// first byte can start a term and asks a Bloom filter of the terms' first words (`FirstWordFilter`); the few words it
-/// cannot rule out are looked up in an exact table of first words (`FirstWordTable`), which gives the trie node after
-/// the word, so only what follows a term's first word is walked. It allocates nothing but its results. Tens of
-/// thousands of terms build in milliseconds.
+/// cannot rule out are looked up in an exact table of first words (`WordStepTable`), which gives the trie node after
+/// the word, so only what follows a term's first word is walked. That walk takes the later words of the text whole
+/// too (a second word step table), and only the bytes between words one at a time. It allocates nothing but its
+/// results. Tens of thousands of terms build in milliseconds.
 public struct LexiconMatcher: Sendable {
     /// One match: UTF-8 offsets into the text and the values of every term with this spelling.
     public struct Match: Sendable, Hashable {
@@ -203,7 +204,7 @@ public struct LexiconMatcher: Sendable {
     private struct FirstWords {
         let filterWords: UnsafeMutablePointer<UInt64>
         let filterShift: UInt64
-        let table: FirstWordTable
+        let table: WordStepTable
         let fold: UnsafeMutablePointer<UInt8>
         let foldsCase: Bool
 
@@ -228,7 +229,7 @@ public struct LexiconMatcher: Sendable {
         guard FirstWordFilter.mayContain(hash, words: words.filterWords, indexShift: words.filterShift) else {
             return (-1, -1, wordEnd)
         }
-        let node = words.table.node(ofWord: base, from: position, to: wordEnd, hash: hash, fold: words.fold)
+        let node = words.table.node(from: 0, word: base, start: position, end: wordEnd, hash: hash, fold: words.fold)
         guard node >= 0 else { return (-1, -1, wordEnd) }
         let (end, group) = trie.walk(base, from: node, at: wordEnd, count: count)
         return (end, group, wordEnd)
@@ -261,8 +262,13 @@ extension LexiconMatcher {
         let wordFold: UnsafeMutablePointer<UInt8>
         /// The first words of the keys, to rule out words that start no term.
         let firstWords: FirstWordFilter
-        /// The first words of the keys with the nodes their paths end at (exact; asked when `firstWords` may hold a word).
-        let firstWordTable: FirstWordTable
+        /// The first words of the keys with the nodes their paths end at, as steps from the root (exact; asked when
+        /// `firstWords` may hold a word).
+        let firstWordTable: WordStepTable
+        /// The later words of the keys: steps over a word from each node that a non-word byte leads to (see `walk`).
+        let nextWordTable: WordStepTable
+        /// Whether ASCII case is folded (the matcher is not case-sensitive): how `walk` reads words.
+        private let foldsCase: Bool
         /// Whether every key starts with a word byte (no byte is `startsTerm`): then only word starts can start a
         /// match.
         let termsStartWithWords: Bool
@@ -295,6 +301,7 @@ extension LexiconMatcher {
              keys: [[UInt8]], caseSensitive: Bool)
         {
             self.symbolCount = symbolCount
+            self.foldsCase = !caseSensitive
             self.firstWords = FirstWordFilter(keys: keys, fold: { caseSensitive ? $0 : ByteClass.lower($0) })
             self.wordFold = .allocate(capacity: 256)
             for byte in 0..<256 {
@@ -352,16 +359,20 @@ extension LexiconMatcher {
             var renumber = [Int32](repeating: -1, count: children.count)
             for (new, old) in order.enumerated() { renumber[old] = Int32(new) }
             // Each distinct first word (the keys' bytes are folded already) and the node its path ends at.
-            var tableWords: [(word: [UInt8], node: Int32)] = []
+            var firstSteps: [WordStepTable.Step] = []
             var seenWords: Set<[UInt8]> = []
             for key in keys where !key.isEmpty && ByteClass.isWord(key[0]) {
                 let word = Array(key.prefix(while: ByteClass.isWord))
                 guard seenWords.insert(word).inserted else { continue }
                 var node = 0
                 for byte in word { node = Int(children[node][symbolOf[Int(byte)]]!) }
-                tableWords.append((word, renumber[node]))
+                firstSteps.append(.init(from: 0, word: word, node: renumber[node]))
             }
-            self.firstWordTable = FirstWordTable(words: tableWords)
+            self.firstWordTable = WordStepTable(steps: firstSteps)
+            self.nextWordTable = WordStepTable(
+                steps: Self.laterWordSteps(children: children, terminal: terminal, symbolOf: symbolOf, keys: keys,
+                                           renumber: renumber),
+                slotsPerStep: 4)
 
             nodeCount = order.count
             var denseCount = 0
@@ -455,10 +466,54 @@ extension LexiconMatcher {
             return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - 19))
         }
 
+        /// The steps of `nextWordTable`: from each node that a non-word symbol leads to, every run of word symbols
+        /// down the trie (spelled with the keys' folded bytes) that ends at a node where a key ends or a non-word
+        /// symbol follows, with that node. `children`, `terminal`: the trie before renumbering; `renumber[old]`:
+        /// the breadth-first number of each node.
+        private static func laterWordSteps(children: [[UInt8: Int32]], terminal: [Int32], symbolOf: [UInt8],
+                                           keys: [[UInt8]], renumber: [Int32]) -> [WordStepTable.Step]
+        {
+            // Per symbol: whether it stands for word bytes (no symbol stands for both kinds) and the byte keys spell
+            // it with.
+            var isWordSymbol = [Bool](repeating: false, count: 256)
+            var byteOfSymbol = [UInt8](repeating: 0, count: 256)
+            for key in keys {
+                for byte in key {
+                    let symbol = Int(symbolOf[Int(byte)])
+                    isWordSymbol[symbol] = ByteClass.isWord(byte)
+                    byteOfSymbol[symbol] = byte
+                }
+            }
+            var steps: [WordStepTable.Step] = []
+            // Every node has one parent, so each node that a non-word symbol leads to is visited once.
+            for parent in children {
+                for (symbol, start) in parent where !isWordSymbol[Int(symbol)] {
+                    var pending: [(node: Int, word: [UInt8])] = [(Int(start), [])]
+                    while let (node, word) = pending.popLast() {
+                        for (symbol, child) in children[node] where isWordSymbol[Int(symbol)] {
+                            let longer = word + [byteOfSymbol[Int(symbol)]]
+                            let next = Int(child)
+                            if terminal[next] >= 0 || children[next].keys.contains(where: { !isWordSymbol[Int($0)] }) {
+                                steps.append(.init(from: renumber[Int(start)], word: longer, node: renumber[next]))
+                            }
+                            pending.append((next, longer))
+                        }
+                    }
+                }
+            }
+            return steps
+        }
+
         /// The longest term that starts at `position` of `base[0..<count]` and ends a word there (the text's end
         /// ends every word): its end and value group, or (-1, -1). Reads only `base[position..<count]`; `position`
         /// must not be inside a word.
         @inline(__always) func longestMatch(_ base: UnsafePointer<UInt8>, at position: Int, count: Int) -> (end: Int, group: Int) {
+            if wordFold[Int(base[position])] != 0 {
+                // A word starts here: the first word table gives the node after it.
+                let (wordEnd, hash) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: foldsCase)
+                let node = firstWordTable.node(from: 0, word: base, start: position, end: wordEnd, hash: hash, fold: wordFold)
+                return node >= 0 ? walk(base, from: node, at: wordEnd, count: count) : (-1, -1)
+            }
             let firstSymbol = symbolOf[Int(base[position])]
             // The root's dense row first (one load: no key starts with whitespace or most punctuation), then the
             // start filters.
@@ -475,6 +530,11 @@ extension LexiconMatcher {
         /// The longest term whose walk from the root reached `node` with the text read up to `cursor` (the bytes
         /// before it matched the path to `node`), that ends a word: its end and value group, or (-1, -1). A term
         /// that ends before `cursor` is not seen (callers start where none can: inside a word).
+        ///
+        /// `cursor` must not be inside a word (it is where a word ends, or follows a non-word byte), so that the
+        /// walk meets word bytes only where words start: each word is then one step of `nextWordTable` (a match
+        /// cannot end inside it, so the walk goes through all of it or stops), and only the bytes between words
+        /// are walked one at a time.
         @inline(__always) func walk(_ base: UnsafePointer<UInt8>, from node: Int32, at cursor: Int, count: Int) -> (end: Int, group: Int) {
             let spaceSymbol = symbolOf[0x20]
             var node = node
@@ -490,6 +550,16 @@ extension LexiconMatcher {
                     }
                 }
                 if cursor >= count { break }
+                if wordFold[Int(base[cursor])] != 0 {
+                    // A word starts here (see above): one step over all of it.
+                    let (wordEnd, hash) = FirstWordFilter.readWord(base, at: cursor, count: count, foldsCase: foldsCase)
+                    let next = nextWordTable.node(from: node, word: base, start: cursor, end: wordEnd, hash: hash,
+                                                  fold: wordFold)
+                    if next < 0 { break }
+                    node = next
+                    cursor = wordEnd
+                    continue
+                }
                 let symbol = symbolOf[Int(base[cursor])]
                 if symbol == 0 { break }
                 let next = child(of: node, symbol: symbol)

@@ -1,16 +1,31 @@
-/// The first words of a lexicon's keys (see `FirstWordFilter`), each with the trie node its walk from the root ends
-/// at, so that a scan that has read a word can start the trie walk after it instead of walking it byte by byte.
+/// Steps of a lexicon trie taken a whole word at a time: for a trie node and a word of the text, the node that the
+/// walk down the trie reaches after the word's bytes.
 ///
-/// A hash table with open addressing, keyed by the word's `FirstWordFilter` hash (folded bytes) and checked against
-/// the word's bytes, so that its answer is exact: the node of a key's first word equal to the text's word (folded),
-/// or -1 when no key starts with that word. Immutable after `init`; read by any number of threads.
-final class FirstWordTable: @unchecked Sendable {
-    /// One slot: a word's hash, its node (-1: empty slot) and where its folded bytes are in `bytes`.
+/// A *word* is a run of word bytes (`ByteClass.isWord`), read whole from where one starts (see `FirstWordFilter`).
+/// A match never ends inside a word of the text, so a walk that meets a word can only go on through all of it: the
+/// table holds, for each node a walk can be at when a word starts (`from`), every word that leads from it to a node
+/// where a term ends or a non-word byte follows. The matcher keeps two: its keys' first words from the root, and the
+/// later words of its keys from the nodes after a non-word byte.
+///
+/// A hash table with open addressing, keyed by the word's `FirstWordFilter` hash (folded bytes) mixed with `from`, and
+/// checked against the word's bytes, so that its answer is exact: the node after the word, or -1 when no key goes on
+/// from `from` with that word. Immutable after `init`; read by any number of threads.
+final class WordStepTable: @unchecked Sendable {
+    /// One step: from a node, over a word (folded bytes), to a node.
+    struct Step {
+        var from: Int32
+        var word: [UInt8]
+        var node: Int32
+    }
+
+    /// One slot: a word's hash, the step's nodes (`node` -1: empty slot) and where the word's folded bytes are in
+    /// `bytes`.
     struct Slot {
         var hash: UInt64 = 0
+        var from: Int32 = -1
         var node: Int32 = -1
+        var start: Int32 = 0
         var length: Int32 = 0
-        var start: Int = 0
     }
 
     private let slots: UnsafeMutablePointer<Slot>
@@ -18,24 +33,30 @@ final class FirstWordTable: @unchecked Sendable {
     private let mask: Int
     /// The folded bytes of every word, one after another.
     private let bytes: UnsafeMutablePointer<UInt8>
+    /// The number of steps held.
+    let count: Int
 
-    /// A table of `words` (folded bytes, distinct) and their nodes.
-    init(words: [(word: [UInt8], node: Int32)]) {
+    /// A table of `steps` (distinct pairs of `from` and word), with at least `slotsPerStep` slots per step (a
+    /// power of two; more slots make a miss, the common answer of a walk, settle in fewer probes).
+    init(steps: [Step], slotsPerStep: Int = 2) {
         var capacity = 8
-        while capacity < words.count * 2 { capacity *= 2 }
+        while capacity < steps.count * slotsPerStep { capacity *= 2 }
         mask = capacity - 1
+        count = steps.count
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: Slot(), count: capacity)
-        let total = words.reduce(0) { $0 + $1.word.count }
+        let total = steps.reduce(0) { $0 + $1.word.count }
+        precondition(total < Int(Int32.max), "lexicon too large for the word step table's 32-bit offsets")
         bytes = .allocate(capacity: max(total, 1))
         var start = 0
-        for (word, node) in words {
-            let hash = FirstWordFilter.hash(ofFolded: word)
-            var index = Self.index(hash, mask: mask)
+        for step in steps {
+            let hash = FirstWordFilter.hash(ofFolded: step.word)
+            var index = Self.index(hash, from: step.from, mask: mask)
             while slots[index].node >= 0 { index = (index + 1) & mask }
-            slots[index] = Slot(hash: hash, node: node, length: Int32(word.count), start: start)
-            (bytes + start).initialize(from: word, count: word.count)
-            start += word.count
+            slots[index] = Slot(hash: hash, from: step.from, node: step.node, start: Int32(start),
+                                length: Int32(step.word.count))
+            (bytes + start).initialize(from: step.word, count: step.word.count)
+            start += step.word.count
         }
     }
 
@@ -44,22 +65,25 @@ final class FirstWordTable: @unchecked Sendable {
         bytes.deallocate()
     }
 
-    @inline(__always) private static func index(_ hash: UInt64, mask: Int) -> Int {
-        Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    /// The first slot to probe: the word's hash mixed with the node it starts from (the root, node 0, leaves the
+    /// hash as it is).
+    @inline(__always) private static func index(_ hash: UInt64, from: Int32, mask: Int) -> Int {
+        let key = hash ^ (UInt64(UInt32(bitPattern: from)) &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
-    /// The node of the word `text[start..<end]` (word bytes whose folded hash is `hash`; `fold` maps each byte as
-    /// the table's words were folded), or -1 when it is no key's first word.
-    @inline(__always) func node(ofWord text: UnsafePointer<UInt8>, from start: Int, to end: Int, hash: UInt64,
+    /// The node after the word `text[start..<end]` (word bytes whose folded hash is `hash`; `fold` maps each byte as
+    /// the table's words were folded) taken from node `from`, or -1 when no key goes on that way.
+    @inline(__always) func node(from: Int32, word text: UnsafePointer<UInt8>, start: Int, end: Int, hash: UInt64,
                                 fold: UnsafeMutablePointer<UInt8>) -> Int32
     {
-        var index = Self.index(hash, mask: mask)
+        var index = Self.index(hash, from: from, mask: mask)
         while true {
             let slot = slots[index]
             if slot.node < 0 { return -1 }
-            if slot.hash == hash && Int(slot.length) == end &- start {
+            if slot.hash == hash && slot.from == from && Int(slot.length) == end &- start {
                 // Offsets below the word's length: the wrapping arithmetic never wraps.
-                let word = text + start, stored = bytes + slot.start, length = end &- start
+                let word = text + start, stored = bytes + Int(slot.start), length = end &- start
                 var offset = 0
                 while offset < length && fold[Int(word[offset])] == stored[offset] { offset &+= 1 }
                 if offset == length { return slot.node }

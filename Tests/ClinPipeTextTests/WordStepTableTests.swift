@@ -2,9 +2,9 @@ import ClinPipeTestSupport
 @testable import ClinPipeText
 import Testing
 
-/// `FirstWordTable` answers exactly (a key's first word gets its node, any other word -1), and starting the trie walk
-/// at its node after the word finds what the plain walk from the root at the word's start finds.
-@Suite struct FirstWordTableTests {
+/// The word step tables answer exactly (a key's first word gets its node from the root, any other word -1), and the
+/// trie's walk, which takes whole words through them, finds at every start what a walk one byte at a time finds.
+@Suite struct WordStepTableTests {
     /// Every word start of `bytes` (offset 0, or after a non-word byte), with the word's end.
     static func words(in bytes: [UInt8]) -> [Range<Int>] {
         var result: [Range<Int>] = []
@@ -19,8 +19,36 @@ import Testing
         return result
     }
 
-    /// For each word of `text`: the table's node agrees with the keys' first words, and the walk from it gives the
-    /// plain walk's match. Returns how many words were keys' first words.
+    /// The longest match at `position` walked one byte at a time from the root, as the matcher walked before word
+    /// steps: the reference.
+    static func plainLongestMatch(_ trie: LexiconMatcher.Trie, _ base: UnsafePointer<UInt8>, at position: Int,
+                                  count: Int) -> (end: Int, group: Int)
+    {
+        let space = trie.symbolOf[0x20]
+        var node: Int32 = 0
+        var cursor = position
+        var best = (end: -1, group: -1)
+        while true {
+            if node != 0 && trie.isTerminal(node)
+                && (cursor == count || !ByteClass.isWord(base[cursor]) || !ByteClass.isWord(base[cursor - 1]))
+            {
+                best = (cursor, Int(trie.terminal[Int(node)]))
+            }
+            if cursor >= count { break }
+            let symbol = trie.symbolOf[Int(base[cursor])]
+            if symbol == 0 { break }
+            let next = trie.child(of: node, symbol: symbol)
+            if next < 0 { break }
+            node = next
+            cursor += 1
+            if symbol == space { while cursor < count && ByteClass.isSpace(base[cursor]) { cursor += 1 } }
+        }
+        return best
+    }
+
+    /// For each word of `text`: the first word table's node agrees with the keys' first words, and the walk from it
+    /// gives the plain walk's match; at every other start that is not inside a word, the trie's match is the plain
+    /// one too. Returns how many words were keys' first words.
     static func check(terms: [String], text: String, caseSensitive: Bool, _ label: String) -> Int {
         let matcher = LexiconMatcher(terms: terms, caseSensitive: caseSensitive)
         let trie = matcher.trie
@@ -34,14 +62,20 @@ import Testing
             for count in [bytes.count, bytes.count * 2 / 3, bytes.count / 3] {
                 for word in words(in: Array(bytes[..<count])) {
                     let hash = FirstWordFilter.hash(ofFolded: word.map { trie.wordFold[Int(bytes[$0])] })
-                    let node = trie.firstWordTable.node(ofWord: base, from: word.lowerBound, to: word.upperBound,
+                    let node = trie.firstWordTable.node(from: 0, word: base, start: word.lowerBound, end: word.upperBound,
                                                         hash: hash, fold: trie.wordFold)
                     let folded = word.map { trie.wordFold[Int(bytes[$0])] }
                     #expect((node >= 0) == firstWords.contains(folded), "\(label): word at \(word)")
                     if node >= 0 { held += 1 }
-                    let plain = trie.longestMatch(base, at: word.lowerBound, count: count)
+                    let plain = plainLongestMatch(trie, base, at: word.lowerBound, count: count)
                     let fast = node >= 0 ? trie.walk(base, from: node, at: word.upperBound, count: count) : (end: -1, group: -1)
                     #expect(fast == plain, "\(label): match at \(word.lowerBound) of \(count) bytes")
+                    #expect(trie.longestMatch(base, at: word.lowerBound, count: count) == plain,
+                            "\(label): trie match at \(word.lowerBound) of \(count) bytes")
+                }
+                for position in 0..<count where !ByteClass.isWord(bytes[position]) {
+                    #expect(trie.longestMatch(base, at: position, count: count) == plainLongestMatch(trie, base, at: position, count: count),
+                            "\(label): match at non-word byte \(position) of \(count) bytes")
                 }
             }
         }
@@ -54,7 +88,7 @@ import Testing
         let vocabulary = (0..<400).map { _ in LexiconMatcherTests.randomWord(using: &generator) }
         let terms: [String] = (0..<3_000).map { _ in
             (0..<Int.random(in: 1...3, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }
-                .joined(separator: [" ", "  ", "\t"].randomElement(using: &generator)!)
+                .joined(separator: [" ", "  ", "\t", "-", "/", " (", "'s "].randomElement(using: &generator)!)
         }
         var text = ""
         for _ in 0..<3_000 {

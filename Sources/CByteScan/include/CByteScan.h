@@ -450,7 +450,7 @@ static inline size_t cbs_next_sentence_candidate(const uint8_t *p, size_t len) {
 /*
  * Words, as `ByteClass.isWord` defines them: runs of ASCII letters and digits and of bytes of 0x80 and above (every
  * byte of a non-ASCII character). `cbs_read_word` gives a word's length and the hash that `FirstWordFilter` and
- * `FirstWordTable` key first words by, sixteen bytes a step with no branch on the bytes read (the length comes from
+ * `WordStepTable` key words by, sixteen bytes a step with no branch on the bytes read (the length comes from
  * a bit mask), so that the many short words of a text cost the lexicon scans no mispredicted loop exits.
  *
  * The hash of a word of `n` bytes (letters lowercased when folding): the bytes zero-padded to `16 * (n / 16 + 1)`
