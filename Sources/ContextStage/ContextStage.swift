@@ -302,18 +302,19 @@ public struct ContextStage: Stage {
         var toOriginal = SpanMapper(layer.map, towardsLayer: false)
         if pending.isEmpty { document.reserveAnnotations(used.count) }
         for (modifier, modified) in used {
-            let template = modifierTemplates[modifier.rule]
+            let rule = modifier.rule
             // The keys of the literal `["category", "direction", "targets", "rule"]` plus `value`, appended in that
-            // order without looking each up.
+            // order without looking each up. The template's fields are read one by one (no copy of the whole).
+            let value = modifierTemplates[rule].value
             var attributes = Attributes()
-            attributes.reserveCapacity(template.value == nil ? 4 : 5)
-            attributes.appendNew("category", template.category)
-            attributes.appendNew("direction", template.direction)
+            attributes.reserveCapacity(value == nil ? 4 : 5)
+            attributes.appendNew("category", modifierTemplates[rule].category)
+            attributes.appendNew("direction", modifierTemplates[rule].direction)
             attributes.appendNew("targets", .list(modified.map { .int($0.rawValue) }))
-            attributes.appendNew("rule", template.rule)
-            if let value = template.value { attributes.appendNew("value", value) }
+            attributes.appendNew("rule", modifierTemplates[rule].rule)
+            if let value { attributes.appendNew("value", value) }
             try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
-                                       attributes: attributes, provenance: template.provenance)
+                                       attributes: attributes, provenance: modifierTemplates[rule].provenance)
         }
     }
 
@@ -411,7 +412,8 @@ public struct ContextStage: Stage {
                         states[index].apply(rule.category, rule: modifier.rule, modifier: modifier.range, target: targets[index].range)
                         modified.append(targets[index].id)
                     }
-                    if !modified.isEmpty { used.append((modifier, modified.sorted())) }
+                    // Targets are visited by start, so their ids are usually ascending already.
+                    if !modified.isEmpty { used.append((modifier, Self.isSorted(modified, by: <) ? modified : modified.sorted())) }
                 }
             }
         }

@@ -49,6 +49,8 @@ struct SeparatePatterns: Sendable {
     private static let asciiWordTable: [UInt8] = (0..<256).map { PatternStart.isASCIIWord(UInt8($0)) ? 1 : 0 }
     /// Whether any entry runs anchored.
     private let anyStarts: Bool
+    /// Whether every entry runs anchored (then a text without listed positions has no match).
+    private let allAnchored: Bool
     /// Per entry: its rule as the `rules` of a match (one array, shared by every match of the entry).
     private let entryRules: [[Int]]
     /// The two-byte test that `startPositions` runs sixteen offsets at a time on ASCII text (`startPairs`), in
@@ -69,6 +71,7 @@ struct SeparatePatterns: Sendable {
         self.entries = entries
         self.firstByteMasks = masks
         self.anyStarts = anyStarts
+        self.allAnchored = entries.indices.allSatisfy { $0 < 64 && entries[$0].anchored != nil }
         self.entryRules = entries.map { [$0.rule] }
         let pairs = Self.startPairs(entries.prefix(64).compactMap(\.start))
         if pairs.count <= Self.maxPairs {
@@ -116,6 +119,8 @@ struct SeparatePatterns: Sendable {
                        to result: inout [TriggerMatch]) throws
     {
         if anyStarts { startPositions(in: text, into: &scratch.candidates) } else { scratch.candidates.removeAll(keepingCapacity: true) }
+        // Every entry anchored and no position listed: no entry matches (what the loop below would find, in short).
+        if allAnchored && scratch.candidates.isEmpty { return }
         // Per entry: the index in `candidates` from which its next listed position is looked for.
         scratch.cursors.removeAll(keepingCapacity: true)
         scratch.cursors.append(contentsOf: repeatElement(0, count: entries.count))
