@@ -207,15 +207,16 @@ public struct TriggerMatcher: Sendable {
         return true
     }
 
-    /// Merges two lists of matches, each sorted and non-overlapping, keeping the longer of overlapping matches
-    /// (the earlier on a tie).
+    /// Merges two lists of matches, each sorted, non-empty and non-overlapping, keeping the longer of overlapping
+    /// matches (the earlier on a tie).
     static func merge(_ first: [TriggerMatch], _ second: [TriggerMatch]) -> [TriggerMatch] {
         merge(first[...], second)
     }
 
     /// `merge` of a slice: the candidates are taken in the order of a stable sort of `first + second` by start, the
     /// longer first (a two-way merge of the sorted lists, `first`'s on a tie), and each overlapping the last kept
-    /// one replaces it only when longer.
+    /// one replaces it only when longer. Each list must be in that order by itself: matches that are non-empty and
+    /// do not overlap (what the matchers give) start at strictly increasing offsets.
     static func merge(_ first: ArraySlice<TriggerMatch>, _ second: [TriggerMatch]) -> [TriggerMatch] {
         var kept: [TriggerMatch] = []
         kept.reserveCapacity(first.count + second.count)

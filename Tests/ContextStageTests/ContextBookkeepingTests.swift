@@ -110,12 +110,13 @@ import Testing
     @Test(arguments: testSeeds(40))
     func linearMergeKeepsWhatTheSortingMergeKeeps(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        /// Sorted, non-overlapping matches (some empty) with a rule number telling the two lists apart.
+        /// Sorted, non-overlapping, non-empty matches (as the matchers give: literal terms are never empty, empty
+        /// pattern matches are not reported) with a rule number telling the two lists apart; adjacent ones touch.
         func list(_ tag: Int) -> [TriggerMatch] {
             var result: [TriggerMatch] = []
             var position = Int(generator.next() % 3)
             for _ in 0..<Int(generator.next() % 12) {
-                let length = Int(generator.next() % 5)
+                let length = 1 + Int(generator.next() % 5)
                 result.append(TriggerMatch(range: position..<(position + length), rules: [tag, result.count]))
                 position += length + Int(generator.next() % 3)
             }
@@ -162,5 +163,45 @@ import Testing
             try matcher.appendMatches(in: bytes, ranges: ranges, scratch: &scratch, to: &found)
             #expect(Array(found.dropFirst()) == expected, "seed \(seed)")
         }
+    }
+
+    /// The start positions found sixteen at a time are those found byte by byte, on texts of the built-in patterns'
+    /// words (ASCII and not), at every length around the block size (buffer ends, the byte after a block).
+    @Test(arguments: testSeeds(20))
+    func startPositionsByBlocksAreThoseByByte(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        // The built-in patterns (six pairs: the blocks run), and all test patterns (more pairs: byte by byte).
+        let sets = [Array(ContextSpeedupTests.patterns.prefix(6)), ContextSpeedupTests.patterns]
+        for patterns in sets {
+            try Self.compareStartPositions(patterns, seed: seed, generator: &generator)
+        }
+    }
+
+    static func compareStartPositions(_ patterns: [String], seed: UInt64, generator: inout SeededGenerator) throws {
+        let separate = SeparatePatterns(try patterns.enumerated().map { try SeparatePatterns.Entry($0.element, rule: $0.offset) })
+        var text = ""
+        for _ in 0..<200 {
+            text += ContextSpeedupTests.patternWords[Int(generator.next() % UInt64(ContextSpeedupTests.patternWords.count))]
+            text += ContextSpeedupTests.patternSeparators[Int(generator.next() % UInt64(ContextSpeedupTests.patternSeparators.count))]
+        }
+        try text.withUTF8Bytes { bytes in
+            var expected: [(position: Int, entry: Int)] = [], found: [(position: Int, entry: Int)] = []
+            for length in Array(0..<40) + [bytes.count / 2, bytes.count] {
+                let start = Int(generator.next() % UInt64(max(1, bytes.count - length)))
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<min(bytes.count, start + length)])
+                separate.startPositionsByByte(in: slice, into: &expected)
+                separate.startPositions(in: slice, into: &found)
+                #expect(found.map(\.position) == expected.map(\.position), "seed \(seed), \(start) \(length)")
+                #expect(found.map(\.entry) == expected.map(\.entry), "seed \(seed), \(start) \(length)")
+            }
+        }
+    }
+
+    @Test func startPairsOfTheBuiltInPatterns() throws {
+        let starts = try ContextSpeedupTests.patterns.prefix(6).map { try #require(PatternStart(pattern: $0)) }
+        let pairs = SeparatePatterns.startPairs(starts)
+        #expect(pairs.count <= SeparatePatterns.maxPairs)
+        #expect(pairs.contains { $0 == (UInt8(ascii: "s"), 0x20, UInt8(ascii: "h"), 0x20) })
+        #expect(pairs.contains { $0 == (UInt8(ascii: ","), 0, 0xFF, 0xFF) })
     }
 }
