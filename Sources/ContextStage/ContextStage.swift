@@ -105,6 +105,10 @@ public struct ContextStage: Stage {
         var kind: UInt8
         /// `normalized`, then the entry's attributes, in that order.
         var attributes: Attributes
+        /// `attributes` with the five ConText attributes set (`ContextStage.withContext`), for the entry's findings
+        /// that are targets, by `TargetState.flags` of a target whose experiencer is the patient; built once, so that
+        /// such findings share one storage.
+        var contextAttributes: [Attributes]
         var provenance: Provenance
     }
 
@@ -173,7 +177,9 @@ public struct ContextStage: Stage {
             for (key, value) in entry.attributes { attributes[key] = value }
             return FindingEntry(type: entry.type, typeIndex: types.firstIndex(of: entry.type) ?? -1,
                                 kind: Self.kind(of: entry.type, sentenceType: configuration.sentenceType, filter: filter),
-                                attributes: attributes, provenance: Provenance(stage: stageName, rule: entry.source))
+                                attributes: attributes,
+                                contextAttributes: (0..<TargetState.flagCombinations).map { Self.withContext(attributes, flags: $0) },
+                                provenance: Provenance(stage: stageName, rule: entry.source))
         }
         var groups: [[Int]] = []
         if let matcher, let findings {
@@ -207,29 +213,43 @@ public struct ContextStage: Stage {
         // The stage's own findings are added after ConText has run, each with all its attributes at once; their ids
         // are known now (ids are given in order from the annotation count), so they take part as targets.
         let firstNewID = document.annotations.count + 1
-        var pending = findingsMatcher == nil ? [] : pendingFindings(in: document, layer: layer)
-        if !pending.isEmpty && !Self.allAcceptable(pending, text: document.text) {
-            // A span the document refuses (a bug): add them first, as before, so that the same error is thrown.
-            for finding in pending {
-                let entry = findingEntries[finding.entry]
-                try document.addAnnotation(type: entry.type, range: finding.range, attributes: entry.attributes,
-                                           provenance: entry.provenance)
-            }
-            pending = []
-        }
 
-        // Sentences and targets, in layer coordinates, sorted by start.
+        // Sentences and targets, in layer coordinates (sorted by start below), and the spans of the annotations of
+        // the findings lexicon's types, in one pass over the annotations; each type is looked at once.
         var sentences: [Range<Int>] = []
         var targets: [(id: AnnotationID, range: Range<Int>)] = []
-        var kinds = TypeKinds(sentenceType: configuration.sentenceType, filter: typeFilter)
+        var existing: Set<ExistingFinding> = []
+        var kinds = TypeKinds(sentenceType: configuration.sentenceType, filter: typeFilter,
+                              findingTypes: findingsMatcher == nil ? [] : findingTypes)
         var toLayer = SpanMapper(layer.map, towardsLayer: true)
         // By index, so that no annotation is copied (a copy retains its strings and attributes).
         for index in document.annotations.indices {
-            switch kinds.kind(of: document.annotations[index].type) {
+            let info = kinds.info(of: document.annotations[index].type)
+            switch info.kind {
             case 1: sentences.append(toLayer.map(document.annotations[index].range))
             case 2: targets.append((document.annotations[index].id, toLayer.map(document.annotations[index].range)))
             default: break
             }
+            if info.findingType >= 0 {
+                let range = document.annotations[index].range
+                existing.insert(ExistingFinding(type: info.findingType, lower: range.lowerBound, upper: range.upperBound))
+            }
+        }
+
+        var pending = findingsMatcher == nil ? [] : pendingFindings(layer: layer, existing: existing)
+        if !pending.isEmpty && !Self.allAcceptable(pending, text: document.text) {
+            // A span the document refuses (a bug): add them first, as before, so that the same error is thrown.
+            for finding in pending {
+                let entry = findingEntries[finding.entry]
+                let id = try document.addAnnotation(type: entry.type, range: finding.range, attributes: entry.attributes,
+                                                    provenance: entry.provenance)
+                switch entry.kind {
+                case 1: sentences.append(toLayer.map(finding.range))
+                case 2: targets.append((id, toLayer.map(finding.range)))
+                default: break
+                }
+            }
+            pending = []
         }
         for (index, finding) in pending.enumerated() {
             switch findingEntries[finding.entry].kind {
@@ -261,37 +281,71 @@ public struct ContextStage: Stage {
             for (index, target) in targets.enumerated() where target.id.rawValue >= firstNewID {
                 findingState[target.id.rawValue - firstNewID] = index
             }
+            document.reserveAnnotations(pending.count + (configuration.modifiers ? used.count : 0))
             for (index, finding) in pending.enumerated() {
-                var attributes = findingEntries[finding.entry].attributes
-                if findingState[index] >= 0 {
-                    // What `setAttribute` did: replace a value in place, or append the key.
-                    let state = states[findingState[index]]
-                    attributes["negated"] = .bool(state.negated)
-                    attributes["uncertain"] = .bool(state.uncertain)
-                    attributes["hypothetical"] = .bool(state.hypothetical)
-                    attributes["historical"] = .bool(state.historical)
-                    attributes["experiencer"] = .string(experiencer(of: state))
-                }
-                try document.addAnnotation(type: findingEntries[finding.entry].type, range: finding.range,
-                                           attributes: attributes, provenance: findingEntries[finding.entry].provenance)
+                let entry = finding.entry
+                let attributes = findingState[index] >= 0
+                    ? contextAttributes(of: entry, state: states[findingState[index]]) : findingEntries[entry].attributes
+                try document.addAnnotation(type: findingEntries[entry].type, range: finding.range,
+                                           attributes: attributes, provenance: findingEntries[entry].provenance)
             }
         }
         guard configuration.modifiers, !used.isEmpty else { return }
-        used.sort { $0.modifier.range.lowerBound != $1.modifier.range.lowerBound
-            ? $0.modifier.range.lowerBound < $1.modifier.range.lowerBound : $0.modifier.rule < $1.modifier.rule }
+        // `used` lists the modifiers sentence by sentence, each sentence's by trigger start then rule: usually in
+        // this order already.
+        let inOrder: (ContextResolver.Modifier, ContextResolver.Modifier) -> Bool = {
+            $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.rule < $1.rule
+        }
+        if !Self.isSorted(used, by: { inOrder($0.modifier, $1.modifier) }) {
+            used.sort { inOrder($0.modifier, $1.modifier) }
+        }
         var toOriginal = SpanMapper(layer.map, towardsLayer: false)
+        if pending.isEmpty { document.reserveAnnotations(used.count) }
         for (modifier, modified) in used {
             let rule = modifier.rule
-            var attributes: Attributes = [
-                "category": modifierTemplates[rule].category,
-                "direction": modifierTemplates[rule].direction,
-                "targets": .list(modified.map { .int($0.rawValue) }),
-                "rule": modifierTemplates[rule].rule,
-            ]
-            if let value = modifierTemplates[rule].value { attributes["value"] = value }
+            // The keys of the literal `["category", "direction", "targets", "rule"]` plus `value`, appended in that
+            // order without looking each up. The template's fields are read one by one (no copy of the whole).
+            let value = modifierTemplates[rule].value
+            var attributes = Attributes()
+            attributes.reserveCapacity(value == nil ? 4 : 5)
+            attributes.appendNew("category", modifierTemplates[rule].category)
+            attributes.appendNew("direction", modifierTemplates[rule].direction)
+            attributes.appendNew("targets", .list(modified.map { .int($0.rawValue) }))
+            attributes.appendNew("rule", modifierTemplates[rule].rule)
+            if let value { attributes.appendNew("value", value) }
             try document.addAnnotation(type: Self.modifierType, range: toOriginal.map(modifier.range),
                                        attributes: attributes, provenance: modifierTemplates[rule].provenance)
         }
+    }
+
+    /// Whether `elements` is in the order of `areInIncreasingOrder` (no element before one it should follow), as a
+    /// stable sort would leave it.
+    static func isSorted<T>(_ elements: [T], by areInIncreasingOrder: (T, T) -> Bool) -> Bool {
+        elements.indices.dropFirst().allSatisfy { !areInIncreasingOrder(elements[$0], elements[$0 - 1]) }
+    }
+
+    /// The attributes of a pending finding of entry `entry` that is a target in `state`: the entry's attributes with
+    /// the five ConText attributes set in order (`negated`, `uncertain`, `hypothetical`, `historical`,
+    /// `experiencer`), as setting them one by one on the finding would. The entry's prebuilt attributes for the
+    /// state's flags (the same keys in the same order, shared storage), with the experiencer changed when it is not
+    /// the patient.
+    private func contextAttributes(of entry: Int, state: TargetState) -> Attributes {
+        var attributes = findingEntries[entry].contextAttributes[state.flags]
+        if state.experiencerRule >= 0 { attributes["experiencer"] = .string(experiencer(of: state)) }
+        return attributes
+    }
+
+    /// `attributes` with the five ConText attributes of a target whose `TargetState.flags` are `flags` and whose
+    /// experiencer is the patient, set one by one in order (replacing values of keys already there, appending the
+    /// others).
+    static func withContext(_ attributes: Attributes, flags: Int) -> Attributes {
+        var attributes = attributes
+        attributes["negated"] = .bool(flags & TargetState.negatedFlag != 0)
+        attributes["uncertain"] = .bool(flags & TargetState.uncertainFlag != 0)
+        attributes["hypothetical"] = .bool(flags & TargetState.hypotheticalFlag != 0)
+        attributes["historical"] = .bool(flags & TargetState.historicalFlag != 0)
+        attributes["experiencer"] = .string("patient")
+        return attributes
     }
 
     /// What annotations of `type` are to the stage: 1 sentences (scope bounds), 2 targets, 0 neither.
@@ -319,6 +373,7 @@ public struct ContextStage: Stage {
             targetSpans.reserveCapacity(sentences.count)
             var found: [TriggerMatch] = []
             var scratch = TriggerMatcher.Scratch()
+            var runs: [Range<Int>] = []
             var targetIndex = 0
             var run: Range<Int>?
             for sentence in sentences {
@@ -330,11 +385,12 @@ public struct ContextStage: Stage {
                 if targetEnd > targetSpans[targetSpans.count - 1].lowerBound {
                     run = run.map { $0.lowerBound..<sentence.upperBound } ?? sentence
                 } else if let current = run {
-                    try triggers.appendMatches(in: bytes, range: current, scratch: &scratch, to: &found)
+                    runs.append(current)
                     run = nil
                 }
             }
-            if let current = run { try triggers.appendMatches(in: bytes, range: current, scratch: &scratch, to: &found) }
+            if let current = run { runs.append(current) }
+            try triggers.appendMatches(in: bytes, ranges: runs, scratch: &scratch, to: &found)
 
             var triggerIndex = 0
             var modifiers: [ContextResolver.Modifier] = []
@@ -356,7 +412,8 @@ public struct ContextStage: Stage {
                         states[index].apply(rule.category, rule: modifier.rule, modifier: modifier.range, target: targets[index].range)
                         modified.append(targets[index].id)
                     }
-                    if !modified.isEmpty { used.append((modifier, modified.sorted())) }
+                    // Targets are visited by start, so their ids are usually ascending already.
+                    if !modified.isEmpty { used.append((modifier, Self.isSorted(modified, by: <) ? modified : modified.sorted())) }
                 }
             }
         }
@@ -369,19 +426,15 @@ public struct ContextStage: Stage {
     }
 
     /// The findings lexicon's matches, in text order, skipping spans that already carry an annotation of the same
-    /// type (from an earlier lexicon stage over the same file).
-    private func pendingFindings(in document: Document, layer: TextLayer) -> [PendingFinding] {
+    /// type (from an earlier lexicon stage over the same file): `existing`, the document's annotations of the
+    /// lexicon's types.
+    private func pendingFindings(layer: TextLayer, existing: Set<ExistingFinding>) -> [PendingFinding] {
         guard let matcher = findingsMatcher else { return [] }
         var found: [(Range<Int>, Int)] = []
         layer.text.withUTF8Bytes { bytes in
             matcher.forEachMatch(in: bytes) { range, group in found.append((range, group)) }
         }
         guard !found.isEmpty else { return [] }
-        var existing: Set<ExistingFinding> = []
-        for annotation in document.annotations {
-            guard let typeIndex = findingTypes.firstIndex(of: annotation.type) else { continue }
-            existing.insert(ExistingFinding(type: typeIndex, lower: annotation.range.lowerBound, upper: annotation.range.upperBound))
-        }
         var result: [PendingFinding] = []
         result.reserveCapacity(found.count)
         var toOriginal = SpanMapper(layer.map, towardsLayer: false)
@@ -446,6 +499,19 @@ struct TargetState {
     var experiencerRule = -1
     /// Distance in bytes to the experiencer trigger that set `experiencerRule` (the nearest wins).
     var experiencerDistance = Int.max
+
+    static let negatedFlag = 1
+    static let uncertainFlag = 2
+    static let hypotheticalFlag = 4
+    static let historicalFlag = 8
+    /// The number of values `flags` takes.
+    static let flagCombinations = 16
+
+    /// The four booleans as bits: `negatedFlag`, `uncertainFlag`, `hypotheticalFlag`, `historicalFlag`.
+    var flags: Int {
+        (negated ? Self.negatedFlag : 0) | (uncertain ? Self.uncertainFlag : 0) | (hypothetical ? Self.hypotheticalFlag : 0)
+            | (historical ? Self.historicalFlag : 0)
+    }
 
     /// Applies rule `rule` of `category`, found at `modifier`, to a target at `target` (layer offsets).
     mutating func apply(_ category: ContextCategory, rule: Int, modifier: Range<Int>, target: Range<Int>) {

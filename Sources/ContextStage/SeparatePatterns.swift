@@ -1,3 +1,4 @@
+import CByteScan
 import ClinPipeText
 
 /// Trigger patterns searched one by one with the matches of their alternation (see `TriggerMatcher.separable`),
@@ -48,6 +49,16 @@ struct SeparatePatterns: Sendable {
     private static let asciiWordTable: [UInt8] = (0..<256).map { PatternStart.isASCIIWord(UInt8($0)) ? 1 : 0 }
     /// Whether any entry runs anchored.
     private let anyStarts: Bool
+    /// Whether every entry runs anchored (then a text without listed positions has no match).
+    private let allAnchored: Bool
+    /// Per entry: its rule as the `rules` of a match (one array, shared by every match of the entry).
+    private let entryRules: [[Int]]
+    /// The two-byte test that `startPositions` runs sixteen offsets at a time on ASCII text (`startPairs`), in
+    /// the layout of `cbs_byte_pair_bits16`; nil when the anchored entries' starts need more than `maxPairs` pairs.
+    private let pairRows: [UInt8]?
+    private let pairCount: Int
+    /// The most pairs the two-byte test takes.
+    static let maxPairs = 6
 
     init(_ entries: [Entry]) {
         var masks = [UInt64](repeating: 0, count: 256)
@@ -60,6 +71,39 @@ struct SeparatePatterns: Sendable {
         self.entries = entries
         self.firstByteMasks = masks
         self.anyStarts = anyStarts
+        self.allAnchored = entries.indices.allSatisfy { $0 < 64 && entries[$0].anchored != nil }
+        self.entryRules = entries.map { [$0.rule] }
+        let pairs = Self.startPairs(entries.prefix(64).compactMap(\.start))
+        if pairs.count <= Self.maxPairs {
+            pairRows = pairs.flatMap { pair in
+                [pair.firstFold, pair.first, pair.secondFold, pair.second].flatMap { repeatElement($0, count: 16) }
+            }
+            pairCount = pairs.count
+        } else {
+            pairRows = nil
+            pairCount = 0
+        }
+    }
+
+    /// A byte pair of the two-byte test: it occurs at offset `i` when `bytes[i] | firstFold == first` and
+    /// `bytes[i + 1] | secondFold == second` (a fold of `0x20` ignores ASCII letter case; `0xFF` with `second`
+    /// `0xFF` accepts any byte).
+    typealias Pair = (first: UInt8, firstFold: UInt8, second: UInt8, secondFold: UInt8)
+
+    /// Pairs such that, in ASCII text, every position where one of `starts` may start (`PatternStart.mayStart`)
+    /// has one of them: the first two letters of each prefix of the `\b` form, either case (the first letter and
+    /// any byte for a one-letter prefix), and the punctuation byte with any byte. Without duplicates.
+    static func startPairs(_ starts: [PatternStart]) -> [Pair] {
+        var pairs: [Pair] = []
+        for start in starts {
+            for prefix in start.prefixes {
+                let pair: Pair = start.atWordStart
+                    ? (prefix[0], 0x20, prefix.count > 1 ? prefix[1] : 0xFF, prefix.count > 1 ? 0x20 : 0xFF)
+                    : (prefix[0], 0, 0xFF, 0xFF)
+                if !pairs.contains(where: { $0 == pair }) { pairs.append(pair) }
+            }
+        }
+        return pairs
     }
 
     /// Whether entry `index` runs anchored at listed positions.
@@ -75,6 +119,8 @@ struct SeparatePatterns: Sendable {
                        to result: inout [TriggerMatch]) throws
     {
         if anyStarts { startPositions(in: text, into: &scratch.candidates) } else { scratch.candidates.removeAll(keepingCapacity: true) }
+        // Every entry anchored and no position listed: no entry matches (what the loop below would find, in short).
+        if allAnchored && scratch.candidates.isEmpty { return }
         // Per entry: the index in `candidates` from which its next listed position is looked for.
         scratch.cursors.removeAll(keepingCapacity: true)
         scratch.cursors.append(contentsOf: repeatElement(0, count: entries.count))
@@ -106,7 +152,7 @@ struct SeparatePatterns: Sendable {
                 while position < text.count && text[position] & 0xC0 == 0x80 { position += 1 }
             } else {
                 result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset),
-                                           rules: [entries[best].rule]))
+                                           rules: entryRules[best]))
             }
             if position > text.count { return }
             for index in next.indices {
@@ -135,10 +181,57 @@ struct SeparatePatterns: Sendable {
     }
 
     /// Every position of `text` where an anchored entry may start a match (`PatternStart.mayStart`), with the
-    /// entry, ascending by position, then entry. The rest of an ASCII word is skipped: no `\b` form starts inside
-    /// one (its byte before is a word character), and the punctuation forms start with non-word bytes.
-    /// Listed into `result`, replacing its contents (its capacity is kept).
+    /// entry, ascending by position, then entry. Listed into `result`, replacing its contents (its capacity is kept).
+    ///
+    /// Sixteen positions at a time where the text is ASCII: the two-byte test (`cbs_byte_pair_bits16`) leaves only
+    /// the positions where some start's first two bytes are, and those are asked `mayStart`; every other position
+    /// is one where no start may start (in ASCII text, a start has one of the pairs). Blocks with a byte of 0x80 or
+    /// above (in their sixteen bytes or the one after) and the last bytes ask every position whose byte can begin
+    /// a start. Without the pairs, `startPositionsByByte`.
     func startPositions(in text: UnsafeBufferPointer<UInt8>, into result: inout [(position: Int, entry: Int)]) {
+        guard let pairRows else { return startPositionsByByte(in: text, into: &result) }
+        result.removeAll(keepingCapacity: true)
+        guard let base = text.baseAddress else { return }
+        let count = text.count
+        let pairCount = self.pairCount
+        entries.withUnsafeBufferPointer { entries in
+            firstByteMasks.withUnsafeBufferPointer { masks in
+                pairRows.withUnsafeBufferPointer { rows in
+                    let rows = rows.baseAddress!
+                    @inline(__always) func check(_ position: Int) {
+                        var mask = masks[Int(base[position])]
+                        while mask != 0 {
+                            let index = mask.trailingZeroBitCount
+                            mask &= mask &- 1
+                            if entries[index].start!.mayStart(base, count: count, at: position) { result.append((position, index)) }
+                        }
+                    }
+                    var offset = 0
+                    while offset + 17 <= count {
+                        let raw = UnsafeRawPointer(base + offset)
+                        let high = (raw.loadUnaligned(as: UInt64.self) | raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                            & 0x8080_8080_8080_8080
+                        if high != 0 || base[offset + 16] >= 0x80 {
+                            for position in offset..<(offset + 16) where masks[Int(base[position])] != 0 { check(position) }
+                        } else {
+                            var bits = UInt32(cbs_byte_pair_bits16(base + offset, rows, pairCount))
+                            while bits != 0 {
+                                check(offset + bits.trailingZeroBitCount)
+                                bits &= bits &- 1
+                            }
+                        }
+                        offset += 16
+                    }
+                    for position in offset..<count where masks[Int(base[position])] != 0 { check(position) }
+                }
+            }
+        }
+    }
+
+    /// `startPositions` byte by byte: each position whose byte can begin a start is asked `mayStart`. The rest of
+    /// an ASCII word is skipped: no `\b` form starts inside one (its byte before is a word character), and the
+    /// punctuation forms start with non-word bytes.
+    func startPositionsByByte(in text: UnsafeBufferPointer<UInt8>, into result: inout [(position: Int, entry: Int)]) {
         result.removeAll(keepingCapacity: true)
         guard let base = text.baseAddress else { return }
         let count = text.count

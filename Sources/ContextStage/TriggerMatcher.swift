@@ -108,6 +108,53 @@ public struct TriggerMatcher: Sendable {
         var fromPatterns: [TriggerMatch] = []
     }
 
+    /// `appendMatches(in:range:to:)` for each of `ranges` (ascending, disjoint) in turn, with buffers reused: the
+    /// literal phrases of every range first, then the patterns of every range, then one merge, so that the literal
+    /// matcher's tables and the patterns' compiled code each stay in cache for the whole document instead of
+    /// evicting each other range after range. Matches never cross a range's edges, so merging all ranges at once
+    /// keeps what merging range by range keeps.
+    func appendMatches(in text: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], scratch: inout Scratch,
+                       to result: inout [TriggerMatch]) throws
+    {
+        let first = result.count
+        for range in ranges {
+            let offset = range.lowerBound
+            literals.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range])) { found, group in
+                result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
+            }
+        }
+        guard patterns != nil else { return }
+        scratch.fromPatterns.removeAll(keepingCapacity: true)
+        for range in ranges {
+            try appendPatternMatches(in: text, range: range, scratch: &scratch)
+        }
+        if scratch.fromPatterns.isEmpty { return }
+        let merged = Self.merge(result[first...], scratch.fromPatterns)
+        result.removeSubrange(first...)
+        result.append(contentsOf: merged)
+    }
+
+    /// Appends the pattern triggers of `text[range]` to `scratch.fromPatterns`, with ranges in `text`'s offsets.
+    private func appendPatternMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, scratch: inout Scratch) throws {
+        guard let patterns else { return }
+        let slice = UnsafeBufferPointer(rebasing: text[range])
+        let offset = range.lowerBound
+        if let separatePatterns {
+            try separatePatterns.appendMatches(in: slice, offset: offset, scratch: &scratch.patterns, to: &scratch.fromPatterns)
+        } else {
+            try patterns.forEachMatch(in: slice) { match in
+                let found = match.range
+                if !found.isEmpty {
+                    for (group, rule) in patternGroups where match.range(group) != nil {
+                        scratch.fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
+                        break
+                    }
+                }
+                return true
+            }
+        }
+    }
+
     /// `appendMatches(in:range:to:)` with buffers reused from call to call.
     func appendMatches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, scratch: inout Scratch,
                        to result: inout [TriggerMatch]) throws
@@ -160,15 +207,39 @@ public struct TriggerMatcher: Sendable {
         return true
     }
 
-    /// Merges two lists of matches, each sorted and non-overlapping, keeping the longer of overlapping matches
-    /// (the earlier on a tie).
+    /// Merges two lists of matches, each sorted, non-empty and non-overlapping, keeping the longer of overlapping
+    /// matches (the earlier on a tie).
     static func merge(_ first: [TriggerMatch], _ second: [TriggerMatch]) -> [TriggerMatch] {
-        var all = first + second
-        all.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound
-            : $0.range.count > $1.range.count }
+        merge(first[...], second)
+    }
+
+    /// `merge` of a slice: the candidates are taken in the order of a stable sort of `first + second` by start, the
+    /// longer first (a two-way merge of the sorted lists, `first`'s on a tie), and each overlapping the last kept
+    /// one replaces it only when longer. Each list must be in that order by itself: matches that are non-empty and
+    /// do not overlap (what the matchers give) start at strictly increasing offsets.
+    static func merge(_ first: ArraySlice<TriggerMatch>, _ second: [TriggerMatch]) -> [TriggerMatch] {
         var kept: [TriggerMatch] = []
-        kept.reserveCapacity(all.count)
-        for candidate in all {
+        kept.reserveCapacity(first.count + second.count)
+        var i = first.startIndex, j = second.startIndex
+        while i < first.endIndex || j < second.endIndex {
+            let takeFirst: Bool
+            if j == second.endIndex {
+                takeFirst = true
+            } else if i == first.endIndex {
+                takeFirst = false
+            } else {
+                let a = first[i].range, b = second[j].range
+                // `b` goes first only when strictly before `a` in the sort's order.
+                takeFirst = !(b.lowerBound != a.lowerBound ? b.lowerBound < a.lowerBound : b.count > a.count)
+            }
+            let candidate: TriggerMatch
+            if takeFirst {
+                candidate = first[i]
+                i += 1
+            } else {
+                candidate = second[j]
+                j += 1
+            }
             if let last = kept.last, last.range.overlaps(candidate.range) {
                 if candidate.range.count > last.range.count { kept[kept.count - 1] = candidate }
                 continue
