@@ -110,27 +110,43 @@ struct BuiltInDateRows: Sendable {
         let scan = Scan(base: base, end: end)
         var position = start
         while position < end {
+            // Skip to a digit or a month's first letter: no row starts anywhere else.
+            while !Self.mayStartMatch(base[position]) {
+                position += 1
+                if position == end { return .none }
+            }
             let byte = base[position]
             if Self.isDigit(byte) {
+                // Every digit row starts a digit run (a digit before it rules out every row).
+                let runEnd = scan.digitRunEnd(position)
                 if position == 0 || !Self.isDigit(base[position - 1]) {
-                    switch scan.digitRows(at: position) {
+                    switch scan.digitRows(at: position, runEnd: runEnd) {
                     case .match(let match): return .match(match)
                     case .undecided: return .undecided
                     case .none: break
                     }
                 }
-            } else if Self.monthStart(byte) {
+                position = runEnd
+            } else {
                 if position == 0 || !Self.isLetter(base[position - 1]), let match = scan.monthRows(at: position) {
                     return .match(match)
                 }
+                position += 1
             }
-            position += 1
         }
         return .none
     }
 
+    /// A digit or one of J F M A S O N D: a bit of a 128-bit mask, chosen without a branch (a `&&` here would be a
+    /// branch on every byte, taken or not as letters and spaces come).
+    @inline(__always) static func mayStartMatch(_ byte: UInt8) -> Bool {
+        // Digits are bits 48-57 of the low word (bytes 0x00-0x3F), the capitals bits 1-19 of the high word (0x40-0x7F).
+        let word: UInt64 = byte < 0x40 ? 0x03FF_0000_0000_0000 : byte < 0x80 ? 0x0000_0000_0008_E452 : 0
+        return word >> UInt64(byte & 63) & 1 != 0
+    }
+
     /// The first letters of the month names: J F M A S O N D.
-    @inline(__always) private static func monthStart(_ byte: UInt8) -> Bool {
+    @inline(__always) static func monthStart(_ byte: UInt8) -> Bool {
         // Bits of "ADFJMNOS" - 0x40.
         let offset = byte &- 0x40
         return offset < 32 && (UInt32(1) << UInt32(offset)) & 0x0008_E452 != 0
@@ -273,14 +289,23 @@ struct BuiltInDateRows: Sendable {
             return BuiltInDateRows.isMonthName(base, position, wordEnd) ? wordEnd : nil
         }
 
-        /// Rows 0, 1, 3, 5, 6 at a digit that follows no digit.
-        func digitRows(at position: Int) -> Search {
-            if let match = iso(position) ?? numericMonthDayYear(position) ?? dayMonthYear(position)
-                ?? numericMonthYear(position)
-            {
-                return .match(match)
+        /// Rows 0, 1, 3, 5, 6 at a digit that follows no digit, whose run ends at `runEnd`. Each row's first field
+        /// fixes the run's length: four digits for `iso` and `cued_year` (a separator or `\b` follows the year), one
+        /// or two for the others (a separator or a non-digit follows).
+        @inline(__always)
+        func digitRows(at position: Int, runEnd: Int) -> Search {
+            switch runEnd - position {
+            case 4:
+                if let match = iso(position) { return .match(match) }
+                return cuedYear(position)
+            case 1, 2:
+                if let match = numericMonthDayYear(position) ?? dayMonthYear(position) ?? numericMonthYear(position) {
+                    return .match(match)
+                }
+                return .none
+            default:
+                return .none
             }
-            return cuedYear(position)
         }
 
         /// Rows 2 and 4 at a month's first letter that follows no letter.
@@ -379,7 +404,9 @@ struct BuiltInDateRows: Sendable {
                 cursor = afterSpace + 2
             }
             let nameStart = spaceRunEnd(cursor)
-            guard let nameEnd = monthNameEnd(nameStart) else { return nil }
+            guard nameStart < end, BuiltInDateRows.monthStart(base[nameStart]), let nameEnd = monthNameEnd(nameStart) else {
+                return nil
+            }
             cursor = nameEnd
             if isByte(cursor, UInt8(ascii: ".")) { cursor += 1 }
             if isByte(cursor, UInt8(ascii: ",")) { cursor += 1 }

@@ -244,10 +244,10 @@ struct DatePatternSet: Sendable {
     func candidates(in bytes: UnsafeBufferPointer<UInt8>, wholeText: Bool = false) throws -> [DateCandidate] {
         guard let textPattern else { return [] }
         var found: [DateCandidate] = []
-        let windows = wholeText ? [DateScanWindows.Window(range: 0..<bytes.count, lastTriggerStart: bytes.count)]
-            : DateScanWindows.windows(in: bytes)
-        for window in windows {
-            if let builtInRows, search(builtInRows, window, in: bytes, into: &found) { continue }
+        found.reserveCapacity(16)
+        // One window's search: the byte code when it decides, else PCRE2.
+        func searchWindow(_ window: DateScanWindows.Window) throws {
+            if let builtInRows, search(builtInRows, window, in: bytes, into: &found) { return }
             let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.range.upperBound])
             try textPattern.forEachMatch(in: subject, from: window.range.lowerBound) { match in
                 for index in textRules where match.range(rules[index].rowGroup) != nil {
@@ -260,6 +260,11 @@ struct DatePatternSet: Sendable {
                 }
                 return window.mayMatchAfter(match.range.upperBound)
             }
+        }
+        if wholeText {
+            try searchWindow(DateScanWindows.Window(range: 0..<bytes.count, lastTriggerStart: bytes.count))
+        } else {
+            try DateScanWindows.forEachWindow(in: bytes, searchWindow)
         }
         guard let continuationPattern, found.contains(where: { $0.yearDigits == 4 && $0.month == nil }) else {
             return found

@@ -83,6 +83,14 @@ import Testing
         }
     }
 
+    @Test func theStartMaskIsTheDigitsAndTheMonthsFirstLetters() {
+        let starts = Set(Array("0123456789ADFJMNOS".utf8))
+        for byte in UInt8.min...UInt8.max {
+            #expect(BuiltInDateRows.mayStartMatch(byte) == starts.contains(byte), "\(byte)")
+            #expect(BuiltInDateRows.monthStart(byte) == (starts.contains(byte) && byte >= 0x41), "\(byte)")
+        }
+    }
+
     @Test func byteCodeFindsThePCRE2MatchesInEveryWindow() throws {
         let patterns = Self.shipped
         let builtIn = try #require(patterns.builtInRows)
