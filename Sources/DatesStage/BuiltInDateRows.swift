@@ -152,6 +152,13 @@ struct BuiltInDateRows: Sendable {
         return offset < 32 && (UInt32(1) << UInt32(offset)) & 0x0008_E452 != 0
     }
 
+    /// Whether `byte` is the second letter of some month name (a c e o p u in either case), without a branch.
+    @inline(__always) static func maySecondLetter(_ byte: UInt8) -> Bool {
+        let offset = (byte | 0x20) &- 0x61
+        let mask: UInt32 = offset < 26 ? 0x0010_C015 : 0
+        return mask >> UInt32(offset & 31) & 1 != 0
+    }
+
     /// Whether `base[start..<wordEnd]` is a shipped month name: Capitalized or in CAPITALS, and its lower case one of
     /// `monthNames` (the keys below are theirs, by `packedLowercaseKey`; a test checks them).
     static func isMonthName(_ base: UnsafePointer<UInt8>, _ start: Int, _ wordEnd: Int) -> Bool {
@@ -285,6 +292,8 @@ struct BuiltInDateRows: Sendable {
         }
         /// The end of a shipped month name starting at `position`, or nil (`(?<month_name>…)\b`).
         @inline(__always) func monthNameEnd(_ position: Int) -> Int? {
+            // Every name has three letters or more, and its second letter in any case is one of a c e o p u.
+            guard position + 3 <= end, BuiltInDateRows.maySecondLetter(base[position + 1]) else { return nil }
             let wordEnd = wordRunEnd(position)
             return BuiltInDateRows.isMonthName(base, position, wordEnd) ? wordEnd : nil
         }

@@ -57,6 +57,7 @@ import Testing
             Array(word.utf8).withUnsafeBufferPointer { predicate($0.baseAddress!, 0, $0.count) }
         }
         for name in BuiltInDateRows.monthNames {
+            #expect(BuiltInDateRows.maySecondLetter(Array(name.utf8)[1]), "\(name)")
             #expect(check(name.prefix(1).uppercased() + name.dropFirst(), BuiltInDateRows.isMonthName), "\(name)")
             #expect(check(name.uppercased(), BuiltInDateRows.isMonthName), "\(name)")
             #expect(!check(name, BuiltInDateRows.isMonthName), "\(name)")
@@ -88,6 +89,7 @@ import Testing
         for byte in UInt8.min...UInt8.max {
             #expect(BuiltInDateRows.mayStartMatch(byte) == starts.contains(byte), "\(byte)")
             #expect(BuiltInDateRows.monthStart(byte) == (starts.contains(byte) && byte >= 0x41), "\(byte)")
+            #expect(BuiltInDateRows.maySecondLetter(byte) == Array("aceopuACEOPU".utf8).contains(byte), "\(byte)")
         }
     }
 
