@@ -53,6 +53,9 @@ struct DatePatternSet: Sendable {
     private let monthNames: MonthNameTable
     private let textRules: [Int]
     private let continuationRules: [Int]
+    /// The byte code of the shipped `text` rows, when those are the set's `text` rows and it agrees with
+    /// `textPattern` on `BuiltInDateRows.probeTexts`; nil: every search runs `textPattern`.
+    private(set) var builtInRows: BuiltInDateRows?
 
     /// Compiles the pattern files.
     /// - Throws: `RuleFileError` with every problem as `file:line: message`.
@@ -77,6 +80,7 @@ struct DatePatternSet: Sendable {
 
         var rules: [Rule] = []
         var textAlternatives: [String] = []
+        var textRows: [(pattern: String, caseless: Bool)] = []
         var continuationAlternatives: [String] = []
         for source in patternSources {
             let table: RuleTable
@@ -139,7 +143,12 @@ struct DatePatternSet: Sendable {
                 // rows, which must start with \G to stay anchored.
                 let firstClass = scope == "text" ? AffixFilter.firstCharacterClass(of: renamed, caseless: caseless) : nil
                 let wrapped = (firstClass.map { "(?=\($0))" } ?? "") + "(?<r\(index)>(?\(caseless ? "i" : "-i"):\(renamed)))"
-                if scope == "text" { textAlternatives.append(wrapped) } else { continuationAlternatives.append(wrapped) }
+                if scope == "text" {
+                    textAlternatives.append(wrapped)
+                    textRows.append((pattern, caseless))
+                } else {
+                    continuationAlternatives.append(wrapped)
+                }
                 rules.append(Rule(id: row["id"], source: location, continuesYear: scope == "after_year", before: before,
                                   beforeEnd: beforeEnd))
             }
@@ -166,6 +175,65 @@ struct DatePatternSet: Sendable {
         self.monthNames = MonthNameTable(months: months)
         self.textRules = rules.indices.filter { !rules[$0].continuesYear }
         self.continuationRules = rules.indices.filter { rules[$0].continuesYear }
+        self.builtInRows = nil
+        if let textPattern, let builtIn = BuiltInDateRows(rows: textRows),
+           (try? agrees(builtIn, with: textPattern, on: BuiltInDateRows.probeTexts)) == true
+        {
+            builtInRows = builtIn
+        }
+    }
+
+    /// The PCRE2 alternation of the `text` rows (for tests).
+    var textPatternForTests: PCRE2Pattern? { textPattern }
+
+    /// The same set, searching with PCRE2 only (for tests).
+    func withoutBuiltInRows() -> DatePatternSet {
+        var plain = self
+        plain.builtInRows = nil
+        return plain
+    }
+
+    /// Whether `builtIn` finds the matches of `pattern` (rows and fields) in each of `texts` searched whole, or with
+    /// `everySubject` from every character boundary to every later one (the subjects of windows); a search where the
+    /// byte code stays undecided is not compared.
+    func agrees(_ builtIn: BuiltInDateRows, with pattern: PCRE2Pattern, on texts: [String], everySubject: Bool = false)
+        throws -> Bool
+    {
+        for text in texts {
+            let same = try text.withUTF8Bytes { bytes -> Bool in
+                let ends = everySubject ? Array((0...bytes.count).reversed()) : [bytes.count]
+                for end in ends where end == bytes.count || bytes[end] & 0xC0 != 0x80 {
+                    for start in everySubject ? Array(0...end) : [0] where start == end || bytes[start] & 0xC0 != 0x80 {
+                        let subject = UnsafeBufferPointer(rebasing: bytes[0..<end])
+                        var expected: [BuiltInDateRows.Match] = []
+                        try pattern.forEachMatch(in: subject, from: start) { match in
+                            guard let row = textRules.firstIndex(where: { match.range(rules[$0].rowGroup) != nil }),
+                                  let fields = fields(of: match, rule: textRules[row]), let year = fields.year
+                            else { return false }
+                            expected.append(BuiltInDateRows.Match(row: row, range: match.range, year: year,
+                                                                  month: fields.month, monthName: fields.monthName,
+                                                                  day: fields.day))
+                            return true
+                        }
+                        var found: [BuiltInDateRows.Match] = []
+                        var position = start
+                        search: while true {
+                            switch builtIn.firstMatch(in: bytes, end: end, from: position) {
+                            case .match(let match):
+                                found.append(match)
+                                position = match.range.upperBound
+                            case .none: break search
+                            case .undecided: found = expected; break search
+                            }
+                        }
+                        if found != expected { return false }
+                    }
+                }
+                return true
+            }
+            if !same { return false }
+        }
+        return true
     }
 
     /// Every candidate date in `bytes` (valid UTF-8), in text order, without overlaps. Fields are checked for
@@ -176,17 +244,27 @@ struct DatePatternSet: Sendable {
     func candidates(in bytes: UnsafeBufferPointer<UInt8>, wholeText: Bool = false) throws -> [DateCandidate] {
         guard let textPattern else { return [] }
         var found: [DateCandidate] = []
-        let windows = wholeText ? [DateScanWindows.Window(range: 0..<bytes.count, lastTriggerStart: bytes.count)]
-            : DateScanWindows.windows(in: bytes)
-        for window in windows {
+        found.reserveCapacity(16)
+        // One window's search: the byte code when it decides, else PCRE2.
+        func searchWindow(_ window: DateScanWindows.Window) throws {
+            if let builtInRows, search(builtInRows, window, in: bytes, into: &found) { return }
             let subject = UnsafeBufferPointer(rebasing: bytes[0..<window.range.upperBound])
             try textPattern.forEachMatch(in: subject, from: window.range.lowerBound) { match in
                 for index in textRules where match.range(rules[index].rowGroup) != nil {
-                    if let candidate = candidate(from: match, rule: index, bytes: bytes) { found.append(candidate) }
+                    if let fields = fields(of: match, rule: index),
+                       let candidate = candidate(fields, rule: index, bytes: bytes)
+                    {
+                        found.append(candidate)
+                    }
                     break
                 }
                 return window.mayMatchAfter(match.range.upperBound)
             }
+        }
+        if wholeText {
+            try searchWindow(DateScanWindows.Window(range: 0..<bytes.count, lastTriggerStart: bytes.count))
+        } else {
+            try DateScanWindows.forEachWindow(in: bytes, searchWindow)
         }
         guard let continuationPattern, found.contains(where: { $0.yearDigits == 4 && $0.month == nil }) else {
             return found
@@ -214,6 +292,31 @@ struct DatePatternSet: Sendable {
         return merged
     }
 
+    /// The candidates of `window` by the byte code, appended to `found`; false (and `found` as it was) when the byte
+    /// code leaves the window undecided and PCRE2 must search it.
+    private func search(_ builtIn: BuiltInDateRows, _ window: DateScanWindows.Window, in bytes: UnsafeBufferPointer<UInt8>,
+                        into found: inout [DateCandidate]) -> Bool
+    {
+        let count = found.count
+        var position = window.range.lowerBound
+        while true {
+            switch builtIn.firstMatch(in: bytes, end: window.range.upperBound, from: position) {
+            case .match(let match):
+                let rule = textRules[match.row]
+                let fields = Fields(year: match.year, month: match.month, monthName: match.monthName, day: match.day,
+                                    matchStart: match.range.lowerBound)
+                if let candidate = candidate(fields, rule: rule, bytes: bytes) { found.append(candidate) }
+                guard window.mayMatchAfter(match.range.upperBound) else { return true }
+                position = match.range.upperBound
+            case .none:
+                return true
+            case .undecided:
+                found.removeSubrange(count...)
+                return false
+            }
+        }
+    }
+
     private func continuation(after end: Int, in bytes: UnsafeBufferPointer<UInt8>, pattern: PCRE2Pattern) throws
         -> DateCandidate?
     {
@@ -222,7 +325,7 @@ struct DatePatternSet: Sendable {
             // \G anchors every row at `end`: the first match is the only one that can start there.
             guard match.range.lowerBound == end else { return false }
             for index in continuationRules where match.range(rules[index].rowGroup) != nil {
-                result = candidate(from: match, rule: index, bytes: bytes)
+                result = fields(of: match, rule: index).flatMap { candidate($0, rule: index, bytes: bytes) }
                 break
             }
             return false
@@ -230,17 +333,33 @@ struct DatePatternSet: Sendable {
         return result
     }
 
-    private func candidate(from match: PCRE2Match, rule index: Int, bytes: UnsafeBufferPointer<UInt8>)
-        -> DateCandidate?
-    {
-        // Fields one by one, not the whole rule (a copy would retain its patterns on every match).
+    /// The field groups of one match (UTF-8 offsets; nil: the group did not take part or the row has none).
+    struct Fields {
+        var year: Range<Int>?
+        var month: Range<Int>?
+        var monthName: Range<Int>?
+        var day: Range<Int>?
+        /// Where the match starts (a `before_pattern` must end there).
+        var matchStart: Int
+    }
+
+    /// The fields of a match of row `index`; nil when the row has no year group (never, for a loaded row).
+    private func fields(of match: PCRE2Match, rule index: Int) -> Fields? {
+        // Groups one by one, not the whole rule (a copy would retain its patterns on every match).
+        guard let yearGroup = rules[index].yearGroup else { return nil }
+        return Fields(year: match.range(yearGroup), month: rules[index].monthGroup.flatMap { match.range($0) },
+                      monthName: rules[index].monthNameGroup.flatMap { match.range($0) },
+                      day: rules[index].dayGroup.flatMap { match.range($0) }, matchStart: match.range.lowerBound)
+    }
+
+    private func candidate(_ fields: Fields, rule index: Int, bytes: UnsafeBufferPointer<UInt8>) -> DateCandidate? {
         if let before = rules[index].before,
-           !Self.precededBy(before, rules[index].beforeEnd, at: match.range.lowerBound, in: bytes)
+           !Self.precededBy(before, rules[index].beforeEnd, at: fields.matchStart, in: bytes)
         {
             return nil
         }
-        guard let yearGroup = rules[index].yearGroup, let yearRange = match.range(yearGroup),
-              yearRange.count == 2 || yearRange.count == 4, let year = Self.number(bytes, yearRange)
+        guard let yearRange = fields.year, yearRange.count == 2 || yearRange.count == 4,
+              let year = Self.number(bytes, yearRange)
         else { return nil }
         var lower = yearRange.lowerBound, upper = yearRange.upperBound
         func cover(_ range: Range<Int>) {
@@ -248,17 +367,17 @@ struct DatePatternSet: Sendable {
             upper = max(upper, range.upperBound)
         }
         var month: Int?
-        if let group = rules[index].monthGroup, let range = match.range(group) {
+        if let range = fields.month {
             guard let value = Self.number(bytes, range) else { return nil }
             month = value
             cover(range)
-        } else if let group = rules[index].monthNameGroup, let range = match.range(group) {
+        } else if let range = fields.monthName {
             guard let value = monthNames.month(bytes, range) else { return nil }
             month = value
             cover(range)
         }
         var day: Int?
-        if let group = rules[index].dayGroup, let range = match.range(group) {
+        if let range = fields.day {
             guard month != nil, let value = Self.number(bytes, range) else { return nil }
             day = value
             cover(range)

@@ -31,6 +31,15 @@ enum DateScanWindows {
     /// The windows of `bytes` (valid UTF-8).
     static func windows(in bytes: UnsafeBufferPointer<UInt8>) -> [Window] {
         var windows: [Window] = []
+        forEachWindow(in: bytes) { windows.append($0) }
+        return windows
+    }
+
+    /// Calls `body` with each window of `bytes` (valid UTF-8), in text order, without building an array: a window is
+    /// handed over once the next trigger's window no longer reaches it.
+    @inline(__always)
+    static func forEachWindow(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Window) throws -> Void) rethrows {
+        var pending: Window?
         let count = bytes.count
         var position = 0
         while position < count {
@@ -56,14 +65,14 @@ enum DateScanWindows {
             while lower > 0, bytes[lower] & 0xC0 == 0x80 { lower -= 1 }
             var upper = min(count, position + tailBytes)
             while upper < count, bytes[upper] & 0xC0 == 0x80 { upper += 1 }
-            if let last = windows.last, lower <= last.range.upperBound {
-                windows[windows.count - 1] = Window(range: last.range.lowerBound..<max(last.range.upperBound, upper),
-                                                    lastTriggerStart: start)
+            if let last = pending, lower <= last.range.upperBound {
+                pending = Window(range: last.range.lowerBound..<max(last.range.upperBound, upper), lastTriggerStart: start)
             } else {
-                windows.append(Window(range: lower..<upper, lastTriggerStart: start))
+                if let last = pending { try body(last) }
+                pending = Window(range: lower..<upper, lastTriggerStart: start)
             }
         }
-        return windows
+        if let last = pending { try body(last) }
     }
 
     /// The offset of the first ASCII digit at or after `start`, or `bytes.count`. Eight bytes at a time (two

@@ -139,33 +139,36 @@ public struct DatesStage: Stage {
         var rule: Int
         var role: String?
         var rangeEdge: String?
+        /// Joined to the previous date by a range or list connector.
+        var joinedToPrevious = false
     }
 
     public func process(_ document: inout Document) throws {
         let layer = document.normalized
-        let attributeValues = pivot.referenceAttributes.map { document.attributes[$0]?.stringValue }
+        let attributes = document.attributes
         let found: [Found] = try layer.text.withUTF8Bytes { bytes in
             let candidates = try patterns.candidates(in: bytes, wholeText: configuration.scanWholeText)
             if candidates.isEmpty { return [] }
             let years = configuration.minimumYear...configuration.maximumYear
 
-            // Four-digit years first: they are final, and they bound the two-digit pivot.
-            var dates = [CalendarDate?](repeating: nil, count: candidates.count)
-            var fourDigit: [CalendarDate] = []
-            for (index, candidate) in candidates.enumerated() where candidate.yearDigits == 4 {
-                guard years.contains(candidate.year),
-                      let date = CalendarDate(year: candidate.year, month: candidate.month, day: candidate.day)
-                else { continue }
-                dates[index] = date
-                fourDigit.append(date)
+            // Four-digit years are final as written; they bound the two-digit pivot, which is worked out only when
+            // a two-digit year needs it (from the latest valid four-digit date).
+            func fourDigitDate(_ candidate: DateCandidate) -> CalendarDate? {
+                guard years.contains(candidate.year) else { return nil }
+                return CalendarDate(year: candidate.year, month: candidate.month, day: candidate.day)
             }
             var limit: Int?
             var found: [Found] = []
             found.reserveCapacity(candidates.count)
-            for (index, candidate) in candidates.enumerated() {
-                var date = dates[index]
-                if candidate.yearDigits == 2 {
-                    let limitDay = limit ?? pivot.limitDayNumber(attributeValues: attributeValues, fourDigitDates: fourDigit)
+            for candidate in candidates {
+                var date: CalendarDate?
+                if candidate.yearDigits == 4 {
+                    date = fourDigitDate(candidate)
+                } else if candidate.yearDigits == 2 {
+                    let limitDay = limit ?? pivot.limitDayNumber(
+                        attributeValues: pivot.referenceAttributes.map { attributes[$0]?.stringValue },
+                        latestFourDigitDayNumber: candidates.lazy.filter { $0.yearDigits == 4 }
+                            .compactMap { fourDigitDate($0)?.lastDayNumber }.max())
                     limit = limitDay
                     let year = pivot.resolve(candidate.year, month: candidate.month, day: candidate.day, limit: limitDay)
                     if years.contains(year) {
@@ -186,20 +189,19 @@ public struct DatesStage: Stage {
                                                        nextStart: nextStart)
                 }
             }
-            var joined = [Bool](repeating: false, count: found.count)
             for index in found.indices.dropFirst() {
                 let gap = found[index - 1].range.upperBound..<found[index].range.lowerBound
                 guard let kind = try connectors.kind(ofGap: gap, in: bytes) else { continue }
-                joined[index] = true
+                found[index].joinedToPrevious = true
                 if kind == .range {
                     if found[index - 1].rangeEdge == nil { found[index - 1].rangeEdge = "start" }
                     found[index].rangeEdge = "end"
                 }
             }
-            for index in found.indices.dropFirst() where joined[index] && found[index].role == nil {
+            for index in found.indices.dropFirst() where found[index].joinedToPrevious && found[index].role == nil {
                 found[index].role = found[index - 1].role
             }
-            for index in found.indices.dropFirst().reversed() where joined[index] && found[index - 1].role == nil {
+            for index in found.indices.dropFirst().reversed() where found[index].joinedToPrevious && found[index - 1].role == nil {
                 found[index - 1].role = found[index].role
             }
             return found

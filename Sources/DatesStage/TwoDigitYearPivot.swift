@@ -18,13 +18,14 @@ struct TwoDigitYearPivot: Sendable {
     let inferredSlackDays: Int
     let today: CalendarDate
 
-    /// The last day (day number) a resolved date may fall on, for a document with these attributes and these
-    /// four-digit-year dates.
-    func limitDayNumber(attributeValues: [String?], fourDigitDates: [CalendarDate]) -> Int {
+    /// The last day (day number) a resolved date may fall on, for a document with these attributes and whose
+    /// four-digit-year dates end at the latest on day `latestFourDigitDayNumber` (their largest `lastDayNumber`; nil:
+    /// the document has none).
+    func limitDayNumber(attributeValues: [String?], latestFourDigitDayNumber: Int?) -> Int {
         for value in attributeValues {
             if let value, let date = CalendarDate.parse(value) { return date.lastDayNumber }
         }
-        if let latest = fourDigitDates.map(\.lastDayNumber).max() { return latest + inferredSlackDays }
+        if let latest = latestFourDigitDayNumber { return latest + inferredSlackDays }
         return today.lastDayNumber
     }
 
