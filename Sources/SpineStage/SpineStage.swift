@@ -370,12 +370,6 @@ public struct SpineStage: Stage {
     {
         let length = configuration.sideWindowBytes
         guard length > 0, !rules.sides.isEmpty else { return nil }
-        if let sideNeedles {
-            // Every window below lies in this stretch: no side word in it, no side (and no clause to delimit).
-            let stretchEnd = max(spanEnd, min(max(spanEnd, nextStart), spanEnd + length, window.count))
-            let stretch = max(0, previousEnd, start - length)..<stretchEnd
-            if sideNeedles.foundNeedles(window.bytes, in: stretch, first: true) == 0 { return nil }
-        }
         let before = window.clauseBefore(start, length: length, floor: previousEnd, commas: true)
         let inside = chainEnd..<spanEnd
         let after = window.clauseAfter(spanEnd, length: length, ceiling: max(spanEnd, nextStart), commas: true)
