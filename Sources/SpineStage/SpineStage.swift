@@ -173,7 +173,11 @@ public struct SpineStage: Stage {
         var candidates: [(chain: LevelChain, source: String)] = []
         for mention in rules.mentions {
             try mention.forEachMatch(in: bytes) { range in
-                if let chain = LevelChain.parse(bytes, range) { candidates.append((chain, mention.source)) }
+                if let chain = LevelChain.parse(bytes, range) {
+                    // Letters with levels mostly hold several: one allocation instead of growing from one.
+                    if candidates.isEmpty { candidates.reserveCapacity(8) }
+                    candidates.append((chain, mention.source))
+                }
                 return true
             }
         }
@@ -182,6 +186,7 @@ public struct SpineStage: Stage {
 
         let window = ContextWindow(bytes: bytes)
         var findings: [Finding] = []
+        findings.reserveCapacity(candidates.count)
         for index in candidates.indices {
             let previousEnd = index > 0 ? candidates[index - 1].chain.range.upperBound : 0
             let nextStart = index + 1 < candidates.count ? candidates[index + 1].chain.range.lowerBound : bytes.count
