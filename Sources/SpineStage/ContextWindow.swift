@@ -99,6 +99,12 @@ struct ContextWindow {
         try firstMatch(pattern, in: range) != nil
     }
 
+    /// Whether `pattern` matches anywhere in `range`, asking `prefilter` first.
+    func matches(_ pattern: PCRE2Pattern, _ prefilter: WindowPrefilter, in range: Range<Int>) throws -> Bool {
+        guard prefilter.mayMatch(bytes, in: range) else { return false }
+        return try firstMatch(pattern, in: range) != nil
+    }
+
     /// Whether some match of `pattern` in `range` satisfies `accept` (given offsets relative to the range).
     func anyMatch(_ pattern: PCRE2Pattern, in range: Range<Int>, where accept: (Range<Int>) -> Bool) throws -> Bool {
         guard !range.isEmpty else { return false }

@@ -38,8 +38,11 @@ struct LevelReading {
 
     /// Reads `chain`, which must have at least one level.
     init(_ chain: LevelChain) {
+        // Room for every written level and a short expansion: one allocation per list instead of growing it.
+        roots.reserveCapacity(chain.levels.count + 3)
         for item in chain.items {
             if item.count == 1 {
+                if vertebrae.capacity == 0 { vertebrae.reserveCapacity(chain.levels.count) }
                 let level = chain.levels[item.lowerBound].level
                 if level.isValidVertebra { Self.append(level, to: &vertebrae); levelRegions.insert(level.region) }
                 else { isValidAsLevel = false }
@@ -47,6 +50,7 @@ struct LevelReading {
                 else { isValidAsRoots = false }
                 continue
             }
+            if !hasPairs { segments.reserveCapacity(chain.levels.count + 2) }
             hasPairs = true
             for index in item.lowerBound..<(item.upperBound - 1) {
                 let upper = chain.levels[index].level, lower = chain.levels[index + 1].level
@@ -85,8 +89,20 @@ struct LevelReading {
         return true
     }
 
-    private static func append<T: Equatable>(_ value: T, to list: inout [T]) {
-        if !list.contains(value) { list.append(value) }
+    @inline(__always)
+    private static func append(_ value: SpinalLevel, to list: inout [SpinalLevel]) {
+        for existing in list where existing.number == value.number && existing.region == value.region { return }
+        list.append(value)
+    }
+
+    @inline(__always)
+    private static func append(_ value: SpinalLevel.Pair, to list: inout [SpinalLevel.Pair]) {
+        for existing in list where existing.upper.number == value.upper.number && existing.upper.region == value.upper.region
+            && existing.lower.number == value.lower.number && existing.lower.region == value.lower.region
+        {
+            return
+        }
+        list.append(value)
     }
 }
 
@@ -122,6 +138,21 @@ extension SpinalLevel {
     struct Pair: Hashable, CustomStringConvertible {
         var upper: SpinalLevel
         var lower: SpinalLevel
-        var description: String { upper.description + "-" + lower.description }
+        var description: String {
+            if let upperIndex = upper.spellingIndex {
+                if lower == upper.nextVertebra(includeL6: false) { return Self.spellings[upperIndex * 2] }
+                if lower == upper.nextVertebra(includeL6: true) { return Self.spellings[upperIndex * 2 + 1] }
+            }
+            return upper.description + "-" + lower.description
+        }
+
+        /// `"L4-L5"` for each level numbered 1–12 and the vertebra after it (`L5-S1`, and `L5-L6` at `index * 2 + 1`),
+        /// by `upper.spellingIndex * 2`: built once, so that writing a segment attribute does not join strings per
+        /// mention (a segment always joins adjacent vertebrae).
+        private static let spellings: [String] = (0..<96).map { index in
+            let upper = SpinalLevel(region: SpinalLevel.Region.allCases[index / 2 / 12], number: index / 2 % 12 + 1)
+            let lower = upper.nextVertebra(includeL6: index % 2 == 1) ?? upper
+            return upper.description + "-" + lower.description
+        }
     }
 }

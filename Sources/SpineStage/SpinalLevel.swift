@@ -64,8 +64,12 @@ public struct SpinalLevel: Hashable, Sendable, Comparable, CustomStringConvertib
 
     /// The canonical spelling (`L4`).
     public var description: String {
-        number >= 1 && number <= 12 ? Self.spellings[region.rawValue * 12 + number - 1] : "\(region.letter)\(number)"
+        if let spellingIndex { return Self.spellings[spellingIndex] }
+        return "\(region.letter)\(number)"
     }
+
+    /// `region.rawValue * 12 + number - 1` for numbers 1–12 (0–47), else nil.
+    var spellingIndex: Int? { number >= 1 && number <= 12 ? region.rawValue * 12 + number - 1 : nil }
 
     /// The spellings of numbers 1–12 in each region (`C1` … `S12`), by `region.rawValue * 12 + number - 1`: built
     /// once, so that writing attributes does not interpolate a string per level.
@@ -167,6 +171,7 @@ public struct SpinalLevel: Hashable, Sendable, Comparable, CustomStringConvertib
 
     /// Calls `body` with each adjacent pair of a walk from `self` through `last` whose count was checked non-nil
     /// (`vertebraCount`/`rootCount`): `(upper, lower)` from `(self, next)` to `(previous, last)`.
+    @inline(__always)
     func forEachStep(through last: SpinalLevel, vertebrae: Bool, _ body: (SpinalLevel, SpinalLevel) -> Void) {
         var current = self
         while current != last, let next = step(after: current, to: last, vertebrae: vertebrae) {

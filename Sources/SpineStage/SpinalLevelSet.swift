@@ -46,6 +46,11 @@ struct SpinalLevelSet: Sendable, Equatable {
         return bits >> UInt128(level.number) & 1 == 1
     }
 
+    /// The regions that hold a level of this set, as bits by `Region.rawValue` (an unlisted level counts in none).
+    var regionBits: UInt8 {
+        (cervical != 0 ? 1 : 0) | (thoracic != 0 ? 2 : 0) | (lumbar != 0 ? 4 : 0) | (sacral != 0 ? 8 : 0)
+    }
+
     /// Whether every level of this set is in `other` (false when this set holds an unlisted level).
     func isSubset(of other: SpinalLevelSet) -> Bool {
         !hasUnlisted && cervical & ~other.cervical == 0 && thoracic & ~other.thoracic == 0

@@ -19,6 +19,17 @@ struct SpineRules: Sendable {
     struct Mention: Sendable {
         var pattern: PCRE2Pattern
         var source: String
+        /// The byte-coded search of the shipped pattern, when `pattern` is it (see `BuiltInChainSearch`).
+        var builtInSearch: BuiltInChainSearch?
+
+        /// Calls `body` with the range of each match of `pattern` in `bytes`, as `pattern.forEachMatch` finds them.
+        func forEachMatch(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) throws -> Bool) throws {
+            if let builtInSearch {
+                try builtInSearch.forEachMatch(in: bytes, body)
+            } else {
+                try pattern.forEachMatch(in: bytes) { try body($0.range) }
+            }
+        }
     }
 
     enum CueRole: String, Sendable { case head, before }
@@ -31,6 +42,8 @@ struct SpineRules: Sendable {
         var applies: CueApplies
         var pattern: PCRE2Pattern
         var source: String
+        /// Asked before `pattern` on each window.
+        var prefilter: WindowPrefilter
     }
 
     enum Position: String, Sendable { case before, after, near, around, linestart, any }
@@ -38,10 +51,14 @@ struct SpineRules: Sendable {
     struct NotLevel: Sendable {
         /// The levels the rule may veto; nil = any chain.
         var levels: SpinalLevelSet?
+        /// `levels?.regionBits`, all four bits for any chain: a chain with a level in another region is not vetoed.
+        var regionBits: UInt8 = 0x0F
         var position: Position
         var window: Int
         var pattern: PCRE2Pattern
         var source: String
+        /// Asked before `pattern` on each window.
+        var prefilter: WindowPrefilter
     }
 
     enum Side: String, Sendable { case left, right, bilateral }
@@ -51,6 +68,8 @@ struct SpineRules: Sendable {
         var position: Position
         var pattern: PCRE2Pattern
         var source: String
+        /// Asked before `pattern` on each window.
+        var prefilter: WindowPrefilter
     }
 
     var mentions: [Mention] = []
@@ -110,7 +129,7 @@ struct SpineRules: Sendable {
             }
             switch kind {
             case .mentions:
-                mentions.append(Mention(pattern: pattern, source: source))
+                mentions.append(Mention(pattern: pattern, source: source, builtInSearch: BuiltInChainSearch(pattern: pattern)))
             case .cues:
                 guard let role = CueRole(rawValue: row["role"]) else {
                     problems.append("\(source): role must be head or before")
@@ -131,7 +150,8 @@ struct SpineRules: Sendable {
                     problems.append("\(source): applies must be any|single for heads, headless|generic|both for befores")
                     continue
                 }
-                let cue = Cue(role: role, kind: cueKind, applies: applies, pattern: pattern, source: source)
+                let cue = Cue(role: role, kind: cueKind, applies: applies, pattern: pattern, source: source,
+                              prefilter: WindowPrefilter(pattern))
                 if role == .head { heads.append(cue) } else { befores.append(cue) }
             case .notLevels:
                 guard let position = Position(rawValue: row["position"]), position != .any else {
@@ -157,7 +177,8 @@ struct SpineRules: Sendable {
                     }
                     levels = set
                 }
-                notLevels.append(NotLevel(levels: levels, position: position, window: window, pattern: pattern, source: source))
+                notLevels.append(NotLevel(levels: levels, regionBits: levels?.regionBits ?? 0x0F, position: position, window: window,
+                                          pattern: pattern, source: source, prefilter: WindowPrefilter(pattern)))
             case .sides:
                 guard let side = Side(rawValue: row["side"]) else {
                     problems.append("\(source): side must be left, right or bilateral")
@@ -170,7 +191,8 @@ struct SpineRules: Sendable {
                     problems.append("\(source): position must be before, after or any")
                     continue
                 }
-                sides.append(SideCue(side: side, position: position, pattern: pattern, source: source))
+                sides.append(SideCue(side: side, position: position, pattern: pattern, source: source,
+                                     prefilter: WindowPrefilter(pattern)))
             }
         }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }

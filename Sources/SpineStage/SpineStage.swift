@@ -79,6 +79,13 @@ public struct SpineStage: Stage {
     /// Alternations of the head cues (all of them; only those that apply after pairs too), asked before the cues
     /// one by one (see `PatternUnion`); nil when the cues cannot be joined, and then every cue runs.
     private let allHeads: PatternUnion?, anyHeads: PatternUnion?
+    /// The needles of every side cue in one filter, so that each side window is scanned once, and per side cue the
+    /// bits of its own needles; nil when some side cue has none (see `NeedleFilter`).
+    private let sideNeedles: NeedleFilter?
+    /// Per not-a-level rule, its `regionBits`, apart from the rules so that the loop over them reads a byte per rule.
+    private let notLevelRegions: [UInt8]
+    /// Per side cue, the bits of its needles in `sideNeedles` (every bit without it).
+    private let sideNeedleMasks: [UInt64]
     private let configuration: Configuration
     private let stageName: String
 
@@ -112,8 +119,35 @@ public struct SpineStage: Stage {
         self.rules = rules
         allHeads = PatternUnion(rules.heads.map(\.pattern))
         anyHeads = PatternUnion(rules.heads.filter { $0.applies == .any }.map(\.pattern))
+        notLevelRegions = rules.notLevels.map(\.regionBits)
+        let shared = Self.sharedNeedles(of: rules.sides.map(\.pattern))
+        sideNeedles = shared?.filter
+        sideNeedleMasks = shared?.masks ?? Array(repeating: .max, count: rules.sides.count)
         self.configuration = configuration
         self.stageName = environment.stageName
+    }
+
+    /// One needle filter for all of `patterns`, with the bits of each pattern's needles in it; nil when a pattern has
+    /// no needles or there are more than 64 in all.
+    static func sharedNeedles(of patterns: [PCRE2Pattern]) -> (filter: NeedleFilter, masks: [UInt64])? {
+        var all: [[UInt8]] = []
+        var masks: [UInt64] = []
+        for pattern in patterns {
+            guard let own = NeedleFilter(pattern: pattern) else { return nil }
+            var mask: UInt64 = 0
+            for needle in own.needles {
+                if let index = all.firstIndex(of: needle) {
+                    mask |= 1 << UInt64(index)
+                } else {
+                    guard all.count < 64 else { return nil }
+                    all.append(needle)
+                    mask |= 1 << UInt64(all.count - 1)
+                }
+            }
+            masks.append(mask)
+        }
+        guard !all.isEmpty else { return nil }
+        return (NeedleFilter(needles: all), masks)
     }
 
     public func process(_ document: inout Document) throws {
@@ -138,8 +172,12 @@ public struct SpineStage: Stage {
     func find(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Finding] {
         var candidates: [(chain: LevelChain, source: String)] = []
         for mention in rules.mentions {
-            try mention.pattern.forEachMatch(in: bytes) { match in
-                if let chain = LevelChain.parse(bytes, match.range) { candidates.append((chain, mention.source)) }
+            try mention.forEachMatch(in: bytes) { range in
+                if let chain = LevelChain.parse(bytes, range) {
+                    // Letters with levels mostly hold several: one allocation instead of growing from one.
+                    if candidates.isEmpty { candidates.reserveCapacity(8) }
+                    candidates.append((chain, mention.source))
+                }
                 return true
             }
         }
@@ -148,6 +186,7 @@ public struct SpineStage: Stage {
 
         let window = ContextWindow(bytes: bytes)
         var findings: [Finding] = []
+        findings.reserveCapacity(candidates.count)
         for index in candidates.indices {
             let previousEnd = index > 0 ? candidates[index - 1].chain.range.upperBound : 0
             let nextStart = index + 1 < candidates.count ? candidates[index + 1].chain.range.lowerBound : bytes.count
@@ -191,12 +230,23 @@ public struct SpineStage: Stage {
         // A head noun right after the chain: the longest match that starts there (never reaching the next chain).
         let afterCue = window.after(chainEnd, length: min(configuration.cueWindowBytes, max(0, nextStart - chainEnd)))
         var head: (cue: SpineRules.Cue, length: Int)?
-        let anyHead = try (singlesOnly ? allHeads : anyHeads)?.matches(in: window, afterCue) ?? true
-        for cue in rules.heads where anyHead && (cue.applies == .any || singlesOnly) {
-            if let match = try window.firstMatch(cue.pattern, in: afterCue), match.lowerBound == 0, match.upperBound > 0,
-               match.upperBound > head?.length ?? 0
+        // The heads that apply and whose prefilter lets the window through, as bits by index (past 64 heads, the
+        // rest always run). The union is asked first only when several are left.
+        var mayHead: UInt64 = 0
+        for index in rules.heads.indices where index >= 64 || (singlesOnly || rules.heads[index].applies == .any)
+            && rules.heads[index].prefilter.mayMatch(window.bytes, in: afterCue)
+        {
+            mayHead |= 1 << UInt64(min(index, 63))
+        }
+        let anyHead = try mayHead != 0
+            && (mayHead.nonzeroBitCount < 3 || (singlesOnly ? allHeads : anyHeads)?.matches(in: window, afterCue) ?? true)
+        for index in rules.heads.indices where anyHead && mayHead >> UInt64(min(index, 63)) & 1 != 0
+            && (rules.heads[index].applies == .any || singlesOnly)
+        {
+            if let match = try window.firstMatch(rules.heads[index].pattern, in: afterCue), match.lowerBound == 0,
+               match.upperBound > 0, match.upperBound > head?.length ?? 0
             {
-                head = (cue, match.upperBound)
+                head = (rules.heads[index], match.upperBound)
             }
         }
         // Not-a-level contexts (heart sounds, MRI weighting, ...), unless a root noun follows: `S1 radiculopathy`
@@ -210,7 +260,7 @@ public struct SpineStage: Stage {
             var end = beforeCue.upperBound
             while end > beforeCue.lowerBound && ByteClass.isSpace(window.bytes[end - 1]) { end -= 1 }
             let trimmedLength = end - beforeCue.lowerBound
-            for cue in rules.befores where accepts(cue.applies) {
+            for cue in rules.befores where accepts(cue.applies) && cue.prefilter.mayMatch(window.bytes, in: beforeCue) {
                 if try window.anyMatch(cue.pattern, in: beforeCue, where: { $0.upperBound >= trimmedLength }) { return cue }
             }
             return nil
@@ -282,25 +332,35 @@ public struct SpineStage: Stage {
     /// Whether a not-a-level context (heart sounds, MRI weighting, ...) applies to `chain`.
     private func isVetoed(_ chain: LevelChain, window: ContextWindow) throws -> Bool {
         let start = chain.range.lowerBound, end = chain.range.upperBound
-        let written = SpinalLevelSet(chain.levels.lazy.map(\.level))
-        for index in rules.notLevels.indices {
-            // The level test first, on bits: most rules name a few levels (`S1,S2,S3,S4`) that a chain is not made of.
-            if let levels = rules.notLevels[index].levels, !written.isSubset(of: levels) { continue }
+        var writtenRegions: UInt8 = 0
+        for written in chain.levels { writtenRegions |= 1 << UInt8(written.level.region.rawValue) }
+        var written: SpinalLevelSet?  // built for the first rule that names levels of the chain's regions
+        // The level test first, on bits: most rules name a few levels (`S1,S2,S3,S4`) that a chain is not made of, and
+        // most of those only levels of other regions.
+        for index in notLevelRegions.indices where writtenRegions & ~notLevelRegions[index] == 0 {
+            if let levels = rules.notLevels[index].levels {
+                if written == nil { written = SpinalLevelSet(chain.levels.lazy.map(\.level)) }
+                if !written!.isSubset(of: levels) { continue }
+            }
             // Fields one by one, not the whole rule (a copy retains its pattern and source).
             let pattern = rules.notLevels[index].pattern, length = rules.notLevels[index].window
             let before = window.before(start, length: length)
             let after = window.after(end, length: length)
             let vetoed: Bool
             switch rules.notLevels[index].position {
-            case .before: vetoed = try window.matches(pattern, in: before)
-            case .after: vetoed = try window.matches(pattern, in: after)
-            case .near: vetoed = try window.matches(pattern, in: before) || window.matches(pattern, in: after)
+            case .before: vetoed = try window.matches(pattern, rules.notLevels[index].prefilter, in: before)
+            case .after: vetoed = try window.matches(pattern, rules.notLevels[index].prefilter, in: after)
+            case .near:
+                vetoed = try window.matches(pattern, rules.notLevels[index].prefilter, in: before)
+                    || window.matches(pattern, rules.notLevels[index].prefilter, in: after)
             case .around:
                 let chainInWindow = (start - before.lowerBound)..<(end - before.lowerBound)
-                vetoed = try window.anyMatch(pattern, in: before.lowerBound..<after.upperBound) {
+                let around = before.lowerBound..<after.upperBound
+                vetoed = try rules.notLevels[index].prefilter.mayMatch(window.bytes, in: around) && window.anyMatch(pattern, in: around) {
                     $0.overlaps(chainInWindow)
                 }
-            case .linestart: vetoed = try window.isAtLineStart(start) && window.matches(pattern, in: after)
+            case .linestart:
+                vetoed = try window.isAtLineStart(start) && window.matches(pattern, rules.notLevels[index].prefilter, in: after)
             case .any: vetoed = false
             }
             if vetoed { return true }
@@ -319,13 +379,31 @@ public struct SpineStage: Stage {
         let inside = chainEnd..<spanEnd
         let after = window.clauseAfter(spanEnd, length: length, ceiling: max(spanEnd, nextStart), commas: true)
         var left = false, right = false, bilateral = false
+        // The needles in each window, scanned once for all cues (every bit when the cues have no shared filter).
+        let needlesBefore = sideNeedles?.foundNeedles(window.bytes, in: before) ?? .max
+        let needlesAfter = sideNeedles?.foundNeedles(window.bytes, in: after) ?? .max
+        let needlesInside = sideNeedles?.foundNeedles(window.bytes, in: inside) ?? .max
+        // No side word anywhere near: no cue can match.
+        if needlesBefore | needlesAfter | needlesInside == 0 { return nil }
+        // The cue's prefilter: its leading bytes only, when the shared needle scan stands for its needles.
+        func mayMatch(_ index: Int, _ range: Range<Int>) -> Bool {
+            sideNeedles == nil ? rules.sides[index].prefilter.mayMatch(window.bytes, in: range)
+                : rules.sides[index].prefilter.leading?.mayMatch(window.bytes, in: range) ?? true
+        }
         // Fields one by one, not the whole cue (a copy retains its pattern and source).
         for index in rules.sides.indices {
             let position = rules.sides[index].position, pattern = rules.sides[index].pattern
+            let mask = sideNeedleMasks[index]
             var hit = false
-            if position != .after { hit = try window.matches(pattern, in: before) }
-            if !hit && position != .before { hit = try window.matches(pattern, in: after) }
-            if !hit && position == .any { hit = try window.matches(pattern, in: inside) }
+            if position != .after && needlesBefore & mask != 0 {
+                hit = try mayMatch(index, before) && window.matches(pattern, in: before)
+            }
+            if !hit && position != .before && needlesAfter & mask != 0 {
+                hit = try mayMatch(index, after) && window.matches(pattern, in: after)
+            }
+            if !hit && position == .any && needlesInside & mask != 0 {
+                hit = try mayMatch(index, inside) && window.matches(pattern, in: inside)
+            }
             guard hit else { continue }
             switch rules.sides[index].side {
             case .left: left = true
