@@ -28,7 +28,7 @@ let stageTargetDefinitions: [Target] = stageTargets.flatMap { stage -> [Target] 
         .target(
             name: stage.name,
             dependencies: ["ClinPipeCore", "ClinPipeText"] + (stage.name == "OutcomeStage" ? ["ClinPipeClassifier"] : [])
-                + (["NormalizeStage", "OutcomeStage"].contains(stage.name) ? ["CByteScan"] : []),
+                + (["NormalizeStage", "ContextStage", "OutcomeStage"].contains(stage.name) ? ["CByteScan"] : []),
             exclude: stage.rules ? ["Rules"] : [],
             plugins: stage.rules ? [.plugin(name: "RuleCompilerPlugin")] : []
         ),
