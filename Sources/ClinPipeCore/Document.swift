@@ -103,6 +103,15 @@ public struct Document: Sendable {
         annotations[index].attributes[key] = value
     }
 
+    /// Changes the attributes of an existing annotation in place through `body`: one lookup of the annotation for
+    /// any number of changes (a stage that sets several attributes on each of many annotations calls this once per
+    /// annotation instead of `setAttribute` once per attribute). Does nothing for an unknown id.
+    public mutating func modifyAttributes(of id: AnnotationID, _ body: (inout Attributes) throws -> Void) rethrows {
+        let index = id.rawValue - 1
+        guard annotations.indices.contains(index) else { return }
+        try body(&annotations[index].attributes)
+    }
+
     /// Annotations of one type, in order of creation.
     public func annotations(ofType type: String) -> [Annotation] { annotations.filter { $0.type == type } }
 

@@ -269,11 +269,14 @@ public struct ContextStage: Stage {
 
         for (index, target) in targets.enumerated() where target.id.rawValue < firstNewID {
             let state = states[index]
-            document.setAttribute("negated", .bool(state.negated), of: target.id)
-            document.setAttribute("uncertain", .bool(state.uncertain), of: target.id)
-            document.setAttribute("hypothetical", .bool(state.hypothetical), of: target.id)
-            document.setAttribute("historical", .bool(state.historical), of: target.id)
-            document.setAttribute("experiencer", .string(experiencer(of: state)), of: target.id)
+            document.modifyAttributes(of: target.id) { attributes in
+                attributes.reserveCapacity(attributes.count + 5)  // one allocation for the five, at most
+                attributes["negated"] = .bool(state.negated)
+                attributes["uncertain"] = .bool(state.uncertain)
+                attributes["hypothetical"] = .bool(state.hypothetical)
+                attributes["historical"] = .bool(state.historical)
+                attributes["experiencer"] = .string(experiencer(of: state))
+            }
         }
         if !pending.isEmpty {
             // The state of each pending finding that is a target.

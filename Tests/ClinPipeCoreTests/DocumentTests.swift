@@ -99,6 +99,30 @@ struct DocumentTests {
         #expect(document.annotations.count == 1)
     }
 
+    @Test("modifyAttributes changes an annotation's attributes in place as setAttribute does, and ignores unknown ids")
+    func modifyAttributes() throws {
+        var viaSet = Document(id: "d", text: "pain and more")
+        let first = try viaSet.addAnnotation(type: "t", range: 0..<4, attributes: ["k": true, "negated": true],
+                                             provenance: Self.provenance)
+        let second = try viaSet.addAnnotation(type: "t", range: 5..<8, provenance: Self.provenance)
+        var viaModify = viaSet
+        for id in [first, second] {
+            viaSet.setAttribute("negated", .bool(false), of: id)
+            viaSet.setAttribute("experiencer", .string("patient"), of: id)
+            viaSet.setAttribute("k", nil, of: id)
+            viaModify.modifyAttributes(of: id) { attributes in
+                attributes.reserveCapacity(attributes.count + 2)
+                attributes["negated"] = .bool(false)
+                attributes["experiencer"] = .string("patient")
+                attributes["k"] = nil
+            }
+        }
+        viaModify.modifyAttributes(of: AnnotationID(9)) { _ in Issue.record("called for an unknown id") }
+        #expect(viaModify.annotations == viaSet.annotations)
+        #expect(viaModify.annotation(first)?.attributes.keys == ["negated", "experiencer"])
+        #expect(viaModify.annotation(second)?.attributes == ["negated": false, "experiencer": "patient"])
+    }
+
     @Test("addAnnotations adds what addAnnotation adds span by span, and stops at the first bad span")
     func batchMatchesSingle() throws {
         for seed in testSeeds(200) {
