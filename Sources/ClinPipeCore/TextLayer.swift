@@ -38,8 +38,10 @@ extension String {
         return self[start..<end]
     }
 
-    /// Calls `body` with the string's UTF-8 bytes, contiguous, without copying native strings.
-    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    /// Calls `body` with the string's UTF-8 bytes, contiguous, without copying native strings. Inlinable, so that
+    /// each caller gets it specialized for its result type (a generic call looks up type metadata every time, which
+    /// costs more than the work on a short text).
+    @inlinable public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
         var copy = self
         return try copy.withUTF8(body)
