@@ -111,7 +111,7 @@ struct GuidelineCitations: Sendable {
 
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
     func citations(inGuidelineLine text: String) throws -> [Attributes] {
-        try text.withUTF8Bytes { try citations(inGuidelineLine: $0) }
+        try text.withSpecializedUTF8Bytes { try citations(inGuidelineLine: $0) }
     }
 
     /// Citations in one guideline line's text (UTF-8, after its label): objects with `source`, then `title`,
@@ -131,7 +131,7 @@ struct GuidelineCitations: Sendable {
             }
             let trimmed = Self.partEdges.trimmed(line, part)
             guard !trimmed.isEmpty else { continue }
-            if var citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
+            if var citation = try trimmed.withSpecializedUTF8Bytes({ try citation(in: $0) }) {
                 citation.appendNew("text", .string(trimmed))
                 result.append(citation)
             }

@@ -103,7 +103,7 @@ public struct OutcomeStage: Stage {
         decisions.reserveCapacity(items.count)
         let layer = document.normalized
         var upheld = 0, overturned = 0
-        try layer.text.withUTF8Bytes { layerBytes in
+        try layer.text.withSpecializedUTF8Bytes { layerBytes in
             var memo = CitationMemo()
             for item in items {
                 let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes,
@@ -162,14 +162,10 @@ public struct OutcomeStage: Stage {
         var citedSources: [String] = []
         for (type, place) in Self.guidelineFields {
             guard let field = child(type) else { continue }
-            let found = try memo.citations(in: layerText(field), place: place) { line in
-                var found = try citations.citations(inGuidelineLine: line)
-                // In place: a copy of an element would share, and so copy, its pairs.
-                for index in found.indices { found[index].appendNew("cited_in", .string(place)) }
-                return found
-            }
-            for citation in found {
+            let found = try memo.citations(in: layerText(field)) { try citations.citations(inGuidelineLine: $0) }
+            for var citation in found {
                 if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                citation.appendNew("cited_in", .string(place))
                 guidelines.append(.object(citation))
             }
         }
@@ -212,27 +208,24 @@ public struct OutcomeStage: Stage {
         return (attributes, outcome)
     }
 
-    /// The citations already read from the guideline lines of one document, by line text and place: letters repeat
-    /// lines ("did not cite any medical evidence") from item to item, and the same text gives the same citations.
-    /// Lives no longer than the buffer the lines point into.
+    /// The citations already read from the guideline lines of one document, by line text, without `cited_in`: letters
+    /// repeat lines from item to item ("did not cite any medical evidence") and from the Claims Administrator's line
+    /// to MAXIMUS's, and the same text gives the same citations. Lives no longer than the buffer the lines point into.
     private struct CitationMemo {
         private var texts: [UnsafeBufferPointer<UInt8>] = []
-        private var places: [String] = []
         private var citations: [[Attributes]] = []
 
-        /// The citations of `line` (UTF-8) cited in `place`: remembered when an earlier line of the place had the same
-        /// bytes, else `read(line)`.
-        mutating func citations(in line: UnsafeBufferPointer<UInt8>, place: String,
+        /// The citations of `line` (UTF-8): remembered when an earlier line had the same bytes, else `read(line)`.
+        mutating func citations(in line: UnsafeBufferPointer<UInt8>,
                                 read: (UnsafeBufferPointer<UInt8>) throws -> [Attributes]) rethrows -> [Attributes]
         {
             for (index, text) in texts.enumerated() where text.count == line.count
-                && (line.isEmpty || memcmp(text.baseAddress!, line.baseAddress!, line.count) == 0) && places[index] == place
+                && (line.isEmpty || memcmp(text.baseAddress!, line.baseAddress!, line.count) == 0)
             {
                 return citations[index]
             }
             let found = try read(line)
             texts.append(line)
-            places.append(place)
             citations.append(found)
             return found
         }
@@ -259,7 +252,7 @@ public struct OutcomeStage: Stage {
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an
     /// otherwise unclassified item a medication.
     private func category(of text: String, line: Range<Int>?, index: QueriedAnnotations) throws -> String {
-        let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
+        let label = try text.withSpecializedUTF8Bytes { try categories.firstLabel(in: $0, fallback: "other") }
         if label == "other", let line, index.firstPosition(ofType: "drug", inside: line) != nil { return "medication" }
         return label
     }

@@ -1,0 +1,62 @@
+import ClinPipeCore
+import ClinPipeText
+@testable import OutcomeStage
+import Testing
+
+/// `ItemDetails` skips texts without an ASCII digit; its results must equal its patterns' own matches everywhere.
+@Suite struct ItemDetailsTests {
+    static let texts = [
+        "", " ", "x", "MRI of the lumbar spine", "Trigger point injections x 10", "Norco 10/325mg #60",
+        "Acupuncture 6 sessions", "Qty: 12 tablets", "TPI x6 (CPT 20553) DOS: 12/29/2015", "DOS 03/25/2015 - 04/01/2015",
+        "ODG 2016 guidelines 20610", "Chiropractic 2x4", "date of service 1/5/15", "9", "x 9",
+        // Non-ASCII: digits of other scripts are not `\d` without PCRE2_UCP; letters around ASCII digits.
+        "Physiothérapie ×6 séances", "٣ sessions ٢٠٥٥٣", "Kinésithérapie 2x8 — DOS: 3/4/2015", "ſessions 12 ſessions",
+    ]
+
+    @Test func resultsEqualThePatternsOwnMatches() throws {
+        let details = try ItemDetails()
+        func strings(_ pattern: PCRE2Pattern, _ text: String, group: Int) throws -> [String] {
+            try pattern.allMatches(in: text).compactMap { match in
+                match[group].map { String(decoding: Array(text.utf8)[$0], as: UTF8.self) }
+            }
+        }
+        for text in Self.texts {
+            #expect(try details.quantities(in: text) == strings(details.quantity, text, group: 0), "\(text)")
+            #expect(try details.serviceDate(in: text) == strings(details.serviceDatePattern, text, group: 1).first, "\(text)")
+            var codes: [String] = []
+            for match in try details.cpt.allMatches(in: text) {
+                guard let range = match[details.cpt.groupNumbers["code"]!] ?? match[details.cpt.groupNumbers["bare"]!] else { continue }
+                let code = String(decoding: Array(text.utf8)[range], as: UTF8.self)
+                if let number = Int(code), match[details.cpt.groupNumbers["bare"]!] != nil, (1900...2100).contains(number) { continue }
+                if !codes.contains(code) { codes.append(code) }
+            }
+            #expect(try details.cptCodes(in: text) == codes, "\(text)")
+        }
+    }
+
+    @Test func aDigitIsFoundOnlyWhenThereIsAnASCIIOne() {
+        for (text, expected) in [("", false), ("abc", false), ("0abc", true), ("abc9", true), ("٣", false), ("/:", false)] {
+            let found = Array(text.utf8).withUnsafeBufferPointer { ItemDetails.holdsDigit($0) }
+            #expect(found == expected, "\(text)")
+        }
+    }
+}
+
+/// `PatternTable.firstLabel` skips the trailing rows labelled with its fallback; its label must be `firstMatch`'s.
+@Suite struct FirstLabelTests {
+    @Test func theLabelIsFirstMatchsOrTheFallback() throws {
+        let categories = try PatternTable(file: "categories.tsv", labelColumn: "category")
+        let texts = ["", "\n", "\n\n", " ", ".", "Functional capacity evaluation", "MRI of the lumbar spine", "Flexeril 10mg #60",
+                     "Lumbar brace", "Acupuncture 2x3", "Kinésithérapie", "ſcan", "Ⅿ"]
+        for text in texts {
+            let (label, expected) = try Array(text.utf8).withUnsafeBufferPointer { bytes in
+                (try categories.firstLabel(in: bytes, fallback: "other"), try categories.firstMatch(in: bytes)?.label ?? "other")
+            }
+            #expect(label == expected, "\(text)")
+            // A fallback that no row has: every row runs.
+            let none = try Array(text.utf8).withUnsafeBufferPointer { try categories.firstLabel(in: $0, fallback: "none") }
+            #expect(none == (expected == "other" && text.contains { $0 != "\n" } ? "other" : expected == "other" ? "none" : expected),
+                    "\(text)")
+        }
+    }
+}
