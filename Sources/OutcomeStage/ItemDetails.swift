@@ -4,8 +4,9 @@ import ClinPipeText
 /// Details read from a disputed item's text: quantities (`x6`, `2x8`, `#30`, `12 sessions`), CPT codes (`20553`),
 /// and the service date (`DOS: 03/25/2015`) as written.
 ///
-/// Every match of each pattern holds an ASCII digit (`\d` without `PCRE2_UCP`), so a text without one is not
-/// searched.
+/// A text is searched only when it holds what every match of the pattern holds (`\d` is an ASCII digit without
+/// `PCRE2_UCP`): a digit for a quantity, four digits in a row for a code, a digit and `dos` or `date` (ASCII case
+/// ignored; any non-ASCII text is searched, since PCRE2 caselessly takes `ſ` for `s`) for a service date.
 struct ItemDetails: Sendable {
     // Internal, not private: the tests compare the stage's results with the patterns' own.
     let quantity: PCRE2Pattern
@@ -23,14 +24,16 @@ struct ItemDetails: Sendable {
     }
 
     /// Quantities as written, in order.
-    func quantities(in text: String) throws -> [String] { try strings(quantity, in: text, group: 0) }
+    func quantities(in text: String) throws -> [String] {
+        try strings(quantity, in: text, group: 0, firstOnly: false, searchedWhen: Self.holdsDigit)
+    }
 
     /// CPT or HCPCS codes, in order, without repeats. A bare five-digit number counts only when it is not a year
     /// range or part of a date.
     func cptCodes(in text: String) throws -> [String] {
         var codes: [String] = []
         try text.withSpecializedUTF8Bytes { bytes in
-            guard Self.holdsDigit(bytes) else { return }
+            guard Self.holdsFourDigitsInARow(bytes) else { return }
             try cpt.forEachMatch(in: bytes) { match in
                 if let range = match.range("code") ?? match.range("bare") {
                     let code = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
@@ -44,22 +47,45 @@ struct ItemDetails: Sendable {
     }
 
     /// The service date as written after `DOS`, if any.
-    func serviceDate(in text: String) throws -> String? { try strings(serviceDatePattern, in: text, group: 1).first }
+    func serviceDate(in text: String) throws -> String? {
+        try strings(serviceDatePattern, in: text, group: 1, firstOnly: true, searchedWhen: Self.mayHoldServiceDate).first
+    }
 
-    /// Whether `bytes` holds an ASCII digit, which every match of the three patterns holds.
+    /// Whether `bytes` holds an ASCII digit, which every quantity holds.
     static func holdsDigit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.contains { $0 &- UInt8(ascii: "0") < 10 }
     }
 
-    private func strings(_ pattern: PCRE2Pattern, in text: String, group: Int) throws -> [String] {
+    /// Whether `bytes` holds four ASCII digits in a row, which every code holds (`\d{5}` or `[A-Z]\d{4}`).
+    static func holdsFourDigitsInARow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var run = 0
+        for byte in bytes {
+            run = byte &- UInt8(ascii: "0") < 10 ? run + 1 : 0
+            if run == 4 { return true }
+        }
+        return false
+    }
+
+    /// Whether a service date may be in `bytes`: a digit and `dos` or `date` (ASCII case ignored), or any byte
+    /// outside ASCII.
+    static func mayHoldServiceDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard holdsDigit(bytes) else { return false }
+        return !OffsetConverter.isASCII(bytes) || ASCII.find("dos", in: bytes) != nil || ASCII.find("date", in: bytes) != nil
+    }
+
+    /// Group `group` of the matches of `pattern` in `text` (all, or the first only), searched only when
+    /// `searchedWhen` holds for the text's bytes (what every match holds).
+    private func strings(_ pattern: PCRE2Pattern, in text: String, group: Int, firstOnly: Bool,
+                         searchedWhen mayMatch: (UnsafeBufferPointer<UInt8>) -> Bool) throws -> [String]
+    {
         var found: [String] = []
         try text.withSpecializedUTF8Bytes { bytes in
-            guard Self.holdsDigit(bytes) else { return }
+            guard mayMatch(bytes) else { return }
             try pattern.forEachMatch(in: bytes) { match in
                 if let range = match.range(group) {
                     found.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
                 }
-                return true
+                return !firstOnly
             }
         }
         return found

@@ -104,7 +104,7 @@ public struct OutcomeStage: Stage {
         let layer = document.normalized
         var upheld = 0, overturned = 0
         try layer.text.withSpecializedUTF8Bytes { layerBytes in
-            var memo = CitationMemo()
+            var memo = CitationMemo(lines: items.count * Self.guidelineFields.count)
             for item in items {
                 let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes,
                                                              memo: &memo)
@@ -162,10 +162,9 @@ public struct OutcomeStage: Stage {
         var citedSources: [String] = []
         for (type, place) in Self.guidelineFields {
             guard let field = child(type) else { continue }
-            let found = try memo.citations(in: layerText(field)) { try citations.citations(inGuidelineLine: $0) }
-            for var citation in found {
+            let found = try memo.citations(in: layerText(field), place: place, reader: citations)
+            for citation in found {
                 if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
-                citation.appendNew("cited_in", .string(place))
                 guidelines.append(.object(citation))
             }
         }
@@ -208,25 +207,44 @@ public struct OutcomeStage: Stage {
         return (attributes, outcome)
     }
 
-    /// The citations already read from the guideline lines of one document, by line text, without `cited_in`: letters
-    /// repeat lines from item to item ("did not cite any medical evidence") and from the Claims Administrator's line
-    /// to MAXIMUS's, and the same text gives the same citations. Lives no longer than the buffer the lines point into.
+    /// The citations already read from the guideline lines of one document, with their `cited_in`: letters repeat
+    /// lines from item to item ("did not cite any medical evidence") and from the Claims Administrator's line to
+    /// MAXIMUS's, and the same text gives the same citations. Lives no longer than the buffer the lines point into.
     private struct CitationMemo {
-        private var texts: [UnsafeBufferPointer<UInt8>] = []
-        private var citations: [[Attributes]] = []
+        private struct Entry {
+            let text: UnsafeBufferPointer<UInt8>
+            let place: String
+            let citations: [Attributes]
+        }
+        /// One entry per line read or copied, in one array allocated once.
+        private var entries: [Entry] = []
 
-        /// The citations of `line` (UTF-8): remembered when an earlier line had the same bytes, else `read(line)`.
-        mutating func citations(in line: UnsafeBufferPointer<UInt8>,
-                                read: (UnsafeBufferPointer<UInt8>) throws -> [Attributes]) rethrows -> [Attributes]
-        {
-            for (index, text) in texts.enumerated() where text.count == line.count
-                && (line.isEmpty || memcmp(text.baseAddress!, line.baseAddress!, line.count) == 0)
+        /// A memo with room for `lines` lines.
+        init(lines: Int) { entries.reserveCapacity(lines) }
+
+        /// The citations of `line` (UTF-8), each with `cited_in` set to `place` (its last key): remembered when an
+        /// earlier line of the place had the same bytes, copied with `cited_in` changed when only a line of another
+        /// place had, else read by `reader` with `cited_in` added. (The reader is passed rather than a closure, which
+        /// would capture, and so copy, the whole stage.)
+        mutating func citations(in line: UnsafeBufferPointer<UInt8>, place: String, reader: GuidelineCitations) throws -> [Attributes] {
+            var other: Int?
+            for index in entries.indices where entries[index].text.count == line.count
+                && (line.isEmpty || memcmp(entries[index].text.baseAddress!, line.baseAddress!, line.count) == 0)
             {
-                return citations[index]
+                if entries[index].place == place { return entries[index].citations }
+                other = other ?? index
             }
-            let found = try read(line)
-            texts.append(line)
-            citations.append(found)
+            var found: [Attributes]
+            if let other {
+                found = entries[other].citations
+                // Replaced where it stands: the last key, as when added.
+                for index in found.indices { found[index]["cited_in"] = .string(place) }
+            } else {
+                found = try reader.citations(inGuidelineLine: line)
+                // In place: a copy of an element would share, and so copy, its pairs.
+                for index in found.indices { found[index].appendNew("cited_in", .string(place)) }
+            }
+            entries.append(Entry(text: line, place: place, citations: found))
             return found
         }
     }

@@ -11,6 +11,9 @@ import Testing
         "ODG 2016 guidelines 20610", "Chiropractic 2x4", "date of service 1/5/15", "9", "x 9",
         // Non-ASCII: digits of other scripts are not `\d` without PCRE2_UCP; letters around ASCII digits.
         "Physiothérapie ×6 séances", "٣ sessions ٢٠٥٥٣", "Kinésithérapie 2x8 — DOS: 3/4/2015", "ſessions 12 ſessions",
+        // Codes: four or five digits in a row, at the text's ends too; service dates in any case, `ſ` for `s`.
+        "J3490", "A1234 x", "CPT 2055", "(20553)", "1234", "12345", "dos 1/2/2015", "DOſ: 1/2/2015", "Date of Service 3/4/15",
+        "DATE 3/4/15", "D0S 3/4/15",
     ]
 
     @Test func resultsEqualThePatternsOwnMatches() throws {
@@ -31,6 +34,14 @@ import Testing
                 if !codes.contains(code) { codes.append(code) }
             }
             #expect(try details.cptCodes(in: text) == codes, "\(text)")
+        }
+    }
+
+    @Test func fourDigitsInARowAreFoundAnywhere() {
+        for (text, expected) in [("", false), ("123", false), ("1234", true), ("a1234", true), ("12a34", false), ("x 123 4567", true),
+                                 ("١٢٣٤", false), ("123 1234", true)] {
+            let found = Array(text.utf8).withUnsafeBufferPointer { ItemDetails.holdsFourDigitsInARow($0) }
+            #expect(found == expected, "\(text)")
         }
     }
 
