@@ -69,8 +69,21 @@ struct ItemDetails: Sendable {
     /// Whether a service date may be in `bytes`: a digit and `dos` or `date` (ASCII case ignored), or any byte
     /// outside ASCII.
     static func mayHoldServiceDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard holdsDigit(bytes) else { return false }
-        return !OffsetConverter.isASCII(bytes) || ASCII.find("dos", in: bytes) != nil || ASCII.find("date", in: bytes) != nil
+        guard let text = bytes.baseAddress, holdsDigit(bytes) else { return false }
+        let count = bytes.count
+        /// Whether the byte at `offset` (before `count`) is `letter` (lowercase) in either case: only the two cases of
+        /// a letter give it once `0x20` is set.
+        @inline(__always) func isLetter(_ offset: Int, _ letter: UInt8) -> Bool { offset < count && text[offset] | 0x20 == letter }
+        for offset in 0..<count {
+            let byte = text[offset]
+            if byte >= 0x80 { return true }
+            guard byte | 0x20 == UInt8(ascii: "d") else { continue }
+            if isLetter(offset &+ 1, UInt8(ascii: "o")) && isLetter(offset &+ 2, UInt8(ascii: "s")) { return true }
+            if isLetter(offset &+ 1, UInt8(ascii: "a")) && isLetter(offset &+ 2, UInt8(ascii: "t")) && isLetter(offset &+ 3, UInt8(ascii: "e")) {
+                return true
+            }
+        }
+        return false
     }
 
     /// Group `group` of the matches of `pattern` in `text` (all, or the first only), searched only when

@@ -71,3 +71,15 @@ import Testing
         }
     }
 }
+
+extension ItemDetailsTests {
+    @Test func aServiceDateIsLookedForOnlyNearDOSOrDateOrOutsideASCII() {
+        let cases: [(String, Bool)] = [("", false), ("DOS", false), ("DOS 1", true), ("1 dos", true), ("1 Do", false), ("1 d", false),
+                                       ("1 DATE", true), ("1 dat", false), ("1 updated", true), ("1 ǅ", true), ("1 DOſ", true),
+                                       ("1 d0s", false), ("1 DAT3", false)]
+        for (text, expected) in cases {
+            let found = Array(text.utf8).withUnsafeBufferPointer { ItemDetails.mayHoldServiceDate($0) }
+            #expect(found == expected, "\(text)")
+        }
+    }
+}
