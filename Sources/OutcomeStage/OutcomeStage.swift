@@ -164,7 +164,11 @@ public struct OutcomeStage: Stage {
             guard let field = child(type) else { continue }
             let found = try memo.citations(in: layerText(field), place: place, reader: citations)
             for citation in found {
-                if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                if let source = citation["source"]?.stringValue, !citedSources.contains(source) {
+                    // Room for a few at once: growing one by one reallocates at 1, 2 and 4.
+                    if citedSources.isEmpty { citedSources.reserveCapacity(4) }
+                    citedSources.append(source)
+                }
                 guidelines.append(.object(citation))
             }
         }
@@ -179,6 +183,7 @@ public struct OutcomeStage: Stage {
             var negated: [String] = []
             index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
                 if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
+                    if negated.isEmpty { negated.reserveCapacity(4) }
                     negated.append(normalized)
                 }
                 return true
