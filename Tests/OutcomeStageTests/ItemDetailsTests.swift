@@ -53,25 +53,6 @@ import Testing
     }
 }
 
-/// `PatternTable.firstLabel` skips the trailing rows labelled with its fallback; its label must be `firstMatch`'s.
-@Suite struct FirstLabelTests {
-    @Test func theLabelIsFirstMatchsOrTheFallback() throws {
-        let categories = try PatternTable(file: "categories.tsv", labelColumn: "category")
-        let texts = ["", "\n", "\n\n", " ", ".", "Functional capacity evaluation", "MRI of the lumbar spine", "Flexeril 10mg #60",
-                     "Lumbar brace", "Acupuncture 2x3", "Kinésithérapie", "ſcan", "Ⅿ"]
-        for text in texts {
-            let (label, expected) = try Array(text.utf8).withUnsafeBufferPointer { bytes in
-                (try categories.firstLabel(in: bytes, fallback: "other"), try categories.firstMatch(in: bytes)?.label ?? "other")
-            }
-            #expect(label == expected, "\(text)")
-            // A fallback that no row has: every row runs.
-            let none = try Array(text.utf8).withUnsafeBufferPointer { try categories.firstLabel(in: $0, fallback: "none") }
-            #expect(none == (expected == "other" && text.contains { $0 != "\n" } ? "other" : expected == "other" ? "none" : expected),
-                    "\(text)")
-        }
-    }
-}
-
 extension ItemDetailsTests {
     @Test func aServiceDateIsLookedForOnlyNearDOSOrDateOrOutsideASCII() {
         let cases: [(String, Bool)] = [("", false), ("DOS", false), ("DOS 1", true), ("1 dos", true), ("1 Do", false), ("1 d", false),
@@ -80,33 +61,6 @@ extension ItemDetailsTests {
         for (text, expected) in cases {
             let found = Array(text.utf8).withUnsafeBufferPointer { ItemDetails.mayHoldServiceDate($0) }
             #expect(found == expected, "\(text)")
-        }
-    }
-}
-
-/// `TitleLetterPairs` rules out only texts where the shipped title pattern finds nothing.
-@Suite struct TitleLetterPairsTests {
-    @Test func theShippedTitleRowIsPreTested() throws {
-        #expect(try GuidelineCitations().titleByPairs)
-    }
-
-    @Test func everyTitleHoldsAPair() throws {
-        let citations = try GuidelineCitations()
-        let texts = ["MTUS Chronic Pain Medical Treatment Guidelines, Page(s): 22", "ACOEM Practice Guidelines, 2nd Edition (2004)",
-                     "ODG Official Disability Guidelines", "MTUS Acupuncture Medical Treatment Guidelines", "Post-Surgical Guidelines",
-                     "Postsurgical Treatment Guideline", "Medical Treatment Utilization Schedule",
-                     "American College of Occupational and Environmental Medicine, 2004", "Occupational Medicine Practice Guidelines",
-                     "MTUS Low Back Complaints", "The Claims Administrator did not cite any evidence", "", "x", "CHRONIC PAIN TREATMENT",
-                     "ODG Knee & Leg", "Chronic Pain Treatment Guidelines Page 99", "Pain Treatment", "ur", "IC",
-                     "Chronıc Pain Treatment", "ſurgical", "Officiaℓ Disability Guidelines"]
-        for text in texts {
-            let bytes = Array(text.utf8)
-            let found = try bytes.withUnsafeBufferPointer { try citations.title.firstMatchRange(in: $0) } != nil
-            let mayHold = bytes.withUnsafeBufferPointer { TitleLetterPairs.mayHoldTitle($0, isASCII: bytes.allSatisfy { $0 < 0x80 }) }
-            #expect(!found || mayHold, "\(text)")
-            // The pairs themselves, at the text's edges too.
-            let hasPair = text.lowercased().contains("ic") || text.lowercased().contains("ur")
-            if bytes.allSatisfy({ $0 < 0x80 }) { #expect(mayHold == hasPair, "\(text)") } else { #expect(mayHold, "\(text)") }
         }
     }
 }
