@@ -27,6 +27,8 @@ struct GuidelineCitations: Sendable {
     let odgSection: PCRE2Pattern
     /// Whether `splitter` is the shipped pattern, which `GuidelineLineSplitter` matches in ASCII text.
     private let splitsByBytes: Bool
+    /// Whether `title` is the shipped pattern, which `TitleLetterPairs` pre-tests.
+    let titleByPairs: Bool
     /// The numbers of the groups read from `title`, `sectionLabel` and `pages`.
     private let titleGroup: Int, sectionLabelGroup: Int, pagesGroup: Int
     /// The numbers of `odgSection`'s two section groups, in the order they are read.
@@ -98,6 +100,7 @@ struct GuidelineCitations: Sendable {
         else { throw RuleFileError(problems: problems) }
         self.splitter = splitter
         splitsByBytes = splitter.pattern == GuidelineLineSplitter.pattern
+        titleByPairs = title.pattern == TitleLetterPairs.shippedPattern && title.options == [.caseless]
         self.title = title
         self.sectionLabel = sectionLabel
         self.odgSection = odgSection
@@ -111,7 +114,7 @@ struct GuidelineCitations: Sendable {
 
     /// Citations in one guideline line's text (after its label). Returns JSON-like attribute objects.
     func citations(inGuidelineLine text: String) throws -> [Attributes] {
-        try text.withUTF8Bytes { try citations(inGuidelineLine: $0) }
+        try text.withSpecializedUTF8Bytes { try citations(inGuidelineLine: $0) }
     }
 
     /// Citations in one guideline line's text (UTF-8, after its label): objects with `source`, then `title`,
@@ -131,7 +134,7 @@ struct GuidelineCitations: Sendable {
             }
             let trimmed = Self.partEdges.trimmed(line, part)
             guard !trimmed.isEmpty else { continue }
-            if var citation = try trimmed.withUTF8Bytes({ try citation(in: $0) }) {
+            if var citation = try trimmed.withSpecializedUTF8Bytes({ try citation(in: $0) }) {
                 citation.appendNew("text", .string(trimmed))
                 result.append(citation)
             }
@@ -150,7 +153,11 @@ struct GuidelineCitations: Sendable {
         citation.reserveCapacity(6)
         citation.appendNew("source", .string(source))
         let words = PartWords(part)
-        if let title = try capture(title, titleGroup, in: part) { citation.appendNew("title", .string(title)) }
+        if !titleByPairs || TitleLetterPairs.mayHoldTitle(part, isASCII: words.isASCII),
+           let title = try capture(title, titleGroup, in: part)
+        {
+            citation.appendNew("title", .string(title))
+        }
         // `sectionLabel` matches start with `section`, `pages` matches with `page`.
         if let section = try words.section.flatMap({ try capture(sectionLabel, sectionLabelGroup, in: part, from: $0) })
             ?? odgSectionName(in: part, words: words) ?? sectionBeforePages(part, words: words)

@@ -3,29 +3,37 @@ import ClinPipeText
 
 /// Details read from a disputed item's text: quantities (`x6`, `2x8`, `#30`, `12 sessions`), CPT codes (`20553`),
 /// and the service date (`DOS: 03/25/2015`) as written.
+///
+/// A text is searched only when it holds what every match of the pattern holds (`\d` is an ASCII digit without
+/// `PCRE2_UCP`): a digit for a quantity, four digits in a row for a code, a digit and `dos` or `date` (ASCII case
+/// ignored; any non-ASCII text is searched, since PCRE2 caselessly takes `ſ` for `s`) for a service date.
 struct ItemDetails: Sendable {
-    private let quantity: PCRE2Pattern
-    private let cpt: PCRE2Pattern
-    private let serviceDate: PCRE2Pattern
+    // Internal, not private: the tests compare the stage's results with the patterns' own.
+    let quantity: PCRE2Pattern
+    let cpt: PCRE2Pattern
+    let serviceDatePattern: PCRE2Pattern
 
     init() throws {
         quantity = try PCRE2Pattern(
             #"(?<![\w/])(?:\d{1,2}\s*[xX]\s*\d+|[xX]\s*\d+|#\s*\d+|(?:qty|quantity)\s*:?\s*\d+|\d+\s+(?:sessions?|visits?|treatments?|units?|tablets?|capsules?|patch(?:es)?|injections?|days?|weeks?|months?|hours?))(?![\w/])"#,
             options: [.caseless])
         cpt = try PCRE2Pattern(#"(?:\bCPT(?:\s*code)?s?\s*:?\s*#?\s*|\()(?<code>\d{5}|[A-Z]\d{4})\b|\b(?<bare>\d{5})\b(?![/-]\d)"#)
-        serviceDate = try PCRE2Pattern(
+        serviceDatePattern = try PCRE2Pattern(
             #"\b(?:DOS|date\s+of\s+service)\s*:?\s*(?<date>\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?:\s*(?:-|to|through)\s*\d{1,2}[/-]\d{1,2}[/-]\d{2,4})?)"#,
             options: [.caseless])
     }
 
     /// Quantities as written, in order.
-    func quantities(in text: String) throws -> [String] { try strings(quantity, in: text, group: 0) }
+    func quantities(in text: String) throws -> [String] {
+        try strings(quantity, in: text, group: 0, firstOnly: false, searchedWhen: Self.holdsDigit)
+    }
 
     /// CPT or HCPCS codes, in order, without repeats. A bare five-digit number counts only when it is not a year
     /// range or part of a date.
     func cptCodes(in text: String) throws -> [String] {
         var codes: [String] = []
-        try text.withUTF8Bytes { bytes in
+        try text.withSpecializedUTF8Bytes { bytes in
+            guard Self.holdsFourDigitsInARow(bytes) else { return }
             try cpt.forEachMatch(in: bytes) { match in
                 if let range = match.range("code") ?? match.range("bare") {
                     let code = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
@@ -39,16 +47,58 @@ struct ItemDetails: Sendable {
     }
 
     /// The service date as written after `DOS`, if any.
-    func serviceDate(in text: String) throws -> String? { try strings(serviceDate, in: text, group: 1).first }
+    func serviceDate(in text: String) throws -> String? {
+        try strings(serviceDatePattern, in: text, group: 1, firstOnly: true, searchedWhen: Self.mayHoldServiceDate).first
+    }
 
-    private func strings(_ pattern: PCRE2Pattern, in text: String, group: Int) throws -> [String] {
+    /// Whether `bytes` holds an ASCII digit, which every quantity holds.
+    static func holdsDigit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { $0 &- UInt8(ascii: "0") < 10 }
+    }
+
+    /// Whether `bytes` holds four ASCII digits in a row, which every code holds (`\d{5}` or `[A-Z]\d{4}`).
+    static func holdsFourDigitsInARow(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var run = 0
+        for byte in bytes {
+            run = byte &- UInt8(ascii: "0") < 10 ? run + 1 : 0
+            if run == 4 { return true }
+        }
+        return false
+    }
+
+    /// Whether a service date may be in `bytes`: a digit and `dos` or `date` (ASCII case ignored), or any byte
+    /// outside ASCII.
+    static func mayHoldServiceDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let text = bytes.baseAddress, holdsDigit(bytes) else { return false }
+        let count = bytes.count
+        /// Whether the byte at `offset` (before `count`) is `letter` (lowercase) in either case: only the two cases of
+        /// a letter give it once `0x20` is set.
+        @inline(__always) func isLetter(_ offset: Int, _ letter: UInt8) -> Bool { offset < count && text[offset] | 0x20 == letter }
+        for offset in 0..<count {
+            let byte = text[offset]
+            if byte >= 0x80 { return true }
+            guard byte | 0x20 == UInt8(ascii: "d") else { continue }
+            if isLetter(offset &+ 1, UInt8(ascii: "o")) && isLetter(offset &+ 2, UInt8(ascii: "s")) { return true }
+            if isLetter(offset &+ 1, UInt8(ascii: "a")) && isLetter(offset &+ 2, UInt8(ascii: "t")) && isLetter(offset &+ 3, UInt8(ascii: "e")) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Group `group` of the matches of `pattern` in `text` (all, or the first only), searched only when
+    /// `searchedWhen` holds for the text's bytes (what every match holds).
+    private func strings(_ pattern: PCRE2Pattern, in text: String, group: Int, firstOnly: Bool,
+                         searchedWhen mayMatch: (UnsafeBufferPointer<UInt8>) -> Bool) throws -> [String]
+    {
         var found: [String] = []
-        try text.withUTF8Bytes { bytes in
+        try text.withSpecializedUTF8Bytes { bytes in
+            guard mayMatch(bytes) else { return }
             try pattern.forEachMatch(in: bytes) { match in
                 if let range = match.range(group) {
                     found.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
                 }
-                return true
+                return !firstOnly
             }
         }
         return found

@@ -103,8 +103,8 @@ public struct OutcomeStage: Stage {
         decisions.reserveCapacity(items.count)
         let layer = document.normalized
         var upheld = 0, overturned = 0
-        try layer.text.withUTF8Bytes { layerBytes in
-            var memo = CitationMemo()
+        try layer.text.withSpecializedUTF8Bytes { layerBytes in
+            var memo = CitationMemo(lines: items.count * Self.guidelineFields.count)
             for item in items {
                 let (attributes, outcome) = try readDecision(item, document: document, index: index, layer: layer, layerBytes: layerBytes,
                                                              memo: &memo)
@@ -162,14 +162,13 @@ public struct OutcomeStage: Stage {
         var citedSources: [String] = []
         for (type, place) in Self.guidelineFields {
             guard let field = child(type) else { continue }
-            let found = try memo.citations(in: layerText(field), place: place) { line in
-                var found = try citations.citations(inGuidelineLine: line)
-                // In place: a copy of an element would share, and so copy, its pairs.
-                for index in found.indices { found[index].appendNew("cited_in", .string(place)) }
-                return found
-            }
+            let found = try memo.citations(in: layerText(field), place: place, reader: citations)
             for citation in found {
-                if let source = citation["source"]?.stringValue, !citedSources.contains(source) { citedSources.append(source) }
+                if let source = citation["source"]?.stringValue, !citedSources.contains(source) {
+                    // Room for a few at once: growing one by one reallocates at 1, 2 and 4.
+                    if citedSources.isEmpty { citedSources.reserveCapacity(4) }
+                    citedSources.append(source)
+                }
                 guidelines.append(.object(citation))
             }
         }
@@ -184,6 +183,7 @@ public struct OutcomeStage: Stage {
             var negated: [String] = []
             index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
                 if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
+                    if negated.isEmpty { negated.reserveCapacity(4) }
                     negated.append(normalized)
                 }
                 return true
@@ -212,28 +212,44 @@ public struct OutcomeStage: Stage {
         return (attributes, outcome)
     }
 
-    /// The citations already read from the guideline lines of one document, by line text and place: letters repeat
-    /// lines ("did not cite any medical evidence") from item to item, and the same text gives the same citations.
-    /// Lives no longer than the buffer the lines point into.
+    /// The citations already read from the guideline lines of one document, with their `cited_in`: letters repeat
+    /// lines from item to item ("did not cite any medical evidence") and from the Claims Administrator's line to
+    /// MAXIMUS's, and the same text gives the same citations. Lives no longer than the buffer the lines point into.
     private struct CitationMemo {
-        private var texts: [UnsafeBufferPointer<UInt8>] = []
-        private var places: [String] = []
-        private var citations: [[Attributes]] = []
+        private struct Entry {
+            let text: UnsafeBufferPointer<UInt8>
+            let place: String
+            let citations: [Attributes]
+        }
+        /// One entry per line read or copied, in one array allocated once.
+        private var entries: [Entry] = []
 
-        /// The citations of `line` (UTF-8) cited in `place`: remembered when an earlier line of the place had the same
-        /// bytes, else `read(line)`.
-        mutating func citations(in line: UnsafeBufferPointer<UInt8>, place: String,
-                                read: (UnsafeBufferPointer<UInt8>) throws -> [Attributes]) rethrows -> [Attributes]
-        {
-            for (index, text) in texts.enumerated() where text.count == line.count
-                && (line.isEmpty || memcmp(text.baseAddress!, line.baseAddress!, line.count) == 0) && places[index] == place
+        /// A memo with room for `lines` lines.
+        init(lines: Int) { entries.reserveCapacity(lines) }
+
+        /// The citations of `line` (UTF-8), each with `cited_in` set to `place` (its last key): remembered when an
+        /// earlier line of the place had the same bytes, copied with `cited_in` changed when only a line of another
+        /// place had, else read by `reader` with `cited_in` added. (The reader is passed rather than a closure, which
+        /// would capture, and so copy, the whole stage.)
+        mutating func citations(in line: UnsafeBufferPointer<UInt8>, place: String, reader: GuidelineCitations) throws -> [Attributes] {
+            var other: Int?
+            for index in entries.indices where entries[index].text.count == line.count
+                && (line.isEmpty || memcmp(entries[index].text.baseAddress!, line.baseAddress!, line.count) == 0)
             {
-                return citations[index]
+                if entries[index].place == place { return entries[index].citations }
+                other = other ?? index
             }
-            let found = try read(line)
-            texts.append(line)
-            places.append(place)
-            citations.append(found)
+            var found: [Attributes]
+            if let other {
+                found = entries[other].citations
+                // Replaced where it stands: the last key, as when added.
+                for index in found.indices { found[index]["cited_in"] = .string(place) }
+            } else {
+                found = try reader.citations(inGuidelineLine: line)
+                // In place: a copy of an element would share, and so copy, its pairs.
+                for index in found.indices { found[index].appendNew("cited_in", .string(place)) }
+            }
+            entries.append(Entry(text: line, place: place, citations: found))
             return found
         }
     }
@@ -259,7 +275,7 @@ public struct OutcomeStage: Stage {
     /// The treatment category of an item: the first matching rule; a drug named in the item line makes an
     /// otherwise unclassified item a medication.
     private func category(of text: String, line: Range<Int>?, index: QueriedAnnotations) throws -> String {
-        let label = try text.withUTF8Bytes { try categories.firstMatch(in: $0)?.label } ?? "other"
+        let label = try text.withSpecializedUTF8Bytes { try categories.firstLabel(in: $0, fallback: "other") }
         if label == "other", let line, index.firstPosition(ofType: "drug", inside: line) != nil { return "medication" }
         return label
     }

@@ -79,6 +79,18 @@ struct PatternTable: Sendable {
         return found
     }
 
+    /// The label of the first row (in file order) whose pattern matches `bytes`, else `fallback`: what `firstMatch`
+    /// gives, or `fallback` for none. The rows labelled `fallback` at the table's end are not run: matching or not,
+    /// they give `fallback` (the `other` row of `Rules/categories.tsv`, `.`, would run on every item no other row
+    /// names).
+    func firstLabel(in bytes: UnsafeBufferPointer<UInt8>, fallback: String) throws -> String {
+        var end = rows.count
+        while end > 0 && rows[end - 1].label == fallback { end -= 1 }
+        let scan = filter.scan(bytes)
+        for index in 0..<end where try matches(index, in: bytes, scan: scan) { return rows[index].label }
+        return fallback
+    }
+
     /// The first row (in file order) whose pattern matches `bytes`.
     /// - Parameter prefilter: whether to scan `bytes` for the rows' keywords first. Without, every row runs until
     ///   one matches: cheaper for short texts whose first rows usually match. Results are the same.

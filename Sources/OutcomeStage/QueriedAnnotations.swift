@@ -26,38 +26,48 @@ struct QueriedAnnotations {
 
     init(_ annotations: [Annotation]) {
         all = annotations
-        // Classify once and count (a counting sort by type, keeping document order within a type).
-        var kinds = [UInt8](repeating: UInt8.max, count: annotations.count)
-        var groupStart = [Int](repeating: 0, count: Self.types.count + 1)
-        kinds.withUnsafeMutableBufferPointer { kinds in
-            groupStart.withUnsafeMutableBufferPointer { counts in
-                annotations.withUnsafeBufferPointer { annotations in
+        let typeCount = Self.types.count
+        // Classify once and count (a counting sort by type, keeping document order within a type). The kinds and the
+        // running group ends live in scratch memory (on the stack for most documents): no array is allocated for
+        // them, nor checked for uniqueness per annotation.
+        var groupStart = [Int](repeating: 0, count: typeCount + 1)
+        var members: [Int] = []
+        var ranges: [Range<Int>] = []
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: annotations.count) { kinds in
+            annotations.withUnsafeBufferPointer { annotations in
+                groupStart.withUnsafeMutableBufferPointer { counts in
                     for position in annotations.indices {
-                        guard let kind = Self.kind(of: annotations[position].type) else { continue }
-                        kinds[position] = UInt8(kind)
-                        counts[kind + 1] += 1
+                        let kind = Self.kindNumber(of: annotations[position].type)
+                        kinds[position] = kind
+                        if kind != Self.unkept { counts[Int(kind) &+ 1] &+= 1 }
+                    }
+                    for kind in 0..<typeCount { counts[kind + 1] += counts[kind] }
+                    let total = counts[typeCount]
+                    members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: typeCount) { next in
+                            for kind in 0..<typeCount { next[kind] = counts[kind] }
+                            for position in annotations.indices where kinds[position] != Self.unkept {
+                                let kind = Int(kinds[position])
+                                buffer[next[kind]] = position
+                                next[kind] &+= 1
+                            }
+                        }
+                        initialized = total
+                    }
+                    ranges = [Range<Int>](unsafeUninitializedCapacity: total) { buffer, initialized in
+                        members.withUnsafeBufferPointer { members in
+                            for index in members.indices { buffer[index] = annotations[members[index]].range }
+                        }
+                        initialized = total
                     }
                 }
             }
         }
-        for kind in 0..<Self.types.count { groupStart[kind + 1] += groupStart[kind] }
-        let total = groupStart[Self.types.count]
-        var members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var next = groupStart
-            for (position, kind) in kinds.enumerated() where kind != UInt8.max {
-                buffer[next[Int(kind)]] = position
-                next[Int(kind)] += 1
-            }
-            initialized = total
-        }
-        var ranges = [Range<Int>](unsafeUninitializedCapacity: total) { buffer, initialized in
-            for (index, position) in members.enumerated() { buffer[index] = annotations[position].range }
-            initialized = total
-        }
+        let total = groupStart[typeCount]
         func before(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
             a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound : a.upperBound > b.upperBound
         }
-        for kind in 0..<Self.types.count {
+        for kind in 0..<typeCount {
             let group = groupStart[kind]..<groupStart[kind + 1]
             // Strictly ordered input is what any sort returns; otherwise sort as `AnnotationIndex` does (the same
             // algorithm with the same comparisons gives the same order, ties included).
@@ -68,11 +78,13 @@ struct QueriedAnnotations {
             for index in group { ranges[index] = annotations[members[index]].range }
         }
         maxEnd = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
-            for kind in 0..<Self.types.count {
-                var running = Int.min
-                for index in groupStart[kind]..<groupStart[kind + 1] {
-                    running = max(running, ranges[index].upperBound)
-                    buffer[index] = running
+            ranges.withUnsafeBufferPointer { ranges in
+                for kind in 0..<typeCount {
+                    var running = Int.min
+                    for index in groupStart[kind]..<groupStart[kind + 1] {
+                        running = max(running, ranges[index].upperBound)
+                        buffer[index] = running
+                    }
                 }
             }
             initialized = total
@@ -82,20 +94,32 @@ struct QueriedAnnotations {
         self.groupStart = groupStart
     }
 
+    /// `kindNumber` of a type that is not kept.
+    private static let unkept = UInt8.max
+
+    /// The position of `type` in `types`, or `unkept`: by length first, then the one or two kept types of that
+    /// length (most annotations are of other types, and a string comparison that fails costs a call). Tests rather
+    /// than a `switch`, whose jump table is an indirect branch that mispredicts as the types vary.
+    @inline(__always)
+    private static func kindNumber(of type: String) -> UInt8 {
+        let length = type.utf8.count
+        if length == 8 { return type == "sentence" ? 5 : type == "imr.item" ? 0 : unkept }
+        if length < 8 {
+            if length == 7 { return type == "finding" ? 6 : unkept }
+            if length == 4 { return type == "date" ? 7 : type == "drug" ? 8 : unkept }
+            return unkept
+        }
+        if length == 13 { return type == "imr.item.line" ? 1 : unkept }
+        if length == 18 { return type == "imr.item.rationale" ? 4 : unkept }
+        if length == 25 { return type == "imr.item.claims_guideline" ? 2 : unkept }
+        if length == 26 { return type == "imr.item.maximus_guideline" ? 3 : unkept }
+        return unkept
+    }
+
     /// The position of `type` in `types`, or nil.
     private static func kind(of type: String) -> Int? {
-        // Length first, then the one or two kept types of that length: most annotations are of other types, and
-        // a string comparison that fails costs a call.
-        switch type.utf8.count {
-        case 4: return type == "date" ? 7 : type == "drug" ? 8 : nil
-        case 7: return type == "finding" ? 6 : nil
-        case 8: return type == "sentence" ? 5 : type == "imr.item" ? 0 : nil
-        case 13: return type == "imr.item.line" ? 1 : nil
-        case 18: return type == "imr.item.rationale" ? 4 : nil
-        case 25: return type == "imr.item.claims_guideline" ? 2 : nil
-        case 26: return type == "imr.item.maximus_guideline" ? 3 : nil
-        default: return nil
-        }
+        let number = kindNumber(of: type)
+        return number == unkept ? nil : Int(number)
     }
 
     /// The indices in `members` of the annotations of `type`.

@@ -76,17 +76,24 @@ struct RationaleReading: Sendable {
         }
         let scan = wholeText.filter.scan(bytes)
         var codes: [String] = []
-        var found = Array(repeating: false, count: reasonCount)
-        for index in 0..<reasonCount where !found[codeNumber[index]] {
+        // The codes found, one bit per code number (a bit set when there are at most 64 codes, an array beyond).
+        var foundBits: UInt64 = 0
+        var foundBeyond = codeNumber.count > 64 ? Array(repeating: false, count: reasonCount) : []
+        func isFound(_ code: Int) -> Bool { code < 64 ? foundBits & (1 << UInt64(code)) != 0 : foundBeyond[code] }
+        for index in 0..<reasonCount where !isFound(codeNumber[index]) {
             let byPattern = try wholeText.matches(index, in: bytes, scan: scan)
             let finding = negatedFinding[index]
             if byPattern || (!finding.isEmpty && negatedFindings.contains(finding)) {
-                found[codeNumber[index]] = true
+                let code = codeNumber[index]
+                if code < 64 { foundBits |= 1 << UInt64(code) } else { foundBeyond[code] = true }
+                // Room for a few at once: growing one by one reallocates at 1, 2 and 4.
+                if codes.isEmpty { codes.reserveCapacity(4) }
                 codes.append(wholeText.rows[index].label)
             }
         }
         var sources: [String] = []
         for index in reasonCount..<wholeText.rows.count where try wholeText.matches(index, in: bytes, scan: scan) {
+            if sources.isEmpty { sources.reserveCapacity(wholeText.rows.count - reasonCount) }
             sources.append(wholeText.rows[index].label)
         }
         return (codes, sources)
