@@ -80,10 +80,12 @@ public struct SignatureRules: Sendable {
         let rows: [Row]
 
         /// Whether the run can match at `offset` of `subject` (a valid offset, `subject` ending at the parse
-        /// limit): false when its first bytes rule it out. True is no promise of a match.
+        /// limit): false when its first bytes rule it out. True is no promise of a match. The filter goes first:
+        /// its table walk is inlined and rejects nearly every position, so the start-byte set (a call) is asked
+        /// only at the few it admits.
         @inline(__always) func mayMatch(in subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
-            if let startBytes, !startBytes.contains(subject[offset]) { return false }
-            return filter?.admits(subject, at: offset, limit: subject.count) != false
+            if filter?.admits(subject, at: offset, limit: subject.count) == false { return false }
+            return startBytes?.contains(subject[offset]) != false
         }
     }
 
