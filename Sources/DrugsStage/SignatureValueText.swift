@@ -117,7 +117,8 @@ enum SignatureValueText {
 
     /// `SignatureVocabulary.digits` for an ASCII number word (any case), or nil when the bytes are no such word.
     private static func digitWord(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        guard bytes.count >= 1 && bytes.count <= 8 else { return nil }
+        // Every number word starts with a letter; most values are digits, which end the search at once.
+        guard bytes.count >= 1 && bytes.count <= 8, (bytes[0] | 0x20) >= 0x61 && (bytes[0] | 0x20) <= 0x7A else { return nil }
         // The lowercase bytes packed into one word, first byte lowest.
         var key: UInt64 = 0
         for index in bytes.indices.reversed() {
