@@ -36,6 +36,12 @@ enum ASCIIText {
     /// when `text` and `target` are ASCII (and `target` not empty).
     static func replacing(_ text: String, _ target: String, with replacement: String) -> String {
         var text = text
+        // The common case, a one-byte ASCII target the text lacks: the text itself (as Foundation returns it).
+        if target.utf8.count == 1, let byte = target.utf8.first, byte < 0x80,
+           !text.withUTF8({ $0.contains(byte) })
+        {
+            return text
+        }
         var target = target
         let result: String? = text.withUTF8 { bytes in
             target.withUTF8 { needle -> String? in

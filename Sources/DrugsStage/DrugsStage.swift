@@ -153,20 +153,21 @@ public struct DrugsStage: Stage {
         let found: [(range: Range<Int>, attributes: Attributes, rule: String)] = try layer.text.withUTF8Bytes { bytes in
             let names = finder.names(in: bytes, mergeCombinations: mergeCombinations)
             var found: [(range: Range<Int>, attributes: Attributes, rule: String)] = []
+            found.reserveCapacity(names.count)
             for (position, name) in names.enumerated() {
                 if try exclusionRules.excludes(bytes, name: name.range) { continue }
                 let start = name.followingStart
                 var limit = min(bytes.count, start + signatureWindow)
                 if position + 1 < names.count { limit = min(limit, names[position + 1].range.lowerBound) }
                 while limit > start && limit < bytes.count && bytes[limit] & 0xC0 == 0x80 { limit -= 1 }
-                let signature = try signatureRules.parse(bytes, from: start, limit: max(start, limit))
+                var signature = try signatureRules.parse(bytes, from: start, limit: max(start, limit))
                 if name.entries.count == 1 && lexicon.entries[name.entries[0]].requiresStrength
                     && signature.strength == nil
                 {
                     continue
                 }
                 let range = name.range.lowerBound..<(signature.saltEnd ?? name.range.upperBound)
-                found.append((range, attributes(of: name, signature: signature), rule(of: name)))
+                found.append((range, attributes(of: name, signature: &signature), rule(of: name)))
             }
             return found
         }
@@ -177,8 +178,9 @@ public struct DrugsStage: Stage {
         }
     }
 
-    /// The attributes of a mention: what the lexicon says about the name, then the signature.
-    private func attributes(of name: DrugNameFinder.Name, signature: DrugSignature) -> Attributes {
+    /// The attributes of a mention: what the lexicon says about the name, then the signature (whose form and route
+    /// the lexicon's fill in when the text states none; taken in place, not copied).
+    private func attributes(of name: DrugNameFinder.Name, signature: inout DrugSignature) -> Attributes {
         var generic: String
         var drugClass: String
         var rxcui = ""
@@ -213,19 +215,27 @@ public struct DrugsStage: Stage {
             route = entries.lazy.map(\.route).first { !$0.isEmpty } ?? ""
             isBrand = entries.contains { $0.isBrand }
         }
-        // The keys are distinct and set in this order, and the signature's keys are others: appended, not searched.
+        if signature.form == nil && !form.isEmpty { signature.form = form }
+        if signature.route == nil && !route.isEmpty { signature.route = route }
+        // The keys are distinct and set in this order, and the signature's keys are others: appended, not searched,
+        // into room made once for all of them (at most five from the lexicon).
+        let isCombination = Self.containsSlash(generic)
         var attributes = Attributes()
-        attributes.reserveCapacity(8)
+        attributes.reserveCapacity((generic.isEmpty ? 0 : 1) + (drugClass.isEmpty ? 0 : 1) + 1 + (isCombination ? 1 : 0)
+                                   + (rxcui.isEmpty ? 0 : 1) + signature.attributeCount)
         if !generic.isEmpty { attributes.appendNew("generic", .string(generic)) }
         if !drugClass.isEmpty { attributes.appendNew("drug_class", .string(drugClass)) }
         attributes.appendNew("brand", .bool(isBrand))
-        if generic.utf8.contains(UInt8(ascii: "/")) { attributes.appendNew("components", .strings(Self.components(of: generic))) }
+        if isCombination { attributes.appendNew("components", .strings(Self.components(of: generic))) }
         if !rxcui.isEmpty { attributes.appendNew("rxcui", .string(rxcui)) }
-        var signature = signature
-        if signature.form == nil && !form.isEmpty { signature.form = form }
-        if signature.route == nil && !route.isEmpty { signature.route = route }
-        signature.write(to: &attributes)
+        signature.appendNew(to: &attributes)
         return attributes
+    }
+
+    /// Whether `text` holds a `/` (a byte scan of its UTF-8 storage, not the generic `Sequence.contains`).
+    static func containsSlash(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.contains(UInt8(ascii: "/")) }
     }
 
     /// The parts of a generic name between `/` characters, as `String.split(separator: "/")` gives them: split
@@ -240,7 +250,9 @@ public struct DrugsStage: Stage {
 
     /// The provenance rule of a mention: its lexicon rows.
     private func rule(of name: DrugNameFinder.Name) -> String {
-        name.entries.map { lexicon.entries[$0].source }.joined(separator: " + ")
+        // One row (nearly every mention): its source as stored, without building an array and joining it.
+        if name.entries.count == 1 { return lexicon.entries[name.entries[0]].source }
+        return name.entries.map { lexicon.entries[$0].source }.joined(separator: " + ")
     }
 
     /// The lowercase words of a stoplist file: one per line, `#` comments.

@@ -37,7 +37,11 @@ enum SignatureVocabulary {
 
     /// A strength unit in canonical spelling (`MG` → `mg`, `gm` → `g`, `ug` → `mcg`, `cc` → `ml`).
     static func strengthUnit(_ text: String) -> String {
-        let lower = ASCIIText.replacing(collapsed(text).lowercased(), " ", with: "")
+        canonicalStrengthUnit(ASCIIText.replacing(collapsed(text).lowercased(), " ", with: ""))
+    }
+
+    /// The canonical spelling of a strength unit already lowercased and without spaces.
+    static func canonicalStrengthUnit(_ lower: String) -> String {
         switch lower {
         case "gm", "gram", "grams": return "g"
         case "µg", "ug": return "mcg"

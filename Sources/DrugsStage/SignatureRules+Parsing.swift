@@ -12,9 +12,18 @@ extension SignatureRules {
     /// - Returns: the elements found; `end` is the end of the last one (UTF-8, same coordinates).
     /// - Throws: `PCRE2Error.limitExceeded` if a rule pattern hits its match limit on pathological text.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int) throws -> DrugSignature {
+        // Filled in place: a signature that a match callback has written to would be copied out at the return.
         var signature = DrugSignature()
+        try parse(bytes, from: start, limit: limit, into: &signature)
+        return signature
+    }
+
+    /// `parse(_:from:limit:)` into `signature`, which starts empty.
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int,
+                       into signature: inout DrugSignature) throws
+    {
         signature.end = start
-        guard start < limit else { return signature }
+        guard start < limit else { return }
         let subject = UnsafeBufferPointer(rebasing: bytes[0..<limit])
         var cursor = start
         var elementCount = 0
@@ -24,18 +33,20 @@ extension SignatureRules {
             var onlySpaces = next > cursor
             for index in cursor..<next where bytes[index] != 0x20 && bytes[index] != 0x09 { onlySpaces = false }
             var matchedEnd: Int?
-            for run in runs {
-                switch run.position {
+            // By index, so that no run is copied (a copy retains its pattern, rows and filter).
+            for index in runs.indices {
+                switch runs[index].position {
                 case .any: break
                 case .first: if elementCount > 0 { continue }
                 case .adjacent: if elementCount > 0 || !onlySpaces { continue }
                 }
-                guard run.mayMatch(in: subject, at: next) else { continue }
-                try run.pattern.forEachMatch(in: subject, from: next) { match in
+                guard runs[index].mayMatch(in: subject, at: next) else { continue }
+                try runs[index].pattern.forEachMatch(in: subject, from: next) { match in
                     let range = match.range
                     guard range.lowerBound == next, range.upperBound > next else { return false }
-                    let row = run.rows.first { $0.branchGroup == 0 || match.range($0.branchGroup) != nil } ?? run.rows[0]
-                    apply(row, match, subject: subject, to: &signature)
+                    let rows = runs[index].rows
+                    let row = rows.firstIndex { $0.branchGroup == 0 || match.range($0.branchGroup) != nil } ?? 0
+                    apply(rows[row], match, subject: subject, to: &signature)
                     matchedEnd = range.upperBound
                     return false
                 }
@@ -46,7 +57,6 @@ extension SignatureRules {
             signature.end = end
             elementCount += 1
         }
-        return signature
     }
 
     /// The offset after any separators at `position`.
@@ -55,9 +65,9 @@ extension SignatureRules {
         var advanced = true
         while advanced && cursor < subject.count {
             advanced = false
-            for run in skipRuns where run.mayMatch(in: subject, at: cursor) {
+            for index in skipRuns.indices where skipRuns[index].mayMatch(in: subject, at: cursor) {
                 var end = cursor
-                try run.pattern.forEachMatch(in: subject, from: cursor) { match in
+                try skipRuns[index].pattern.forEachMatch(in: subject, from: cursor) { match in
                     if match.range.lowerBound == cursor { end = match.range.upperBound }
                     return false
                 }
@@ -70,23 +80,23 @@ extension SignatureRules {
         return cursor
     }
 
-    /// Records what `row` matched, unless its element already has a value (the first mention wins).
+    /// Records what `row` matched, unless its element already has a value (the first mention wins). Values are
+    /// built only for the element that takes them, straight from the matched bytes (`SignatureValueText`).
     private func apply(_ row: Row, _ match: PCRE2Match, subject: UnsafeBufferPointer<UInt8>,
                        to signature: inout DrugSignature)
     {
-        func text(_ range: Range<Int>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: subject[range]), as: UTF8.self)
+        func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: subject[range])
         }
         /// A group's text, normalized for values: spaces collapsed and removed around `/` and `-`, `to` in ranges
         /// as `-`, number words as digits.
         func groupValue(_ number: Int?) -> String? {
             guard let number, let range = match.range(number) else { return nil }
-            let collapsed = SignatureVocabulary.collapsed(text(range))
-            let compact = ASCIIText.replacing(ASCIIText.replacing(collapsed, " to ", with: "-"), " ", with: "")
-            return SignatureVocabulary.digits(compact)
+            return SignatureValueText.value(bytes(range))
         }
         func render(_ template: [ResolvedPart]) -> String? {
             if template.isEmpty { return nil }
+            if template.count == 1, case .group(let number) = template[0] { return groupValue(number) ?? "" }
             var result = ""
             for part in template {
                 switch part {
@@ -96,48 +106,62 @@ extension SignatureRules {
             }
             return result
         }
-        let matched = row.branchGroup == 0 ? match.range : (match.range(row.branchGroup) ?? match.range)
-        let value = render(row.value) ?? SignatureVocabulary.collapsed(text(matched))
-        let unit = render(row.unit) ?? row.unitGroup.flatMap { match.range($0) }.map { SignatureVocabulary.collapsed(text($0)) }
+        func value() -> String {
+            if let rendered = render(row.value) { return rendered }
+            let matched = row.branchGroup == 0 ? match.range : (match.range(row.branchGroup) ?? match.range)
+            return SignatureValueText.collapsed(bytes(matched))
+        }
+        /// The unit's template rendered, else the `unit` group's range (nil when neither is there).
+        func unit() -> (rendered: String?, group: Range<Int>?) {
+            if let rendered = render(row.unit) { return (rendered, nil) }
+            return (nil, row.unitGroup.flatMap { match.range($0) })
+        }
+        func unitText() -> String? {
+            let unit = unit()
+            return unit.rendered ?? unit.group.map { SignatureValueText.collapsed(bytes($0)) }
+        }
 
         switch row.element {
         case .skip:
             break
         case .salt:
             if signature.salt == nil {
-                signature.salt = value
+                signature.salt = value()
                 signature.saltEnd = match.range.upperBound
             }
         case .release:
-            if signature.release == nil { signature.release = value }
+            if signature.release == nil { signature.release = value() }
         case .strength:
             if signature.strength == nil {
-                signature.strength = ASCIIText.replacing(value, "-", with: "/")
-                signature.unit = unit.map(SignatureVocabulary.strengthUnit)
+                signature.strength = ASCIIText.replacing(value(), "-", with: "/")
+                let unit = unit()
+                signature.unit = unit.rendered.map(SignatureVocabulary.strengthUnit)
+                    ?? unit.group.map { SignatureValueText.strengthUnit(bytes($0)) }
             }
         case .dose:
             if signature.dose == nil {
-                signature.dose = value
-                signature.doseUnit = unit.map(SignatureVocabulary.countUnit)
+                signature.dose = value()
+                signature.doseUnit = unitText().map(SignatureVocabulary.countUnit)
             }
         case .form:
-            if signature.form == nil { signature.form = value }
+            if signature.form == nil { signature.form = value() }
         case .route:
-            if signature.route == nil { signature.route = value }
+            if signature.route == nil { signature.route = value() }
         case .frequency:
-            if signature.frequency == nil { signature.frequency = value }
+            if signature.frequency == nil { signature.frequency = value() }
         case .asNeeded:
             signature.asNeeded = true
         case .quantity:
-            if signature.quantity == nil, let number = Int(value) {
+            if signature.quantity == nil, let number = Int(value()) {
                 signature.quantity = number
-                signature.quantityUnit = unit.map(SignatureVocabulary.countUnit)
+                signature.quantityUnit = unitText().map(SignatureVocabulary.countUnit)
             }
         case .refills:
-            if signature.refills == nil, let number = Int(value) { signature.refills = number }
+            if signature.refills == nil, let number = Int(value()) { signature.refills = number }
         case .duration:
             if signature.duration == nil {
-                signature.duration = unit.map { "\(value) \(SignatureVocabulary.durationUnit($0))" } ?? value
+                let value = value()
+                signature.duration = unitText().map { "\(value) \(SignatureVocabulary.durationUnit($0))" } ?? value
             }
         }
     }

@@ -74,12 +74,18 @@ public struct SignatureRules: Sendable {
         let pattern: PCRE2Pattern
         /// The bytes a match of `pattern` can start with (nil: any), so that most positions skip the call.
         let startBytes: StartByteSet?
+        /// A condition on the first bytes of any match of `pattern` (nil: none known): it rules out most positions
+        /// that pass `startBytes` (`5mg` for a duration, `and` for a route) without calling PCRE2.
+        let filter: AffixFilter?
         let rows: [Row]
 
-        /// Whether the run can match at `offset` of `subject` (a valid offset): false when its first byte rules
-        /// it out.
+        /// Whether the run can match at `offset` of `subject` (a valid offset, `subject` ending at the parse
+        /// limit): false when its first bytes rule it out. True is no promise of a match. The filter goes first:
+        /// its table walk is inlined and rejects nearly every position, so the start-byte set (a call) is asked
+        /// only at the few it admits.
         @inline(__always) func mayMatch(in subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
-            startBytes?.contains(subject[offset]) ?? true
+            if filter?.admits(subject, at: offset, limit: subject.count) == false { return false }
+            return startBytes?.contains(subject[offset]) != false
         }
     }
 
@@ -96,6 +102,12 @@ public struct SignatureRules: Sendable {
     /// Parses and compiles a signature rule file.
     /// - Throws: `RuleFileError` listing every bad line (`name:line: problem`).
     public init(name: String, text: String) throws {
+        try self.init(name: name, text: text, filtered: true)
+    }
+
+    /// - Parameter filtered: false leaves out the start-byte sets and affix filters, so that every position is tried
+    ///   with PCRE2 (the tests' plain reference).
+    init(name: String, text: String, filtered: Bool) throws {
         let table = try RuleTable(name: name, text: text, required: ["element", "pattern"], knownColumns: Self.columns)
         var problems: [String] = []
         var parsed: [ParsedRow] = []
@@ -130,7 +142,7 @@ public struct SignatureRules: Sendable {
         var skipRuns: [Run] = []
         var runs: [Run] = []
         do {
-            for run in try Self.compileRuns(parsed) {
+            for run in try Self.compileRuns(parsed, filtered: filtered) {
                 if run.element == .skip { skipRuns.append(run) } else { runs.append(run) }
             }
         } catch {
@@ -156,7 +168,7 @@ public struct SignatureRules: Sendable {
     /// Most capture groups one run's pattern may have (PCRE2Pattern allows 127).
     private static let groupsPerRun = 100
 
-    private static func compileRuns(_ rows: [ParsedRow]) throws -> [Run] {
+    private static func compileRuns(_ rows: [ParsedRow], filtered: Bool) throws -> [Run] {
         var runs: [Run] = []
         var index = 0
         while index < rows.count {
@@ -171,17 +183,18 @@ public struct SignatureRules: Sendable {
                 groups += rows[index].captureCount + 1
                 index += 1
             }
-            runs.append(try compileRun(members))
+            runs.append(try compileRun(members, filtered: filtered))
         }
         return runs
     }
 
-    private static func compileRun(_ members: [ParsedRow]) throws -> Run {
+    private static func compileRun(_ members: [ParsedRow], filtered: Bool) throws -> Run {
         if members.count == 1 && !members[0].combinable {
             let row = members[0]
             let pattern = try PCRE2Pattern(anchored(row.pattern), options: [.caseless])
             return Run(element: row.element, position: row.position, pattern: pattern,
-                       startBytes: StartByteSet(pattern: body(row.pattern), options: [.caseless]),
+                       startBytes: filtered ? StartByteSet(pattern: body(row.pattern), options: [.caseless]) : nil,
+                       filter: filtered ? AffixFilter(body(row.pattern), caseless: true, edge: .start) : nil,
                        rows: [Row(element: row.element, value: row.value, unit: row.unit, groupPrefix: "",
                                   pattern: pattern, branchGroup: 0, source: row.source)])
         }
@@ -197,7 +210,8 @@ public struct SignatureRules: Sendable {
                             pattern: pattern, branchGroup: pattern.groupNumbers["r\(number)"] ?? 0, source: row.source))
         }
         return Run(element: members[0].element, position: members[0].position, pattern: pattern,
-                   startBytes: StartByteSet(pattern: body(combined), options: [.caseless]), rows: rows)
+                   startBytes: filtered ? StartByteSet(pattern: body(combined), options: [.caseless]) : nil,
+                   filter: filtered ? AffixFilter(body(combined), caseless: true, edge: .start) : nil, rows: rows)
     }
 
     /// Anchors a pattern at the parse position (a leading `\G` makes PCRE2 treat it as anchored, so a failed attempt

@@ -38,7 +38,7 @@ import Testing
 
     @Test func replacingMatchesFoundation() {
         for text in Self.texts() {
-            for (target, replacement) in [(" to ", "-"), (" ", ""), ("-", "/"), ("to", "")] {
+            for (target, replacement) in [(" to ", "-"), (" ", ""), ("-", "/"), ("to", ""), ("é", "e"), ("\r\n", " ")] {
                 #expect(ASCIIText.replacing(text, target, with: replacement) == text.replacingOccurrences(of: target, with: replacement),
                         "\(text.debugDescription) \(target.debugDescription)")
             }

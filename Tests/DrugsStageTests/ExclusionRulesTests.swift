@@ -16,6 +16,9 @@ import Testing
         let text = EmbeddedRules.text("exclusions.tsv")
         let filtered = try ExclusionRules(name: "exclusions.tsv", text: text)
         let plain = try ExclusionRules(name: "exclusions.tsv", text: text, filtered: false)
+        // The shipped rules get the one-walk filters of all `after` and all `before` patterns.
+        #expect(filtered.afterUnion != nil && filtered.beforeUnion != nil)
+        #expect(plain.afterUnion == nil && plain.beforeUnion == nil)
         var generator = SeededGenerator(seed: 7)
         var excluded = 0, checked = 0
         for _ in 0..<3_000 {

@@ -1,0 +1,79 @@
+import ClinPipeCore
+import ClinPipeTestSupport
+@testable import DrugsStage
+import Foundation
+import Testing
+
+/// The signature parser skips PCRE2 where a run's start-byte set or affix filter proves that no row of the run can
+/// match at the parse position; with or without those shortcuts, every text gets the same signature.
+@Suite struct SignatureFilterTests {
+    static let pieces = ["5mg", "10/325 mg", " ", "  ", "\t", "\n", "\n\n", "\r\n", ", ", "(", ")", "/", "-", "+", ":", ".",
+                         "1", "one", "two", "1-2", "1 to 2", "half", "tab", "tablets", "caps", "patch", "PO", "p.o.",
+                         "by mouth", "orally", "QHS", "q.h.s.", "at bedtime", "BID", "b.i.d.", "twice a day", "TID",
+                         "q6h", "q 4-6 h", "every 8 hours", "daily", "once daily", "weekly", "PRN", "p.r.n.",
+                         "as needed for pain", "#30", "#60 grams", "qty: 90", "dispense 30", "with 2 refills",
+                         "no refills", "refills: 3", "x 2 refills", "for 30 days", "x 2 weeks", "30-day supply",
+                         "14 days", "3 days ago", "ER", "er", "XR", "extended release", "ODT", "DS", "HCl", "sodium",
+                         "bitartrate", "take", "taking", "apply", "sig", "use", "to affected area", "topically",
+                         "IM", "SQ", "SL", "ophthalmic", "in both eyes", "cream", "gel", "drops", "nasal spray",
+                         "dose pack", "mcg/hr", "0.1%", "1000 units", "2 tabs", "2 puffs", "and", "the", "2019", "x",
+                         "é", "\u{301}", "\u{A0}", "\u{212A}", "µg", "ſ", "mg", "q", "Q", "12 hours on and 12 hours off",
+                         "5 times a day", "3x/week", "stat", "once", "10", "9", "a"]
+
+    static let rules: (filtered: SignatureRules, plain: SignatureRules) = {
+        let text = EmbeddedRules.text("signature.tsv")
+        return (try! SignatureRules(name: "signature.tsv", text: text),
+                try! SignatureRules(name: "signature.tsv", text: text, filtered: false))
+    }()
+
+    @Test func everyRunHasAFilter() {
+        for run in Self.rules.filtered.runs + Self.rules.filtered.skipRuns {
+            #expect(run.filter != nil, "\(run.rows.first?.source ?? "")")
+        }
+        for run in Self.rules.plain.runs + Self.rules.plain.skipRuns {
+            #expect(run.filter == nil && run.startBytes == nil)
+        }
+    }
+
+    @Test func filtersGiveThePlainSignatures() throws {
+        var generator = SeededGenerator(seed: 11)
+        var nonEmpty = 0
+        for _ in 0..<4_000 {
+            var before = "", after = ""
+            for _ in 0..<Int(generator.next() % 3) { before += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))] }
+            let separated = generator.next() % 4 != 0
+            for _ in 0..<Int(generator.next() % 9) {
+                if separated { after += " " }
+                after += Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))]
+            }
+            let document = before + "Norco" + after
+            let start = before.utf8.count + 5
+            try document.withUTF8Bytes { bytes in
+                // Every limit on a character boundary, the text's end included.
+                var limits: [Int] = []
+                for limit in start...bytes.count where limit == bytes.count || bytes[limit] & 0xC0 != 0x80 {
+                    limits.append(limit)
+                }
+                for limit in [bytes.count] + limits.filter({ _ in generator.next() % 4 == 0 }) {
+                    let filtered = try Self.rules.filtered.parse(bytes, from: start, limit: limit)
+                    let plain = try Self.rules.plain.parse(bytes, from: start, limit: limit)
+                    #expect(filtered == plain, "\(document.debugDescription) limit \(limit)")
+                    if !plain.isEmpty { nonEmpty += 1 }
+                }
+            }
+        }
+        #expect(nonEmpty > 1_000, "\(nonEmpty)")
+    }
+
+    @Test func emptyAndEndOfTextParses() throws {
+        for document in ["", "Norco", "Norco ", "Norco 5", "Norco 5mg", "Norco é", "Norco\n", "Norco q"] {
+            try document.withUTF8Bytes { bytes in
+                let start = min(5, bytes.count)
+                for limit in start...bytes.count where limit == bytes.count || bytes[limit] & 0xC0 != 0x80 {
+                    let filtered = try Self.rules.filtered.parse(bytes, from: start, limit: limit)
+                    #expect(filtered == (try Self.rules.plain.parse(bytes, from: start, limit: limit)), "\(document.debugDescription)")
+                }
+            }
+        }
+    }
+}
