@@ -81,7 +81,7 @@ struct LineRepairer {
             case .space: writer.replace(upTo: nextStart, with: UInt8(ascii: " "), from: bytes)
             case .none, .noneDropHyphen: writer.remove(upTo: nextStart)
             case .lineBreak: writer.replace(upTo: nextStart, with: UInt8(ascii: "\n"), from: bytes)
-            case .paragraph: writer.replace(upTo: nextStart, with: [UInt8(ascii: "\n"), UInt8(ascii: "\n")], from: bytes)
+            case .paragraph: writer.replace(upTo: nextStart, with: UInt8(ascii: "\n"), UInt8(ascii: "\n"), from: bytes)
             }
         }
         writer.remove(upTo: bytes.count)
@@ -114,7 +114,16 @@ struct LineRepairer {
         return lines
     }
 
-    private func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
+    func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
+        // Shortcut (most lines): printable ASCII at both ends, nothing to trim. 0x21...0x7F is `byte &- 0x21 < 0x5F`.
+        if end > start, bytes[start] &- 0x21 < 0x5F, bytes[end - 1] &- 0x21 < 0x5F {
+            return Line(contentStart: start, contentEnd: end)
+        }
+        return trimmedByteByByte(bytes, start, end)
+    }
+
+    /// `trimmed` without its shortcut (for tests).
+    func trimmedByteByByte(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
         // ASCII first: a space, tab or vertical tab is whitespace, any other ASCII byte is not (`classify`).
         func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0B }
         var contentStart = start
@@ -287,13 +296,14 @@ struct LineRepairer {
     /// An all-capital line with at least four letters and no lowercase ASCII letter (`CLINICAL CASE SUMMARY`,
     /// `HISTORY OF PRESENT ILLNESS:`).
     private func isHeading(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard content.count <= 120 else { return false }
+        // The first byte is checked first: most lines start with something else and need no scan.
+        guard content.count <= 120, ByteClass.isUpper(content[0]) else { return false }
         var letters = 0, others = 0
         for byte in content {
             if byte >= 0x61 && byte <= 0x7A { return false }
             if ByteClass.isUpper(byte) { letters += 1 } else if byte != 0x20 { others += 1 }
         }
-        return letters >= 4 && letters >= others * 2 && ByteClass.isUpper(content[0])
+        return letters >= 4 && letters >= others * 2
     }
 
     /// For each line k, whether the lines from `k` on form an IMR item line: they reach a decision end (or an outcome
