@@ -20,8 +20,8 @@ struct EditWriter {
     init(capacity: Int) {
         let room = capacity + 64
         buffer = [UInt8](unsafeUninitializedCapacity: room) { _, initialized in initialized = room }
-        // About one edit per source line (the joints of wrapped lines).
-        edits.reserveCapacity(capacity / 64 + 16)
+        // About one edit per source line (the joints of wrapped lines, lines of 30 bytes on average and shorter).
+        edits.reserveCapacity(capacity / 24 + 16)
     }
 
     /// The output written so far (a copy).

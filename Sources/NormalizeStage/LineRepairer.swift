@@ -45,14 +45,28 @@ struct LineRepairer {
     func repair(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout EditWriter) throws {
         var lines = split(bytes)
         try markArtifacts(&lines, bytes)
-        let content = lines.indices.filter { !lines[$0].isBlank && !lines[$0].artifact }
+        // The content lines' indices, lengths and features, in arrays sized once (no growth).
+        var content: [Int] = []
+        content.reserveCapacity(lines.count)
+        var pypdfStyle = false
+        for index in lines.indices {
+            let line = lines[index]
+            if !line.isBlank && !line.artifact { content.append(index) }
+            if line.whitespaceOnly { pypdfStyle = true }
+        }
         guard let first = content.first else {
             writer.remove(upTo: bytes.count)
             return
         }
-        let pypdfStyle = lines.contains { $0.whitespaceOnly }
-        let width = wrapWidth(content.map { lines[$0].length })
-        let lineFeatures = try content.map { try self.features(of: lines[$0], bytes) }
+        var lengths: [Int] = []
+        lengths.reserveCapacity(content.count)
+        var lineFeatures: [Features] = []
+        lineFeatures.reserveCapacity(content.count)
+        for index in content {
+            lengths.append(lines[index].length)
+            lineFeatures.append(try features(of: lines[index], bytes))
+        }
+        let width = wrapWidth(lengths)
         // ahead[k]: the lines from k on form (the rest of) an IMR item line.
         let ahead = decisionsAhead(lineFeatures)
 
@@ -91,7 +105,8 @@ struct LineRepairer {
 
     private func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
         var lines: [Line] = []
-        lines.reserveCapacity(bytes.count / 40 + 4)
+        // Room for lines of 16 bytes on average (generated letters have many short and blank lines): rarely grows.
+        lines.reserveCapacity(bytes.count / 16 + 4)
         var start = 0
         var i = 0
         let count = bytes.count
@@ -115,9 +130,16 @@ struct LineRepairer {
     }
 
     func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
-        // Shortcut (most lines): printable ASCII at both ends, nothing to trim. 0x21...0x7F is `byte &- 0x21 < 0x5F`.
-        if end > start, bytes[start] &- 0x21 < 0x5F, bytes[end - 1] &- 0x21 < 0x5F {
-            return Line(contentStart: start, contentEnd: end)
+        // Shortcut (most lines): ASCII spaces, tabs or vertical tabs, if any, around content that starts and ends with
+        // printable ASCII (0x21...0x7F, that is `byte &- 0x21 < 0x5F`). Anything else takes the byte loop.
+        func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0B }
+        var contentStart = start
+        while contentStart < end, isASCIISpace(bytes[contentStart]) { contentStart += 1 }
+        if contentStart < end, bytes[contentStart] &- 0x21 < 0x5F {
+            // The walk back stops at `contentStart` at the latest: that byte is not a space.
+            var contentEnd = end
+            while isASCIISpace(bytes[contentEnd - 1]) { contentEnd -= 1 }
+            if bytes[contentEnd - 1] &- 0x21 < 0x5F { return Line(contentStart: contentStart, contentEnd: contentEnd) }
         }
         return trimmedByteByByte(bytes, start, end)
     }

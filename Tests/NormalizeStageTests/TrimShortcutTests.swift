@@ -2,10 +2,10 @@ import ClinPipeTestSupport
 @testable import NormalizeStage
 import Testing
 
-/// `LineRepairer.trimmed`'s shortcut for lines with printable ASCII at both ends gives what the byte loop gives.
+/// `LineRepairer.trimmed`'s shortcut for lines with ASCII spaces around content with printable ASCII at both ends gives what the byte loop gives.
 @Suite struct TrimShortcutTests {
     static let pieces = ["a", "Z", "7", ".", " ", "  ", "\t", "\u{0B}", "\u{A0}", "\u{AD}", "\u{200B}", "\u{3000}",
-                         "\u{FEFF}", "é", "😀", "\u{01}", "\u{7F}", "~", "!", "\u{2013}"]
+                         "\u{FEFF}", "é", "😀", "\u{01}", "\u{7F}", "~", "!", "\u{2013}", " ", " ", "\t", "word", "x"]
 
     @Test func shortcutMatchesTheByteLoop() throws {
         let repairer = try LineRepairer(rules: LineRules(tables: [], hyphenPrefixes: []), characters: CharacterCanonicalizer())
