@@ -24,6 +24,9 @@ import Glibc
 struct LineRepairer {
     let rules: LineRules
     let characters: CharacterCanonicalizer
+    /// Skip the `item_sentence` and `decision_tail` rules on lines where no decision reads their answer (see
+    /// `Features.itemSentence`, `Features.decisionTail`). Off only in tests, to compare with the plain path.
+    var skipsUnreadRules = true
 
     /// One physical line of the source.
     struct Line {
@@ -64,7 +67,8 @@ struct LineRepairer {
         lineFeatures.reserveCapacity(content.count)
         for index in content {
             lengths.append(lines[index].length)
-            lineFeatures.append(try features(of: lines[index], bytes))
+            let afterColon = lineFeatures.last?.endsWithColon ?? false
+            lineFeatures.append(try features(of: lines[index], afterColon: afterColon, bytes))
         }
         let width = wrapWidth(lengths)
         // ahead[k]: the lines from k on form (the rest of) an IMR item line.
@@ -205,8 +209,9 @@ struct LineRepairer {
         neighbourList.append((nil, firstContent))
         for breakIndex in breaks { neighbourList.append(neighbours(of: breakIndex)) }
         neighbourList.append((lastContent, nil))
-        // The lines counted as page headers (after a break) and footers (before one), by a hash of their text; equal
-        // texts are found by comparing bytes within a bucket. No copies of the lines' bytes.
+        // The lines counted as page headers (after a break) and footers (before one), as (hash of the text, line)
+        // pairs sorted by hash; equal texts are found by comparing bytes among equal hashes. No copies of the lines'
+        // bytes, no dictionaries.
         func textHash(_ index: Int) -> UInt64 {
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for byte in UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]) {
@@ -220,7 +225,7 @@ struct LineRepairer {
             guard let base = bytes.baseAddress, first.length > 0 else { return true }
             return memcmp(base + first.contentStart, base + second.contentStart, first.length) == 0
         }
-        var headers: [UInt64: [Int]] = [:], footers: [UInt64: [Int]] = [:]
+        var headers: [(hash: UInt64, line: Int)] = [], footers: [(hash: UInt64, line: Int)] = []
         headers.reserveCapacity(neighbourList.count)
         footers.reserveCapacity(neighbourList.count)
         var counted = [UInt8](repeating: 0, count: lines.count)  // bit 0: as a header, bit 1: as a footer
@@ -234,20 +239,30 @@ struct LineRepairer {
             }
             if let after, counted[after] & 1 == 0 {
                 counted[after] |= 1
-                headers[textHash(after), default: []].append(after)
+                headers.append((textHash(after), after))
             }
             if let before, counted[before] & 2 == 0 {
                 counted[before] |= 2
-                footers[textHash(before), default: []].append(before)
+                footers.append((textHash(before), before))
             }
         }
         // A running header or footer repeats on at least three pages (two breaks).
         guard breaks.count >= 2 else { return }
-        /// How many of the counted lines in `table` have the text of line `index`.
-        func count(_ index: Int, in table: [UInt64: [Int]]) -> Int {
-            guard let bucket = table[textHash(index)] else { return 0 }
+        headers.sort { $0.hash < $1.hash }
+        footers.sort { $0.hash < $1.hash }
+        /// How many of the counted lines in `table` (sorted by hash) have the text of line `index`.
+        func count(_ index: Int, in table: [(hash: UInt64, line: Int)]) -> Int {
+            let hash = textHash(index)
+            var low = 0, high = table.count
+            while low < high {
+                let middle = (low + high) / 2
+                if table[middle].hash < hash { low = middle + 1 } else { high = middle }
+            }
             var count = 0
-            for other in bucket where sameText(other, index) { count += 1 }
+            while low < table.count, table[low].hash == hash {
+                if sameText(table[low].line, index) { count += 1 }
+                low += 1
+            }
             return count
         }
         for (before, after) in neighbourList {
@@ -264,8 +279,11 @@ struct LineRepairer {
         var forcedEnd = false
         var decisionEnd = false
         /// Ends with a sentence that belongs to a multi-sentence item line (`... was the original request.`).
+        /// Read only together with `terminal` (and `sentenceEnd`, which implies it): left false, unchecked, on a line
+        /// that is not `terminal` when `skipsUnreadRules`.
         var itemSentence = false
-        /// Is only an outcome (`Upheld`), completing the item line before it.
+        /// Is only an outcome (`Upheld`), completing the item line before it. Read only when the content line before
+        /// ends with `:`: left false, unchecked, on other lines (and the first) when `skipsUnreadRules`.
         var decisionTail = false
         /// Ends with `:`.
         var endsWithColon = false
@@ -283,14 +301,14 @@ struct LineRepairer {
         var startsUppercaseOrDigit = false
     }
 
-    private func features(of line: Line, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Features {
+    /// - Parameter afterColon: the content line before this one ends with `:` (false for the first).
+    private func features(of line: Line, afterColon: Bool, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Features {
         let content = UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])
         var f = Features()
         f.forcedStart = try LineRules.matches(rules.start, content)
         f.forcedEnd = try LineRules.matches(rules.end, content)
         f.decisionEnd = try LineRules.matches(rules.decision, content)
-        f.itemSentence = try LineRules.matches(rules.itemSentence, content)
-        f.decisionTail = try LineRules.matches(rules.decisionTail, content)
+        if afterColon || !skipsUnreadRules { f.decisionTail = try LineRules.matches(rules.decisionTail, content) }
         f.endsWithColon = content[content.count - 1] == 0x3A
         f.heading = isHeading(content)
         let first = content[0]
@@ -303,6 +321,7 @@ struct LineRepairer {
         let end = content[last]
         f.sentenceEnd = end == 0x2E || end == 0x3F || end == 0x21
         f.terminal = f.sentenceEnd || end == 0x3A || end == 0x3B
+        if f.terminal || !skipsUnreadRules { f.itemSentence = try LineRules.matches(rules.itemSentence, content) }
         if content.count >= 2, content[content.count - 1] == 0x2D {
             var start = content.count - 2
             while start >= 0, ByteClass.isWord(content[start]), content[start] < 0x80 { start -= 1 }
