@@ -24,6 +24,9 @@ import Glibc
 struct LineRepairer {
     let rules: LineRules
     let characters: CharacterCanonicalizer
+    /// Skip the `item_sentence` and `decision_tail` rules on lines where no decision reads their answer (see
+    /// `Features.itemSentence`, `Features.decisionTail`). Off only in tests, to compare with the plain path.
+    var skipsUnreadRules = true
 
     /// One physical line of the source.
     struct Line {
@@ -45,14 +48,29 @@ struct LineRepairer {
     func repair(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout EditWriter) throws {
         var lines = split(bytes)
         try markArtifacts(&lines, bytes)
-        let content = lines.indices.filter { !lines[$0].isBlank && !lines[$0].artifact }
+        // The content lines' indices, lengths and features, in arrays sized once (no growth).
+        var content: [Int] = []
+        content.reserveCapacity(lines.count)
+        var pypdfStyle = false
+        for index in lines.indices {
+            let line = lines[index]
+            if !line.isBlank && !line.artifact { content.append(index) }
+            if line.whitespaceOnly { pypdfStyle = true }
+        }
         guard let first = content.first else {
             writer.remove(upTo: bytes.count)
             return
         }
-        let pypdfStyle = lines.contains { $0.whitespaceOnly }
-        let width = wrapWidth(content.map { lines[$0].length })
-        let lineFeatures = try content.map { try self.features(of: lines[$0], bytes) }
+        var lengths: [Int] = []
+        lengths.reserveCapacity(content.count)
+        var lineFeatures: [Features] = []
+        lineFeatures.reserveCapacity(content.count)
+        for index in content {
+            lengths.append(lines[index].length)
+            let afterColon = lineFeatures.last?.endsWithColon ?? false
+            lineFeatures.append(try features(of: lines[index], afterColon: afterColon, bytes))
+        }
+        let width = wrapWidth(lengths)
         // ahead[k]: the lines from k on form (the rest of) an IMR item line.
         let ahead = decisionsAhead(lineFeatures)
 
@@ -81,7 +99,7 @@ struct LineRepairer {
             case .space: writer.replace(upTo: nextStart, with: UInt8(ascii: " "), from: bytes)
             case .none, .noneDropHyphen: writer.remove(upTo: nextStart)
             case .lineBreak: writer.replace(upTo: nextStart, with: UInt8(ascii: "\n"), from: bytes)
-            case .paragraph: writer.replace(upTo: nextStart, with: [UInt8(ascii: "\n"), UInt8(ascii: "\n")], from: bytes)
+            case .paragraph: writer.replace(upTo: nextStart, with: UInt8(ascii: "\n"), UInt8(ascii: "\n"), from: bytes)
             }
         }
         writer.remove(upTo: bytes.count)
@@ -91,7 +109,8 @@ struct LineRepairer {
 
     private func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
         var lines: [Line] = []
-        lines.reserveCapacity(bytes.count / 40 + 4)
+        // Room for lines of 16 bytes on average (generated letters have many short and blank lines): rarely grows.
+        lines.reserveCapacity(bytes.count / 16 + 4)
         var start = 0
         var i = 0
         let count = bytes.count
@@ -114,7 +133,23 @@ struct LineRepairer {
         return lines
     }
 
-    private func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
+    func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
+        // Shortcut (most lines): ASCII spaces, tabs or vertical tabs, if any, around content that starts and ends with
+        // printable ASCII (0x21...0x7F, that is `byte &- 0x21 < 0x5F`). Anything else takes the byte loop.
+        func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0B }
+        var contentStart = start
+        while contentStart < end, isASCIISpace(bytes[contentStart]) { contentStart += 1 }
+        if contentStart < end, bytes[contentStart] &- 0x21 < 0x5F {
+            // The walk back stops at `contentStart` at the latest: that byte is not a space.
+            var contentEnd = end
+            while isASCIISpace(bytes[contentEnd - 1]) { contentEnd -= 1 }
+            if bytes[contentEnd - 1] &- 0x21 < 0x5F { return Line(contentStart: contentStart, contentEnd: contentEnd) }
+        }
+        return trimmedByteByByte(bytes, start, end)
+    }
+
+    /// `trimmed` without its shortcut (for tests).
+    func trimmedByteByByte(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Line {
         // ASCII first: a space, tab or vertical tab is whitespace, any other ASCII byte is not (`classify`).
         func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0B }
         var contentStart = start
@@ -174,8 +209,9 @@ struct LineRepairer {
         neighbourList.append((nil, firstContent))
         for breakIndex in breaks { neighbourList.append(neighbours(of: breakIndex)) }
         neighbourList.append((lastContent, nil))
-        // The lines counted as page headers (after a break) and footers (before one), by a hash of their text; equal
-        // texts are found by comparing bytes within a bucket. No copies of the lines' bytes.
+        // The lines counted as page headers (after a break) and footers (before one), as (hash of the text, line)
+        // pairs sorted by hash; equal texts are found by comparing bytes among equal hashes. No copies of the lines'
+        // bytes, no dictionaries.
         func textHash(_ index: Int) -> UInt64 {
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for byte in UnsafeBufferPointer(rebasing: bytes[lines[index].contentStart..<lines[index].contentEnd]) {
@@ -189,7 +225,7 @@ struct LineRepairer {
             guard let base = bytes.baseAddress, first.length > 0 else { return true }
             return memcmp(base + first.contentStart, base + second.contentStart, first.length) == 0
         }
-        var headers: [UInt64: [Int]] = [:], footers: [UInt64: [Int]] = [:]
+        var headers: [(hash: UInt64, line: Int)] = [], footers: [(hash: UInt64, line: Int)] = []
         headers.reserveCapacity(neighbourList.count)
         footers.reserveCapacity(neighbourList.count)
         var counted = [UInt8](repeating: 0, count: lines.count)  // bit 0: as a header, bit 1: as a footer
@@ -203,20 +239,30 @@ struct LineRepairer {
             }
             if let after, counted[after] & 1 == 0 {
                 counted[after] |= 1
-                headers[textHash(after), default: []].append(after)
+                headers.append((textHash(after), after))
             }
             if let before, counted[before] & 2 == 0 {
                 counted[before] |= 2
-                footers[textHash(before), default: []].append(before)
+                footers.append((textHash(before), before))
             }
         }
         // A running header or footer repeats on at least three pages (two breaks).
         guard breaks.count >= 2 else { return }
-        /// How many of the counted lines in `table` have the text of line `index`.
-        func count(_ index: Int, in table: [UInt64: [Int]]) -> Int {
-            guard let bucket = table[textHash(index)] else { return 0 }
+        headers.sort { $0.hash < $1.hash }
+        footers.sort { $0.hash < $1.hash }
+        /// How many of the counted lines in `table` (sorted by hash) have the text of line `index`.
+        func count(_ index: Int, in table: [(hash: UInt64, line: Int)]) -> Int {
+            let hash = textHash(index)
+            var low = 0, high = table.count
+            while low < high {
+                let middle = (low + high) / 2
+                if table[middle].hash < hash { low = middle + 1 } else { high = middle }
+            }
             var count = 0
-            for other in bucket where sameText(other, index) { count += 1 }
+            while low < table.count, table[low].hash == hash {
+                if sameText(table[low].line, index) { count += 1 }
+                low += 1
+            }
             return count
         }
         for (before, after) in neighbourList {
@@ -233,8 +279,11 @@ struct LineRepairer {
         var forcedEnd = false
         var decisionEnd = false
         /// Ends with a sentence that belongs to a multi-sentence item line (`... was the original request.`).
+        /// Read only together with `terminal` (and `sentenceEnd`, which implies it): left false, unchecked, on a line
+        /// that is not `terminal` when `skipsUnreadRules`.
         var itemSentence = false
-        /// Is only an outcome (`Upheld`), completing the item line before it.
+        /// Is only an outcome (`Upheld`), completing the item line before it. Read only when the content line before
+        /// ends with `:`: left false, unchecked, on other lines (and the first) when `skipsUnreadRules`.
         var decisionTail = false
         /// Ends with `:`.
         var endsWithColon = false
@@ -252,14 +301,14 @@ struct LineRepairer {
         var startsUppercaseOrDigit = false
     }
 
-    private func features(of line: Line, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Features {
+    /// - Parameter afterColon: the content line before this one ends with `:` (false for the first).
+    private func features(of line: Line, afterColon: Bool, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Features {
         let content = UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])
         var f = Features()
         f.forcedStart = try LineRules.matches(rules.start, content)
         f.forcedEnd = try LineRules.matches(rules.end, content)
         f.decisionEnd = try LineRules.matches(rules.decision, content)
-        f.itemSentence = try LineRules.matches(rules.itemSentence, content)
-        f.decisionTail = try LineRules.matches(rules.decisionTail, content)
+        if afterColon || !skipsUnreadRules { f.decisionTail = try LineRules.matches(rules.decisionTail, content) }
         f.endsWithColon = content[content.count - 1] == 0x3A
         f.heading = isHeading(content)
         let first = content[0]
@@ -272,6 +321,7 @@ struct LineRepairer {
         let end = content[last]
         f.sentenceEnd = end == 0x2E || end == 0x3F || end == 0x21
         f.terminal = f.sentenceEnd || end == 0x3A || end == 0x3B
+        if f.terminal || !skipsUnreadRules { f.itemSentence = try LineRules.matches(rules.itemSentence, content) }
         if content.count >= 2, content[content.count - 1] == 0x2D {
             var start = content.count - 2
             while start >= 0, ByteClass.isWord(content[start]), content[start] < 0x80 { start -= 1 }
@@ -287,13 +337,14 @@ struct LineRepairer {
     /// An all-capital line with at least four letters and no lowercase ASCII letter (`CLINICAL CASE SUMMARY`,
     /// `HISTORY OF PRESENT ILLNESS:`).
     private func isHeading(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard content.count <= 120 else { return false }
+        // The first byte is checked first: most lines start with something else and need no scan.
+        guard content.count <= 120, ByteClass.isUpper(content[0]) else { return false }
         var letters = 0, others = 0
         for byte in content {
             if byte >= 0x61 && byte <= 0x7A { return false }
             if ByteClass.isUpper(byte) { letters += 1 } else if byte != 0x20 { others += 1 }
         }
-        return letters >= 4 && letters >= others * 2 && ByteClass.isUpper(content[0])
+        return letters >= 4 && letters >= others * 2
     }
 
     /// For each line k, whether the lines from `k` on form an IMR item line: they reach a decision end (or an outcome

@@ -73,7 +73,8 @@ public struct NormalizeStage: Stage {
             } else {
                 writeKeepingLines(bytes, into: &writer)
             }
-            return (writer.output, try writer.makeMap(sourceLength: bytes.count))
+            let map = try writer.makeMap(sourceLength: bytes.count)
+            return (writer.takeOutput(), map)
         }
         let layerText = String(decoding: output, as: UTF8.self)
         return TextLayer(name: Document.normalizedLayerName, text: layerText, map: unicodeMap.composed(with: repairMap))
