@@ -99,6 +99,8 @@ struct HeadingFinder: Sendable {
                   positions: inout BytePositions) throws -> [FoundHeading]
     {
         var candidates: [(heading: FoundHeading, order: Int)] = []
+        // Room for a letter's candidates at once (about fifteen), not doublings from one.
+        candidates.reserveCapacity(32)
         // The title starts of the candidates so far (of earlier shapes), ascending. A later shape's candidate with
         // the same start never survives the selection below (the earlier one comes first in the order, and
         // whatever drops it, an overlap or an exclusion, drops the later one too), so it is not judged.
@@ -133,6 +135,7 @@ struct HeadingFinder: Sendable {
             ? $0.heading.title.lowerBound < $1.heading.title.lowerBound : $0.order < $1.order }
         let excluded = try excludedRanges(in: bytes, keys: &keys, positions: &positions)
         var result: [FoundHeading] = []
+        result.reserveCapacity(candidates.count)
         var excludedIndex = 0
         for (heading, _) in candidates {
             if let last = result.last, heading.title.lowerBound < last.title.upperBound { continue }

@@ -142,6 +142,8 @@ struct ItemBlockFinder: Sendable {
             return true
         }
         var result: [(field: Int, range: Range<Int>)] = []
+        // One allocation, not the doublings from one element (the fields of a block are few).
+        result.reserveCapacity(labels.count)
         for (k, label) in labels.enumerated() {
             let fieldEnd = k + 1 < labels.count ? labels[k + 1].start : end
             let text = TextBytes.trimmed(bytes, label.labelEnd..<fieldEnd)
