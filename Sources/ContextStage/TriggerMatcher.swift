@@ -165,22 +165,9 @@ public struct TriggerMatcher: Sendable {
         literals.forEachMatch(in: slice) { found, group in
             result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
         }
-        guard let patterns else { return }
+        guard patterns != nil else { return }
         scratch.fromPatterns.removeAll(keepingCapacity: true)
-        if let separatePatterns {
-            try separatePatterns.appendMatches(in: slice, offset: offset, scratch: &scratch.patterns, to: &scratch.fromPatterns)
-        } else {
-            try patterns.forEachMatch(in: slice) { match in
-            let found = match.range
-            if !found.isEmpty {
-                for (group, rule) in patternGroups where match.range(group) != nil {
-                    scratch.fromPatterns.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: [rule]))
-                    break
-                }
-            }
-            return true
-            }
-        }
+        try appendPatternMatches(in: text, range: range, scratch: &scratch)
         if scratch.fromPatterns.isEmpty { return }
         let merged = Self.merge(Array(result[first...]), scratch.fromPatterns)
         result.removeSubrange(first...)
