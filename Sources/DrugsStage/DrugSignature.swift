@@ -58,60 +58,40 @@ public struct DrugSignature: Sendable, Hashable {
         }
     }
 
+    /// Calls `body` with each of the signature's attributes that was found, in a fixed order: the one list that
+    /// `attributeCount`, `appendNew(to:)` and `write(to:)` follow.
+    @inline(__always) func forEachAttribute(_ body: (String, AttributeValue) -> Void) {
+        if let strength { body("strength", .string(strength)) }
+        if let unit { body("unit", .string(unit)) }
+        if let dose { body("dose", .string(dose)) }
+        if let doseUnit { body("dose_unit", .string(doseUnit)) }
+        if let form { body("form", .string(form)) }
+        if let route { body("route", .string(route)) }
+        if let frequency = frequencyText { body("frequency", .string(frequency)) }
+        if asNeeded { body("as_needed", .bool(true)) }
+        if let quantity { body("quantity", .int(quantity)) }
+        if let quantityUnit { body("quantity_unit", .string(quantityUnit)) }
+        if let refills { body("refills", .int(refills)) }
+        if let duration { body("duration", .string(duration)) }
+        if let release { body("release", .string(release)) }
+        if let salt { body("salt", .string(salt)) }
+    }
+
     /// How many attributes `write` and `appendNew(to:)` add.
     var attributeCount: Int {
         var count = 0
-        if strength != nil { count += 1 }
-        if unit != nil { count += 1 }
-        if dose != nil { count += 1 }
-        if doseUnit != nil { count += 1 }
-        if form != nil { count += 1 }
-        if route != nil { count += 1 }
-        if frequency != nil || asNeeded { count += 1 }
-        if asNeeded { count += 1 }
-        if quantity != nil { count += 1 }
-        if quantityUnit != nil { count += 1 }
-        if refills != nil { count += 1 }
-        if duration != nil { count += 1 }
-        if release != nil { count += 1 }
-        if salt != nil { count += 1 }
+        forEachAttribute { _, _ in count += 1 }
         return count
     }
 
     /// Appends the signature's attributes (only those found), in `write`'s order, to `attributes`, which must hold
     /// none of their keys: what `write` does, without looking for the keys first.
     func appendNew(to attributes: inout Attributes) {
-        if let strength { attributes.appendNew("strength", .string(strength)) }
-        if let unit { attributes.appendNew("unit", .string(unit)) }
-        if let dose { attributes.appendNew("dose", .string(dose)) }
-        if let doseUnit { attributes.appendNew("dose_unit", .string(doseUnit)) }
-        if let form { attributes.appendNew("form", .string(form)) }
-        if let route { attributes.appendNew("route", .string(route)) }
-        if let frequency = frequencyText { attributes.appendNew("frequency", .string(frequency)) }
-        if asNeeded { attributes.appendNew("as_needed", .bool(true)) }
-        if let quantity { attributes.appendNew("quantity", .int(quantity)) }
-        if let quantityUnit { attributes.appendNew("quantity_unit", .string(quantityUnit)) }
-        if let refills { attributes.appendNew("refills", .int(refills)) }
-        if let duration { attributes.appendNew("duration", .string(duration)) }
-        if let release { attributes.appendNew("release", .string(release)) }
-        if let salt { attributes.appendNew("salt", .string(salt)) }
+        forEachAttribute { attributes.appendNew($0, $1) }
     }
 
     /// Adds the signature's attributes (only those found) to `attributes`, in a fixed order.
     public func write(to attributes: inout Attributes) {
-        if let strength { attributes["strength"] = .string(strength) }
-        if let unit { attributes["unit"] = .string(unit) }
-        if let dose { attributes["dose"] = .string(dose) }
-        if let doseUnit { attributes["dose_unit"] = .string(doseUnit) }
-        if let form { attributes["form"] = .string(form) }
-        if let route { attributes["route"] = .string(route) }
-        if let frequency = frequencyText { attributes["frequency"] = .string(frequency) }
-        if asNeeded { attributes["as_needed"] = .bool(true) }
-        if let quantity { attributes["quantity"] = .int(quantity) }
-        if let quantityUnit { attributes["quantity_unit"] = .string(quantityUnit) }
-        if let refills { attributes["refills"] = .int(refills) }
-        if let duration { attributes["duration"] = .string(duration) }
-        if let release { attributes["release"] = .string(release) }
-        if let salt { attributes["salt"] = .string(salt) }
+        forEachAttribute { attributes[$0] = $1 }
     }
 }

@@ -23,20 +23,7 @@ enum SignatureValueText {
     static func collapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if isPlainASCII(bytes) {
             return withScratch(bytes.count) { out in
-                var count = 0, pendingSpace = false
-                for byte in bytes {
-                    if isSpace(byte) {
-                        pendingSpace = count > 0
-                        continue
-                    }
-                    if pendingSpace {
-                        out[count] = 0x20
-                        count += 1
-                        pendingSpace = false
-                    }
-                    out[count] = byte
-                    count += 1
-                }
+                let count = collapse(bytes, into: out)
                 return String(decoding: UnsafeBufferPointer(rebasing: out[0..<count]), as: UTF8.self)
             }
         }
@@ -70,25 +57,33 @@ enum SignatureValueText {
         return SignatureVocabulary.strengthUnit(SignatureVocabulary.collapsed(String(decoding: bytes, as: UTF8.self)))
     }
 
+    /// Writes `bytes` to `out` with each whitespace run as one space and none at either end, as
+    /// `SignatureVocabulary.collapsed` does on ASCII text without CR LF pairs; returns the count written (at most
+    /// `bytes.count`, the room `out` must have).
+    @inline(__always) private static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0, pendingSpace = false
+        for byte in bytes {
+            if isSpace(byte) {
+                pendingSpace = count > 0
+                continue
+            }
+            if pendingSpace {
+                out[count] = 0x20
+                count += 1
+                pendingSpace = false
+            }
+            out[count] = byte
+            count += 1
+        }
+        return count
+    }
+
     /// The ASCII path of `value`, or nil for other text.
     private static func asciiValue(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard isPlainASCII(bytes) else { return nil }
         return withScratch(bytes.count) { out in
-            // Collapse first (whitespace runs to one space, none at the ends), as the String path does.
-            var collapsedCount = 0, pendingSpace = false
-            for byte in bytes {
-                if isSpace(byte) {
-                    pendingSpace = collapsedCount > 0
-                    continue
-                }
-                if pendingSpace {
-                    out[collapsedCount] = 0x20
-                    collapsedCount += 1
-                    pendingSpace = false
-                }
-                out[collapsedCount] = byte
-                collapsedCount += 1
-            }
+            // Collapse first, as the String path does.
+            let collapsedCount = collapse(bytes, into: out)
             // Then, left to right without overlaps, ` to ` becomes `-` and other spaces go (in place: the output
             // never outruns the input).
             var count = 0, index = 0

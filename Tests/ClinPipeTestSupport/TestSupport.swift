@@ -25,6 +25,20 @@ public enum TestPaths {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
+    /// The development letters' texts (`imr-dev/text/*.txt`, sorted by file name) and, when present, the whole
+    /// MTSamples CSV as one text (every note with its quoting, in one subject), from `../shared/corpora`; nil when
+    /// this checkout has none.
+    public static func sharedTexts() throws -> [(name: String, text: String)]? {
+        guard let shared = sharedCorpora else { return nil }
+        let folder = shared.appendingPathComponent("imr-dev/text")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".txt") }.sorted()
+        var texts = try files.map { ($0, try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) }
+        if let data = FileManager.default.contents(atPath: shared.appendingPathComponent("mtsamples/mtsamples.csv").path) {
+            texts.append(("mtsamples.csv", String(decoding: data, as: UTF8.self)))
+        }
+        return texts
+    }
+
     /// The texts of the sample letters, sorted by file name.
     public static func seedTexts() throws -> [(name: String, text: String)] {
         let files = try FileManager.default.contentsOfDirectory(atPath: seedLetters.path).filter { $0.hasSuffix(".txt") }.sorted()

@@ -82,17 +82,10 @@ import Testing
     }
 
     @Test func sharedCorpora() throws {
-        guard let shared = TestPaths.sharedCorpora else {
+        guard let texts = try TestPaths.sharedTexts() else {
             print("skipped: ../shared/corpora is not present")
             return
         }
-        let folder = shared.appendingPathComponent("imr-dev/text")
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".txt") }) {
-            try Self.expectSame(try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), file)
-        }
-        let mtsamples = shared.appendingPathComponent("mtsamples/mtsamples.csv")
-        if let data = FileManager.default.contents(atPath: mtsamples.path) {
-            try Self.expectSame(String(decoding: data, as: UTF8.self), "mtsamples.csv")
-        }
+        for (name, text) in texts { try Self.expectSame(text, name) }
     }
 }

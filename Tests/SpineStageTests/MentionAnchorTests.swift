@@ -55,18 +55,10 @@ import Testing
     }
 
     @Test func sharedCorpora() throws {
-        guard let shared = TestPaths.sharedCorpora else {
+        guard let texts = try TestPaths.sharedTexts() else {
             print("skipped: ../shared/corpora is not present")
             return
         }
-        let folder = shared.appendingPathComponent("imr-dev/text")
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).filter({ $0.hasSuffix(".txt") }) {
-            try Self.expectSameMatches(try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), file)
-        }
-        let mtsamples = shared.appendingPathComponent("mtsamples/mtsamples.csv")
-        if let data = FileManager.default.contents(atPath: mtsamples.path) {
-            // The whole CSV as one text: every note, with its quoting, in one subject.
-            try Self.expectSameMatches(String(decoding: data, as: UTF8.self), "mtsamples.csv")
-        }
+        for (name, text) in texts { try Self.expectSameMatches(text, name) }
     }
 }
