@@ -21,7 +21,7 @@ fi
 
 clinpipe="${CLINPIPE:-$root/.build-release/release/clinpipe}"
 if [ ! -x "$clinpipe" ]; then
-    (cd "$root" && swift build -c release --scratch-path .build-release --product clinpipe)
+    (cd "$root" && swift build -c release --static-swift-stdlib --scratch-path .build-release --product clinpipe)
 fi
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" >&2
