@@ -21,9 +21,9 @@ extension JSONBuffer {
         append(UInt8(ascii: "}"))
     }
 
-    /// `appendJSON(_: Attributes)` with the keys written through `memo`: a key met before in the same document is
-    /// one copy of its JSON (values, more often unique, are written the plain way). `attributes` must belong to the document that `memo`
-    /// serves (see `JSONStringMemo`).
+    /// `appendJSON(_: Attributes)` with the keys written through `memo`: a key met before (in this document or an
+    /// earlier one that the memo served) is one copy of its JSON (values, more often unique, are written the plain
+    /// way).
     public mutating func appendJSON(_ attributes: Attributes, memo: inout JSONStringMemo) {
         if attributes.isEmpty {
             append("{}")
@@ -37,7 +37,7 @@ extension JSONBuffer {
             for index in entries.indices {
                 append(UInt8(ascii: ","))
                 let entry = first + index &* MemoryLayout<Attributes.Entry>.stride
-                memo.append(stringAt: entry + keyOffset, role: .key, to: &self) { out in
+                memo.append(stringAt: entry + keyOffset, role: .key, keeping: entries[index].key, to: &self) { out in
                     out.appendQuoted(entries[index].key)
                     out.append(UInt8(ascii: ":"))
                 }

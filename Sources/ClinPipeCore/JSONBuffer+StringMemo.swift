@@ -9,12 +9,14 @@ import CByteScan
 ///
 /// **Identity**: two `String` values with the same 16 bytes are the same string while both are alive: a small string
 /// holds its bytes in them, any other holds its count and a reference to its storage, which no one changes while it
-/// is shared. So a memo is valid only while every string it has seen stays alive and unchanged: the strings of one
-/// document that the encoder holds for the call. Different strings with equal text are remembered separately
-/// (each is only written the plain way once). What is written for a string depends on its `role`, which is part of
-/// the lookup.
+/// is shared. The memo keeps a copy of every string it remembers (`kept`), so each stays alive and shared for as long
+/// as the memo remembers it: a memo stays valid across documents, and an encoder reuses one for many documents
+/// (the types, stage and rule names and keys of one letter are mostly those of the last). Different strings with
+/// equal text are remembered separately (each is only written the plain way once). What is written for a string
+/// depends on its `role`, which is part of the lookup.
 ///
-/// A memo is scratch for one encoding on one thread (not shared); it owns its memory.
+/// A memo is scratch for one encoding at a time on one thread (not shared); it owns its memory. `removeAll` forgets
+/// everything (a reused memo that `isFull` should be emptied, so that it does not grow without bound).
 public struct JSONStringMemo: ~Copyable {
     /// What a remembered string is written as: the caller's choice (a quoted value, a key with its colon, a field
     /// with its name), told apart by a nonzero number.
@@ -52,8 +54,8 @@ public struct JSONStringMemo: ~Copyable {
         @inlinable var offset: Int { Int(truncatingIfNeeded: place >> 32) }
     }
 
-    /// Open addressing, linear probing; `slotMask + 1` slots (a power of two, `1 << (64 - slotShift)`), at most half
-    /// of them used.
+    /// Open addressing, linear probing; `slotMask + 1` slots (a power of two, `1 << (64 - slotShift)`), at most 3/8
+    /// of them used (each lookup that meets another string first costs a probe and often a mispredicted branch).
     @usableFromInline var slots: UnsafeMutablePointer<Slot>
     @usableFromInline var slotMask: Int
     @usableFromInline var slotShift: UInt64
@@ -63,13 +65,28 @@ public struct JSONStringMemo: ~Copyable {
     @usableFromInline var byteCount = 0
     @usableFromInline var byteCapacity: Int
 
+    /// The strings remembered, each kept alive (and so shared, never changed in place) while the memo remembers it.
+    @usableFromInline var kept: [String?] = []
+
     /// Bytes readable after any remembered JSON, so that it is copied in whole 32-byte steps.
     @usableFromInline static let readableSlack = 32
+
+    /// The number of distinct strings (with their roles) remembered.
+    public var count: Int { used }
+
+    /// Whether the memo remembers more than `maximumStrings` strings or `maximumBytes` bytes of JSON: a memo reused
+    /// across documents is then emptied (`removeAll`), so that strings made afresh for each document (rule names
+    /// built at run time) do not make it grow without bound.
+    public var isFull: Bool { used > Self.maximumStrings || byteCount > Self.maximumBytes }
+
+    /// See `isFull`: more than the distinct strings of a corpus of letters (about 230, 140 of them rule names), few
+    /// enough that the slots stay small (1,024 slots, 24 KiB, at most).
+    public static let maximumStrings = 384, maximumBytes = 64 * 1024
 
     /// An empty memo with room for about `expectedStrings` distinct strings before it grows.
     public init(expectedStrings: Int = 32) {
         var capacity = 64
-        while capacity < expectedStrings * 2 { capacity *= 2 }
+        while capacity * 3 < expectedStrings * 8 { capacity *= 2 }
         (slots, slotMask, slotShift) = Self.emptySlots(capacity)
         byteCapacity = capacity * 8 + Self.readableSlack
         bytes = .allocate(capacity: byteCapacity)
@@ -89,17 +106,27 @@ public struct JSONStringMemo: ~Copyable {
         bytes.deallocate()
     }
 
+    /// Forgets every remembered string (and lets go of it), keeping the memory for the next ones.
+    public mutating func removeAll() {
+        memset(slots, 0, (slotMask + 1) * MemoryLayout<Slot>.stride)
+        used = 0
+        byteCount = 0
+        bytes.initialize(repeating: 0, count: Self.readableSlack)
+        kept.removeAll(keepingCapacity: true)
+    }
+
     /// The first slot to look at for a string's 16 bytes and role.
     @inlinable @inline(__always) func firstSlot(_ low: UInt64, _ high: UInt64, _ role: UInt8) -> Int {
         // A multiplicative hash: the top bits of the product depend on every bit of its factor.
         let mixed = (low ^ (high << 29 | high >> 35) ^ UInt64(role)) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: mixed >> slotShift)
+        return Int(truncatingIfNeeded: mixed &>> slotShift)
     }
 
     /// Appends the JSON remembered for the `String` (or `String?`) stored at `address` in `role`; the first time,
-    /// `write` appends it and it is remembered. `address` must point at a string of the document being encoded
-    /// (see the type's note on identity), and `write` must append the same bytes whenever it is called for it.
+    /// `write` appends it and it is remembered, with a copy of the string (`string`, the value stored at `address`)
+    /// kept alive (see the type's note on identity). `write` must append the same bytes whenever it is called for it.
     @inlinable @inline(__always) public mutating func append(stringAt address: UnsafeRawPointer, role: Role,
+                                                             keeping string: @autoclosure () -> String?,
                                                              to out: inout JSONBuffer, orWrite write: (inout JSONBuffer) -> Void)
     {
         let low = address.loadUnaligned(as: UInt64.self)
@@ -116,13 +143,14 @@ public struct JSONStringMemo: ~Copyable {
         }
         let start = out.count
         write(&out)
-        remember(low, high, role.rawValue, at: index, out, from: start)
+        remember(low, high, role.rawValue, at: index, out, from: start, keeping: string())
     }
 
     /// Records `out`'s bytes from `start` on as the JSON of the string with these bytes and role, in the empty slot
     /// `index` (where the lookup stopped).
     @usableFromInline @inline(never) mutating func remember(_ low: UInt64, _ high: UInt64, _ role: UInt8, at index: Int,
-                                                            _ out: borrowing JSONBuffer, from start: Int) {
+                                                            _ out: borrowing JSONBuffer, from start: Int,
+                                                            keeping string: String?) {
         let length = out.count - start
         guard length <= Slot.maximumLength, byteCount + length <= Slot.maximumOffset else { return }
         if byteCount + length + Self.readableSlack > byteCapacity {
@@ -139,9 +167,10 @@ public struct JSONStringMemo: ~Copyable {
         let slack = UnsafeMutableRawPointer(bytes + byteCount + length)
         for word in 0..<(Self.readableSlack / 8) { slack.storeBytes(of: 0, toByteOffset: word * 8, as: UInt64.self) }
         slots[index] = Slot(low: low, high: high, role: role, length: length, offset: byteCount)
+        kept.append(string)
         byteCount += length
         used += 1
-        if used * 2 > slotMask + 1 { growSlots() }
+        if used * 8 > (slotMask + 1) * 3 { growSlots() }
     }
 
     /// Doubles the slots and places the remembered strings again.

@@ -11,12 +11,17 @@ public struct JSONLEncoder: RecordEncoder {
     public let unit: OffsetUnit
     /// How covered texts are escaped (`automatic` except in tests that compare the two ways).
     let textEscaping: TextEscaping
+    /// The memos of the strings that annotations repeat, reused from one document to the next (see
+    /// `appendAnnotations`).
+    let memos: JSONStringMemoPool
 
     public init(unit: OffsetUnit) { self.init(unit: unit, textEscaping: .automatic) }
 
     init(unit: OffsetUnit, textEscaping: TextEscaping) {
         self.unit = unit
         self.textEscaping = textEscaping
+        // A corpus of letters has a few hundred distinct strings (types, stage and rule names, keys).
+        memos = JSONStringMemoPool(expectedStrings: 256)
     }
 
     /// How the covered texts of a document's annotations are written as JSON strings. Both ways write the same bytes.
@@ -72,13 +77,16 @@ public struct JSONLEncoder: RecordEncoder {
                 out.append(#","annotations":["#)
                 document.text.withUTF8Bytes { text in
                     let offsets = OutputOffsets(text: text, unit: unit)
-                    if escapesOnce(coveredBytes: size.coveredBytes, textBytes: text.count) {
-                        JSONEscapedText.withEscaped(text) { escaped in
-                            Self.appendAnnotations(of: document, text: text, offsets: offsets, coveredTexts: escaped, to: &out)
+                    memos.withMemo { memo in
+                        if escapesOnce(coveredBytes: size.coveredBytes, textBytes: text.count) {
+                            JSONEscapedText.withEscaped(text) { escaped in
+                                Self.appendAnnotations(of: document, text: text, offsets: offsets, coveredTexts: escaped,
+                                                       memo: &memo, to: &out)
+                            }
+                        } else {
+                            Self.appendAnnotations(of: document, text: text, offsets: offsets,
+                                                   coveredTexts: QuotedSlices(text: text), memo: &memo, to: &out)
                         }
-                    } else {
-                        Self.appendAnnotations(of: document, text: text, offsets: offsets,
-                                               coveredTexts: QuotedSlices(text: text), to: &out)
                     }
                 }
                 out.append("]}\n")
@@ -87,14 +95,13 @@ public struct JSONLEncoder: RecordEncoder {
     }
 
     /// Appends the annotations of `document`, separated by commas, with their covered texts written by `coveredTexts`.
-    /// The strings the annotations repeat (types, stage and rule names, attribute keys) are
-    /// written through a `JSONStringMemo`, read where they are stored (neither copied nor retained).
+    /// The strings the annotations repeat (types, stage and rule names, attribute keys) are written through `memo`
+    /// (which may remember them from earlier documents), read where they are stored (neither copied nor retained
+    /// unless the memo meets them for the first time).
     @inline(__always) private static func appendAnnotations<CoveredTexts: CoveredTextWriter>(
         of document: Document, text: UnsafeBufferPointer<UInt8>, offsets: OutputOffsets,
-        coveredTexts: CoveredTexts, to out: inout JSONBuffer
+        coveredTexts: CoveredTexts, memo: inout JSONStringMemo, to out: inout JSONBuffer
     ) {
-        // A letter of a hundred annotations has about seventy distinct strings (types, stage and rule names, keys).
-        var memo = JSONStringMemo(expectedStrings: 80)
         let typeOffset = MemoryLayout<Annotation>.offset(of: \.type)!
         let stageOffset = MemoryLayout<Annotation>.offset(of: \.provenance.stage)!
         let ruleOffset = MemoryLayout<Annotation>.offset(of: \.provenance.rule)!
@@ -110,7 +117,9 @@ public struct JSONLEncoder: RecordEncoder {
                 out.appendReserved(#"{"id":"#)
                 out.appendDecimalReserved(annotations[index].id.rawValue)
                 out.appendReserved(#","type":"#)
-                memo.append(stringAt: stored + typeOffset, role: .quoted, to: &out) { $0.appendQuoted(annotations[index].type) }
+                memo.append(stringAt: stored + typeOffset, role: .quoted, keeping: annotations[index].type, to: &out) {
+                    $0.appendQuoted(annotations[index].type)
+                }
                 out.reserve(9 + 20 + 7 + 20 + 8)
                 out.appendReserved(#","begin":"#)
                 out.appendDecimalReserved(offsets.convert(range.lowerBound, in: text))
@@ -118,13 +127,18 @@ public struct JSONLEncoder: RecordEncoder {
                 out.appendDecimalReserved(offsets.convert(range.upperBound, in: text))
                 out.appendReserved(#","text":"#)
                 coveredTexts.appendQuoted(range, to: &out)
-                out.append(#","attributes":"#)
-                out.appendJSON(annotations[index].attributes, memo: &memo)
-                out.append(#","stage":"#)
-                memo.append(stringAt: stored + stageOffset, role: .quoted, to: &out) {
-                    $0.appendQuoted(annotations[index].provenance.stage)
+                if annotations[index].attributes.isEmpty {
+                    // Most annotations (sentences) have none: no call, no retain of the empty array.
+                    out.append(#","attributes":{}"#)
+                } else {
+                    out.append(#","attributes":"#)
+                    out.appendJSON(annotations[index].attributes, memo: &memo)
                 }
-                memo.append(stringAt: stored + ruleOffset, role: Self.ruleField, to: &out) { out in
+                out.append(#","stage":"#)
+                memo.append(stringAt: stored + stageOffset, role: .quoted, keeping: annotations[index].provenance.stage,
+                            to: &out) { $0.appendQuoted(annotations[index].provenance.stage) }
+                memo.append(stringAt: stored + ruleOffset, role: Self.ruleField, keeping: annotations[index].provenance.rule,
+                            to: &out) { out in
                     if let rule = annotations[index].provenance.rule {
                         out.append(#","rule":"#)
                         out.appendQuoted(rule)

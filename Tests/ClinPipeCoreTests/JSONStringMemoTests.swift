@@ -62,10 +62,10 @@ struct JSONStringMemoTests {
                 let address = first + index * MemoryLayout<String>.stride
                 switch generator.next() % 3 {
                 case 0:
-                    memo.append(stringAt: address, role: .quoted, to: &withMemo) { $0.appendQuoted(stored[index]) }
+                    memo.append(stringAt: address, role: .quoted, keeping: stored[index], to: &withMemo) { $0.appendQuoted(stored[index]) }
                     plain.appendQuoted(stored[index])
                 case 1:
-                    memo.append(stringAt: address, role: .key, to: &withMemo) { out in
+                    memo.append(stringAt: address, role: .key, keeping: stored[index], to: &withMemo) { out in
                         out.appendQuoted(stored[index])
                         out.append(UInt8(ascii: ":"))
                     }
@@ -73,7 +73,7 @@ struct JSONStringMemoTests {
                     plain.append(UInt8(ascii: ":"))
                 default:
                     // A role of the caller's own, written as a whole field.
-                    memo.append(stringAt: address, role: JSONStringMemo.Role(7), to: &withMemo) { out in
+                    memo.append(stringAt: address, role: JSONStringMemo.Role(7), keeping: stored[index], to: &withMemo) { out in
                         out.append(#","name":"#)
                         out.appendQuoted(stored[index])
                     }
@@ -94,12 +94,47 @@ struct JSONStringMemoTests {
         strings.withUnsafeBufferPointer { stored in
             for index in [0, 1, 0, 1, 0] {
                 let address = UnsafeRawPointer(stored.baseAddress! + index)
-                memo.append(stringAt: address, role: .quoted, to: &withMemo) { $0.appendQuoted(stored[index]) }
+                memo.append(stringAt: address, role: .quoted, keeping: stored[index], to: &withMemo) { $0.appendQuoted(stored[index]) }
                 plain.appendQuoted(stored[index])
             }
         }
         #expect(withMemo.count > 3 * 16_777_216)
         #expect(withMemo.bytes == plain.bytes)
+    }
+
+    @Test("one memo over many documents whose strings go away: equal to the plain writes, also after removeAll")
+    func reusedAcrossDocuments() {
+        var memo = JSONStringMemo(expectedStrings: 4)
+        var emptied = 0
+        for document in 0..<400 {
+            // Strings made for this document only (their memory freed after it, free for the next document's strings),
+            // small and large, and strings that every document has.
+            let strings = (0..<12).map { "doc \(document) string \($0)" + ($0 % 2 == 0 ? " longer than fifteen \"bytes\"" : "") }
+                + ["negated", "shared string stored out of line", "é\u{1}"]
+            var withMemo = JSONBuffer(capacity: 1)
+            var plain = JSONBuffer(capacity: 1)
+            strings.withUnsafeBufferPointer { stored in
+                for round in 0..<3 {
+                    for index in stored.indices {
+                        let address = UnsafeRawPointer(stored.baseAddress! + index)
+                        let role: JSONStringMemo.Role = round == 1 ? .key : .quoted
+                        memo.append(stringAt: address, role: role, keeping: stored[index], to: &withMemo) { out in
+                            out.appendQuoted(stored[index])
+                            if round == 1 { out.append(UInt8(ascii: ":")) }
+                        }
+                        plain.appendQuoted(stored[index])
+                        if round == 1 { plain.append(UInt8(ascii: ":")) }
+                    }
+                }
+            }
+            #expect(withMemo.bytes == plain.bytes, "document \(document)")
+            if memo.isFull {
+                memo.removeAll()
+                #expect(memo.count == 0)
+                emptied += 1
+            }
+        }
+        #expect(emptied > 0)
     }
 
     @Test("true and false without a branch")
