@@ -270,12 +270,9 @@ public struct ContextStage: Stage {
         for (index, target) in targets.enumerated() where target.id.rawValue < firstNewID {
             let state = states[index]
             document.modifyAttributes(of: target.id) { attributes in
-                attributes.reserveCapacity(attributes.count + 5)  // one allocation for the five, at most
-                attributes["negated"] = .bool(state.negated)
-                attributes["uncertain"] = .bool(state.uncertain)
-                attributes["hypothetical"] = .bool(state.hypothetical)
-                attributes["historical"] = .bool(state.historical)
-                attributes["experiencer"] = .string(experiencer(of: state))
+                ContextAttributes.set(on: &attributes, negated: state.negated, uncertain: state.uncertain,
+                                      hypothetical: state.hypothetical, historical: state.historical,
+                                      experiencer: experiencer(of: state))
             }
         }
         if !pending.isEmpty {
