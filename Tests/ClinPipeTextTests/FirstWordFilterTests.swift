@@ -42,6 +42,15 @@ import Testing
         #expect(falsePositives < 1_000, "\(falsePositives) false positives in 20,000 words")
     }
 
+    @Test("sized by the distinct first words, not by the keys")
+    func sizedByDistinctFirstWords() {
+        let firstWords = (0..<300).map { "w\($0)" }
+        let many = FirstWordFilter(keys: (0..<9_000).map { Array("\(firstWords[$0 % 300]) rest \($0)".utf8) }, fold: { $0 })
+        let distinct = FirstWordFilter(keys: firstWords.map { Array($0.utf8) }, fold: { $0 })
+        #expect(many.indexShift == distinct.indexShift)
+        for word in firstWords { #expect(many.mayContain(Self.hash(word, folding: false))) }
+    }
+
     @Test func keysThatStartWithPunctuationAddNothing() {
         let filter = FirstWordFilter(keys: [Array("#3 tablet".utf8), Array("(left)".utf8)], fold: { $0 })
         #expect(!filter.mayContain(Self.hash("tablet", folding: false)))
@@ -98,6 +107,7 @@ import Testing
                         }
                         let read = FirstWordFilter.readWord(buffer.baseAddress!, at: position, count: count, foldsCase: folding)
                         #expect(read.end == end && read.hash == Self.plainHash(folded), "seed \(seed), position \(position) of \(count)")
+                        #expect(read.first == FirstWordFilter.firstBlock(ofFolded: folded), "seed \(seed), position \(position) of \(count)")
                         #expect(cbs_word_length(buffer.baseAddress! + position, count - position) == end - position)
                     }
                 }
