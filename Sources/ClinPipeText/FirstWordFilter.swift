@@ -112,6 +112,16 @@ final class FirstWordFilter: @unchecked Sendable {
         Self.mayContain(hash, words: words, indexShift: indexShift)
     }
 
+    /// 1 when `mayContain(hash, words:indexShift:)`, else 0, computed without a branch (for a count kept without
+    /// one: a compiler may turn a conditional increment into a branch on the loaded word, which mispredicts as often
+    /// as the answers vary).
+    @inline(__always) static func mayContainCount(_ hash: UInt64, words: UnsafeMutablePointer<UInt64>, indexShift: UInt64) -> Int {
+        let (index, bits) = probe(hash, indexShift: indexShift)
+        let missing = ~words[index] & bits
+        // `missing | -missing` has its top bit set exactly when `missing` is not zero.
+        return Int(truncatingIfNeeded: 1 &- ((missing | (0 &- missing)) &>> 63))
+    }
+
     /// `mayContain` over a filter's `words` and `indexShift` held in locals (a scan loads them once, not per word).
     @inline(__always) static func mayContain(_ hash: UInt64, words: UnsafeMutablePointer<UInt64>, indexShift: UInt64) -> Bool {
         let (index, bits) = probe(hash, indexShift: indexShift)

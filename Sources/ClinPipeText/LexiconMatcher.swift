@@ -202,7 +202,7 @@ public struct LexiconMatcher: Sendable {
 
     /// What `longestMatch(atWordStart:)` reads of the trie for every word, held in locals by a scan (loaded once,
     /// not again for each word through the trie's reference).
-    private struct FirstWords {
+    struct FirstWords {
         let filterWords: UnsafeMutablePointer<UInt64>
         let filterShift: UInt64
         let table: WordStepTable
@@ -223,7 +223,7 @@ public struct LexiconMatcher: Sendable {
     /// whole word, so the word's hash settles most words without the trie: the Bloom filter rules out most in one
     /// load, the first word table settles the rest exactly and gives the node after the word, from where the walk
     /// goes on.
-    @inline(__always) private func longestMatch(atWordStart position: Int, in base: UnsafePointer<UInt8>,
+    @inline(__always) func longestMatch(atWordStart position: Int, in base: UnsafePointer<UInt8>,
                                                 count: Int, words: FirstWords) -> (end: Int, group: Int, wordEnd: Int)
     {
         let (wordEnd, hash, first) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: words.foldsCase)

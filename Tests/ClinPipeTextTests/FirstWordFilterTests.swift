@@ -42,6 +42,26 @@ import Testing
         #expect(falsePositives < 1_000, "\(falsePositives) false positives in 20,000 words")
     }
 
+    @Test("the branch-free count agrees with the answer")
+    func countAgreesWithAnswer() {
+        var generator = SeededGenerator(seed: 5)
+        let keys = (0..<300).map { Array("w\($0) rest".utf8) }
+        let filter = FirstWordFilter(keys: keys, fold: { $0 })
+        var held = 0
+        for index in 0..<20_000 {
+            let hash = index < 300 ? Self.hash("w\(index)", folding: false) : generator.next()
+            let count = FirstWordFilter.mayContainCount(hash, words: filter.words, indexShift: filter.indexShift)
+            #expect(count == (filter.mayContain(hash) ? 1 : 0))
+            held += count
+        }
+        #expect(held >= 300)
+        // Hashes whose probe bits are all set, all clear, or the top bit alone.
+        for hash: UInt64 in [0, 1, .max, 1 << 63] {
+            #expect(FirstWordFilter.mayContainCount(hash, words: filter.words, indexShift: filter.indexShift)
+                == (filter.mayContain(hash) ? 1 : 0))
+        }
+    }
+
     @Test("sized by the distinct first words, not by the keys")
     func sizedByDistinctFirstWords() {
         let firstWords = (0..<300).map { "w\($0)" }
