@@ -37,15 +37,33 @@ final class FirstWordFilter: @unchecked Sendable {
         return cbs_word_hash_finish(hash)
     }
 
-    /// The end of the word that starts at `position` of `base[0..<count]` (the run of `ByteClass.isWord` bytes) and
-    /// the hash of its bytes, ASCII letters lowercased when `foldsCase` (`hash(ofFolded:)` of the folded word).
-    /// Sixteen bytes a step, without a branch on where the word ends inside a step (`cbs_read_word`). `position`
-    /// is in `0...count`; a position that starts no word gives `end == position`.
+    /// The end of the word that starts at `position` of `base[0..<count]` (the run of `ByteClass.isWord` bytes),
+    /// the hash of its bytes, ASCII letters lowercased when `foldsCase` (`hash(ofFolded:)` of the folded word), and
+    /// its first block (`firstBlock(ofFolded:)` of the folded word). Sixteen bytes a step, without a branch on where
+    /// the word ends inside a step (`cbs_read_word`). `position` is in `0...count`; a position that starts no word
+    /// gives `end == position`.
     @inline(__always) static func readWord(_ base: UnsafePointer<UInt8>, at position: Int, count: Int,
-                                           foldsCase: Bool) -> (end: Int, hash: UInt64)
+                                           foldsCase: Bool) -> (end: Int, hash: UInt64, first: WordBlock)
     {
         let word = cbs_read_word(base + position, count &- position, foldsCase ? 1 : 0)
-        return (position &+ word.length, word.hash)
+        return (position &+ word.length, word.hash, WordBlock(low: word.low, high: word.high))
+    }
+
+    /// The first sixteen bytes of a word (folded as the matcher folds them), zero-padded, as two 64-bit halves loaded
+    /// from memory (as `cbs_read_word` and `hash(ofFolded:)` read a block): the first block that the hash mixes in. Word bytes are never zero, so for a word of up to
+    /// sixteen bytes the block and the length give the word exactly.
+    struct WordBlock: Equatable {
+        var low: UInt64
+        var high: UInt64
+    }
+
+    /// The first block of a folded word, as `readWord` gives it from the text.
+    static func firstBlock(ofFolded word: some Collection<UInt8>) -> WordBlock {
+        var block = [UInt8](repeating: 0, count: 16)
+        for (index, byte) in word.prefix(16).enumerated() { block[index] = byte }
+        return block.withUnsafeBytes { raw in
+            WordBlock(low: raw.loadUnaligned(as: UInt64.self), high: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
     }
 
     /// The table: a power of two of 64-bit words, indexed by the top bits of the mixed hash.
@@ -57,10 +75,14 @@ final class FirstWordFilter: @unchecked Sendable {
     /// A filter holding the first word of every key that starts with a word byte. `fold` maps each byte as the
     /// matcher does before comparing (ASCII lowercase, or identity when case-sensitive).
     init(keys: [[UInt8]], fold: (UInt8) -> UInt8) {
+        // Each distinct first word once: the filter is sized by them, not by the keys (thousands of trigger phrases
+        // share a few hundred first words; a filter sized by the keys would be many times larger, and miss the cache
+        // as often, for no fewer false positives).
+        var seen: Set<UInt64> = []
         var hashes: [UInt64] = []
-        hashes.reserveCapacity(keys.count)
         for key in keys where !key.isEmpty && ByteClass.isWord(key[0]) {
-            hashes.append(Self.hash(ofFolded: key.prefix(while: ByteClass.isWord).map(fold)))
+            let hash = Self.hash(ofFolded: key.prefix(while: ByteClass.isWord).map(fold))
+            if seen.insert(hash).inserted { hashes.append(hash) }
         }
         // About 16 bits per first word, at least 4 KiB bits: two probes give roughly 2 % false positives.
         var indexBits = 6
@@ -88,6 +110,16 @@ final class FirstWordFilter: @unchecked Sendable {
     /// False when no key's first word has this hash (then no term starts with the word); true when one may.
     @inline(__always) func mayContain(_ hash: UInt64) -> Bool {
         Self.mayContain(hash, words: words, indexShift: indexShift)
+    }
+
+    /// 1 when `mayContain(hash, words:indexShift:)`, else 0, computed without a branch (for a count kept without
+    /// one: a compiler may turn a conditional increment into a branch on the loaded word, which mispredicts as often
+    /// as the answers vary).
+    @inline(__always) static func mayContainCount(_ hash: UInt64, words: UnsafeMutablePointer<UInt64>, indexShift: UInt64) -> Int {
+        let (index, bits) = probe(hash, indexShift: indexShift)
+        let missing = ~words[index] & bits
+        // `missing | -missing` has its top bit set exactly when `missing` is not zero.
+        return Int(truncatingIfNeeded: 1 &- ((missing | (0 &- missing)) &>> 63))
     }
 
     /// `mayContain` over a filter's `words` and `indexShift` held in locals (a scan loads them once, not per word).

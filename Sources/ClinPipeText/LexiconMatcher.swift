@@ -133,9 +133,11 @@ public struct LexiconMatcher: Sendable {
 
     /// `forEachMatch` for lexicons whose terms all start with a word byte (every built-in one): only word starts
     /// can start a match, and they are found 64 bytes at a time (`cbs_word_starts64`), so the scan does not branch
-    /// on each byte between words. Visits the same starts, in the same order, as `forEachMatchAtEveryStart`.
+    /// on each byte between words. Visits the same starts, in the same order, as `forEachMatchAtEveryStart`. Every
+    /// word start visited is read and asked the first-word filter, even one whose first byte starts no term (about
+    /// one word in ten): the filter rules it out too, and a test of the first byte before it would be one more
+    /// branch per word, a mispredicted one whenever such words come irregularly.
     private func forEachMatchAtWordStarts(_ base: UnsafePointer<UInt8>, count: Int, _ body: (Range<Int>, Int) -> Void) {
-        let startClass = trie.startClass
         let words = FirstWords(trie, foldsCase: !caseSensitive)
         var chunk = 0
         var previousIsWord = false
@@ -145,7 +147,6 @@ public struct LexiconMatcher: Sendable {
             while starts != 0 {
                 let position = chunk &+ starts.trailingZeroBitCount
                 starts &= starts &- 1
-                guard startClass[Int(base[position])] == Trie.startsWord else { continue }
                 let (end, group, _) = longestMatch(atWordStart: position, in: base, count: count, words: words)
                 guard end >= 0 else { continue }
                 body(position..<end, group)
@@ -201,7 +202,7 @@ public struct LexiconMatcher: Sendable {
 
     /// What `longestMatch(atWordStart:)` reads of the trie for every word, held in locals by a scan (loaded once,
     /// not again for each word through the trie's reference).
-    private struct FirstWords {
+    struct FirstWords {
         let filterWords: UnsafeMutablePointer<UInt64>
         let filterShift: UInt64
         let table: WordStepTable
@@ -222,14 +223,15 @@ public struct LexiconMatcher: Sendable {
     /// whole word, so the word's hash settles most words without the trie: the Bloom filter rules out most in one
     /// load, the first word table settles the rest exactly and gives the node after the word, from where the walk
     /// goes on.
-    @inline(__always) private func longestMatch(atWordStart position: Int, in base: UnsafePointer<UInt8>,
+    @inline(__always) func longestMatch(atWordStart position: Int, in base: UnsafePointer<UInt8>,
                                                 count: Int, words: FirstWords) -> (end: Int, group: Int, wordEnd: Int)
     {
-        let (wordEnd, hash) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: words.foldsCase)
+        let (wordEnd, hash, first) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: words.foldsCase)
         guard FirstWordFilter.mayContain(hash, words: words.filterWords, indexShift: words.filterShift) else {
             return (-1, -1, wordEnd)
         }
-        let node = words.table.node(from: 0, word: base, start: position, end: wordEnd, hash: hash, fold: words.fold)
+        let node = words.table.node(from: 0, word: base, start: position, end: wordEnd, hash: hash, first: first,
+                                    fold: words.fold)
         guard node >= 0 else { return (-1, -1, wordEnd) }
         let (end, group) = trie.walk(base, from: node, at: wordEnd, count: count)
         return (end, group, wordEnd)
@@ -510,8 +512,9 @@ extension LexiconMatcher {
         @inline(__always) func longestMatch(_ base: UnsafePointer<UInt8>, at position: Int, count: Int) -> (end: Int, group: Int) {
             if wordFold[Int(base[position])] != 0 {
                 // A word starts here: the first word table gives the node after it.
-                let (wordEnd, hash) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: foldsCase)
-                let node = firstWordTable.node(from: 0, word: base, start: position, end: wordEnd, hash: hash, fold: wordFold)
+                let (wordEnd, hash, first) = FirstWordFilter.readWord(base, at: position, count: count, foldsCase: foldsCase)
+                let node = firstWordTable.node(from: 0, word: base, start: position, end: wordEnd, hash: hash,
+                                               first: first, fold: wordFold)
                 return node >= 0 ? walk(base, from: node, at: wordEnd, count: count) : (-1, -1)
             }
             let firstSymbol = symbolOf[Int(base[position])]
@@ -552,9 +555,9 @@ extension LexiconMatcher {
                 if cursor >= count { break }
                 if wordFold[Int(base[cursor])] != 0 {
                     // A word starts here (see above): one step over all of it.
-                    let (wordEnd, hash) = FirstWordFilter.readWord(base, at: cursor, count: count, foldsCase: foldsCase)
+                    let (wordEnd, hash, first) = FirstWordFilter.readWord(base, at: cursor, count: count, foldsCase: foldsCase)
                     let next = nextWordTable.node(from: node, word: base, start: cursor, end: wordEnd, hash: hash,
-                                                  fold: wordFold)
+                                                  first: first, fold: wordFold)
                     if next < 0 { break }
                     node = next
                     cursor = wordEnd

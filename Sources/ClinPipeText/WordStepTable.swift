@@ -9,7 +9,10 @@
 ///
 /// A hash table with open addressing, keyed by the word's `FirstWordFilter` hash (folded bytes) mixed with `from`, and
 /// checked against the word's bytes, so that its answer is exact: the node after the word, or -1 when no key goes on
-/// from `from` with that word. Immutable after `init`; read by any number of threads.
+/// from `from` with that word. The bytes are checked sixteen at a time against the word's first block as the
+/// reader gives it (`FirstWordFilter.WordBlock`), so that the check of a word of up to sixteen bytes is two loads and
+/// one comparison, not a loop whose exit a processor mispredicts; only the bytes of longer words after their first
+/// sixteen are compared one by one. Immutable after `init`; read by any number of threads.
 final class WordStepTable: @unchecked Sendable {
     /// One step: from a node, over a word (folded bytes), to a node.
     struct Step {
@@ -19,7 +22,7 @@ final class WordStepTable: @unchecked Sendable {
     }
 
     /// One slot: a word's hash, the step's nodes (`node` -1: empty slot) and where the word's folded bytes are in
-    /// `bytes`.
+    /// `bytes` (`start` a multiple of sixteen).
     struct Slot {
         var hash: UInt64 = 0
         var from: Int32 = -1
@@ -31,8 +34,9 @@ final class WordStepTable: @unchecked Sendable {
     private let slots: UnsafeMutablePointer<Slot>
     /// Slot count minus one (the count is a power of two).
     private let mask: Int
-    /// The folded bytes of every word, one after another.
-    private let bytes: UnsafeMutablePointer<UInt8>
+    /// The folded bytes of every word, each from a multiple of sixteen bytes and zero-padded to one (aligned to
+    /// sixteen bytes).
+    private let bytes: UnsafeMutableRawPointer
     /// The number of steps held.
     let count: Int
 
@@ -45,9 +49,10 @@ final class WordStepTable: @unchecked Sendable {
         count = steps.count
         slots = .allocate(capacity: capacity)
         slots.initialize(repeating: Slot(), count: capacity)
-        let total = steps.reduce(0) { $0 + $1.word.count }
+        let total = steps.reduce(0) { $0 + Self.paddedLength($1.word.count) }
         precondition(total < Int(Int32.max), "lexicon too large for the word step table's 32-bit offsets")
-        bytes = .allocate(capacity: max(total, 1))
+        bytes = .allocate(byteCount: max(total, 16), alignment: 16)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: max(total, 16))
         var start = 0
         for step in steps {
             let hash = FirstWordFilter.hash(ofFolded: step.word)
@@ -55,10 +60,13 @@ final class WordStepTable: @unchecked Sendable {
             while slots[index].node >= 0 { index = (index + 1) & mask }
             slots[index] = Slot(hash: hash, from: step.from, node: step.node, start: Int32(start),
                                 length: Int32(step.word.count))
-            (bytes + start).initialize(from: step.word, count: step.word.count)
-            start += step.word.count
+            (bytes + start).copyMemory(from: step.word, byteCount: step.word.count)
+            start += Self.paddedLength(step.word.count)
         }
     }
+
+    /// The room a word of `length` bytes takes in `bytes`: at least sixteen, a multiple of sixteen.
+    private static func paddedLength(_ length: Int) -> Int { max(16, (length + 15) & ~15) }
 
     deinit {
         slots.deallocate()
@@ -72,23 +80,37 @@ final class WordStepTable: @unchecked Sendable {
         return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
-    /// The node after the word `text[start..<end]` (word bytes whose folded hash is `hash`; `fold` maps each byte as
-    /// the table's words were folded) taken from node `from`, or -1 when no key goes on that way.
+    /// The node after the word `text[start..<end]` (word bytes whose folded hash is `hash` and whose folded first
+    /// block is `first`; `fold` maps each byte as the table's words were folded) taken from node `from`, or -1 when no
+    /// key goes on that way.
     @inline(__always) func node(from: Int32, word text: UnsafePointer<UInt8>, start: Int, end: Int, hash: UInt64,
-                                fold: UnsafeMutablePointer<UInt8>) -> Int32
+                                first: FirstWordFilter.WordBlock, fold: UnsafeMutablePointer<UInt8>) -> Int32
     {
         var index = Self.index(hash, from: from, mask: mask)
+        let length = end &- start
         while true {
             let slot = slots[index]
             if slot.node < 0 { return -1 }
-            if slot.hash == hash && slot.from == from && Int(slot.length) == end &- start {
-                // Offsets below the word's length: the wrapping arithmetic never wraps.
-                let word = text + start, stored = bytes + Int(slot.start), length = end &- start
-                var offset = 0
-                while offset < length && fold[Int(word[offset])] == stored[offset] { offset &+= 1 }
-                if offset == length { return slot.node }
+            if slot.hash == hash && slot.from == from && Int(slot.length) == length {
+                let stored = bytes + Int(slot.start)
+                // The first sixteen bytes at once (both sides zero-padded); then the rest of a longer word one by one.
+                let differs = (stored.load(as: UInt64.self) ^ first.low)
+                    | (stored.load(fromByteOffset: 8, as: UInt64.self) ^ first.high)
+                if differs == 0 && (length <= 16 || Self.restMatches(text + start, stored, length: length, fold: fold)) {
+                    return slot.node
+                }
             }
             index = (index + 1) & mask
         }
+    }
+
+    /// Whether bytes 16..<length of the text's word, folded, are the stored ones.
+    private static func restMatches(_ word: UnsafePointer<UInt8>, _ stored: UnsafeMutableRawPointer, length: Int,
+                                    fold: UnsafeMutablePointer<UInt8>) -> Bool
+    {
+        // Offsets below the word's length: the wrapping arithmetic never wraps.
+        var offset = 16
+        while offset < length && fold[Int(word[offset])] == stored.load(fromByteOffset: offset, as: UInt8.self) { offset &+= 1 }
+        return offset == length
     }
 }

@@ -236,7 +236,10 @@ public struct ContextStage: Stage {
             }
         }
 
-        var pending = findingsMatcher == nil ? [] : pendingFindings(layer: layer, existing: existing)
+        // The findings scan lists the word starts where a trigger phrase may start (nil: it did not list them), so
+        // that the trigger scan of the sentences with targets reads no word again.
+        var triggerStarts: [Int]? = nil
+        var pending = findingsMatcher == nil ? [] : pendingFindings(layer: layer, existing: existing, triggerStarts: &triggerStarts)
         if !pending.isEmpty && !Self.allAcceptable(pending, text: document.text) {
             // A span the document refuses (a bug): add them first, as before, so that the same error is thrown.
             for finding in pending {
@@ -264,18 +267,16 @@ public struct ContextStage: Stage {
             targets.sort { $0.range.lowerBound != $1.range.lowerBound ? $0.range.lowerBound < $1.range.lowerBound : $0.id < $1.id }
             sentences.sort { $0.lowerBound < $1.lowerBound }
             states = [TargetState](repeating: TargetState(), count: targets.count)
-            try resolve(layer: layer, sentences: &sentences, targets: targets, states: &states, used: &used)
+            try resolve(layer: layer, sentences: &sentences, targets: targets, triggerStarts: triggerStarts,
+                        states: &states, used: &used)
         }
 
         for (index, target) in targets.enumerated() where target.id.rawValue < firstNewID {
             let state = states[index]
             document.modifyAttributes(of: target.id) { attributes in
-                attributes.reserveCapacity(attributes.count + 5)  // one allocation for the five, at most
-                attributes["negated"] = .bool(state.negated)
-                attributes["uncertain"] = .bool(state.uncertain)
-                attributes["hypothetical"] = .bool(state.hypothetical)
-                attributes["historical"] = .bool(state.historical)
-                attributes["experiencer"] = .string(experiencer(of: state))
+                ContextAttributes.set(on: &attributes, negated: state.negated, uncertain: state.uncertain,
+                                      hypothetical: state.hypothetical, historical: state.historical,
+                                      experiencer: experiencer(of: state))
             }
         }
         if !pending.isEmpty {
@@ -363,8 +364,10 @@ public struct ContextStage: Stage {
 
     /// Runs ConText over the targets (layer ranges, sorted by start, then id) within `sentences` (layer ranges,
     /// sorted by start; filled with the text's lines when empty): sets each target's state (same indices) and
-    /// lists the modifying triggers with the ids of the targets they modified (ascending).
+    /// lists the modifying triggers with the ids of the targets they modified (ascending). `triggerStarts`: the word
+    /// starts listed for the trigger phrases by the findings scan of the whole layer, or nil.
     private func resolve(layer: TextLayer, sentences: inout [Range<Int>], targets: [(id: AnnotationID, range: Range<Int>)],
+                         triggerStarts: [Int]?,
                          states: inout [TargetState],
                          used: inout [(modifier: ContextResolver.Modifier, targets: [AnnotationID])]) throws
     {
@@ -393,7 +396,7 @@ public struct ContextStage: Stage {
                 }
             }
             if let current = run { runs.append(current) }
-            try triggers.appendMatches(in: bytes, ranges: runs, scratch: &scratch, to: &found)
+            try triggers.appendMatches(in: bytes, ranges: runs, literalStarts: triggerStarts, scratch: &scratch, to: &found)
 
             var triggerIndex = 0
             var modifiers: [ContextResolver.Modifier] = []
@@ -431,11 +434,24 @@ public struct ContextStage: Stage {
     /// The findings lexicon's matches, in text order, skipping spans that already carry an annotation of the same
     /// type (from an earlier lexicon stage over the same file): `existing`, the document's annotations of the
     /// lexicon's types.
-    private func pendingFindings(layer: TextLayer, existing: Set<ExistingFinding>) -> [PendingFinding] {
+    ///
+    /// When the findings and the trigger phrases can share a scan (`LexiconMatcher.canListStarts(for:)`), the scan
+    /// also lists into `triggerStarts` the word starts of the layer where a trigger phrase may start, for
+    /// `TriggerMatcher.appendMatches(in:ranges:literalStarts:scratch:to:)`; else `triggerStarts` is left as it is.
+    private func pendingFindings(layer: TextLayer, existing: Set<ExistingFinding>, triggerStarts: inout [Int]?) -> [PendingFinding] {
         guard let matcher = findingsMatcher else { return [] }
         var found: [(Range<Int>, Int)] = []
         layer.text.withUTF8Bytes { bytes in
-            matcher.forEachMatch(in: bytes) { range, group in found.append((range, group)) }
+            let literals = triggers.literalMatcher
+            if matcher.canListStarts(for: literals) {
+                var listed: [Int] = []
+                matcher.forEachMatch(in: bytes, listingStartsFor: literals, into: &listed) { range, group in
+                    found.append((range, group))
+                }
+                triggerStarts = listed
+            } else {
+                matcher.forEachMatch(in: bytes) { range, group in found.append((range, group)) }
+            }
         }
         guard !found.isEmpty else { return [] }
         var result: [PendingFinding] = []

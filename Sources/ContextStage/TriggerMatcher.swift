@@ -17,6 +17,8 @@ public struct TriggerMatcher: Sendable {
     private let literals: LexiconMatcher
     /// For each literal term given to `literals`, its rule index.
     private let literalRules: [Int]
+    /// The matcher of the literal phrases, for a scan that lists its starts (`LexiconMatcher.canListStarts(for:)`).
+    var literalMatcher: LexiconMatcher { literals }
     /// Rule indices of each value group of `literals`, precomputed.
     private let groupRules: [[Int]]
     private let patterns: PCRE2Pattern?
@@ -112,15 +114,23 @@ public struct TriggerMatcher: Sendable {
     /// literal phrases of every range first, then the patterns of every range, then one merge, so that the literal
     /// matcher's tables and the patterns' compiled code each stay in cache for the whole document instead of
     /// evicting each other range after range. Matches never cross a range's edges, so merging all ranges at once
-    /// keeps what merging range by range keeps.
-    func appendMatches(in text: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], scratch: inout Scratch,
-                       to result: inout [TriggerMatch]) throws
+    /// keeps what merging range by range keeps. `literalStarts`: the word starts of `text` listed for the literal
+    /// phrases by another matcher's scan of all of it (`LexiconMatcher.forEachMatch(in:listingStartsFor:into:_:)`),
+    /// which the literal phrases then visit instead of every word; nil: they read every word.
+    func appendMatches(in text: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], literalStarts: [Int]? = nil,
+                       scratch: inout Scratch, to result: inout [TriggerMatch]) throws
     {
         let first = result.count
+        var cursor = 0
         for range in ranges {
             let offset = range.lowerBound
-            literals.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range])) { found, group in
+            func append(_ found: Range<Int>, _ group: Int) {
                 result.append(TriggerMatch(range: (found.lowerBound + offset)..<(found.upperBound + offset), rules: groupRules[group]))
+            }
+            if let literalStarts {
+                literals.forEachMatch(in: text, range: range, listedStarts: literalStarts, cursor: &cursor, append)
+            } else {
+                literals.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range]), append)
             }
         }
         guard patterns != nil else { return }

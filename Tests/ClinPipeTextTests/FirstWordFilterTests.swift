@@ -42,6 +42,35 @@ import Testing
         #expect(falsePositives < 1_000, "\(falsePositives) false positives in 20,000 words")
     }
 
+    @Test("the branch-free count agrees with the answer")
+    func countAgreesWithAnswer() {
+        var generator = SeededGenerator(seed: 5)
+        let keys = (0..<300).map { Array("w\($0) rest".utf8) }
+        let filter = FirstWordFilter(keys: keys, fold: { $0 })
+        var held = 0
+        for index in 0..<20_000 {
+            let hash = index < 300 ? Self.hash("w\(index)", folding: false) : generator.next()
+            let count = FirstWordFilter.mayContainCount(hash, words: filter.words, indexShift: filter.indexShift)
+            #expect(count == (filter.mayContain(hash) ? 1 : 0))
+            held += count
+        }
+        #expect(held >= 300)
+        // Hashes whose probe bits are all set, all clear, or the top bit alone.
+        for hash: UInt64 in [0, 1, .max, 1 << 63] {
+            #expect(FirstWordFilter.mayContainCount(hash, words: filter.words, indexShift: filter.indexShift)
+                == (filter.mayContain(hash) ? 1 : 0))
+        }
+    }
+
+    @Test("sized by the distinct first words, not by the keys")
+    func sizedByDistinctFirstWords() {
+        let firstWords = (0..<300).map { "w\($0)" }
+        let many = FirstWordFilter(keys: (0..<9_000).map { Array("\(firstWords[$0 % 300]) rest \($0)".utf8) }, fold: { $0 })
+        let distinct = FirstWordFilter(keys: firstWords.map { Array($0.utf8) }, fold: { $0 })
+        #expect(many.indexShift == distinct.indexShift)
+        for word in firstWords { #expect(many.mayContain(Self.hash(word, folding: false))) }
+    }
+
     @Test func keysThatStartWithPunctuationAddNothing() {
         let filter = FirstWordFilter(keys: [Array("#3 tablet".utf8), Array("(left)".utf8)], fold: { $0 })
         #expect(!filter.mayContain(Self.hash("tablet", folding: false)))
@@ -98,6 +127,7 @@ import Testing
                         }
                         let read = FirstWordFilter.readWord(buffer.baseAddress!, at: position, count: count, foldsCase: folding)
                         #expect(read.end == end && read.hash == Self.plainHash(folded), "seed \(seed), position \(position) of \(count)")
+                        #expect(read.first == FirstWordFilter.firstBlock(ofFolded: folded), "seed \(seed), position \(position) of \(count)")
                         #expect(cbs_word_length(buffer.baseAddress! + position, count - position) == end - position)
                     }
                 }

@@ -62,9 +62,10 @@ import Testing
             for count in [bytes.count, bytes.count * 2 / 3, bytes.count / 3] {
                 for word in words(in: Array(bytes[..<count])) {
                     let hash = FirstWordFilter.hash(ofFolded: word.map { trie.wordFold[Int(bytes[$0])] })
-                    let node = trie.firstWordTable.node(from: 0, word: base, start: word.lowerBound, end: word.upperBound,
-                                                        hash: hash, fold: trie.wordFold)
                     let folded = word.map { trie.wordFold[Int(bytes[$0])] }
+                    let node = trie.firstWordTable.node(from: 0, word: base, start: word.lowerBound, end: word.upperBound,
+                                                        hash: hash, first: FirstWordFilter.firstBlock(ofFolded: folded),
+                                                        fold: trie.wordFold)
                     #expect((node >= 0) == firstWords.contains(folded), "\(label): word at \(word)")
                     if node >= 0 { held += 1 }
                     let plain = plainLongestMatch(trie, base, at: word.lowerBound, count: count)
@@ -100,6 +101,29 @@ import Testing
         for caseSensitive in [false, true] {
             let held = Self.check(terms: terms, text: text, caseSensitive: caseSensitive, "seed \(seed)")
             #expect(held > 300, "seed \(seed): too few first words for the test to mean much")
+        }
+    }
+
+    /// Words of fifteen to forty bytes that share their first sixteen bytes (the block compared at once) and differ
+    /// after them, at the text's end too, in both case modes.
+    @Test("long words that share their first sixteen bytes", arguments: testSeeds(4))
+    func longWords(seed: UInt64) {
+        var generator = SeededGenerator(seed: seed)
+        let stem = "abcdefghijklmnop"  // sixteen bytes
+        let words = [String(stem.prefix(15)), stem, stem + "q", stem + "r", stem + "qq", stem + "é", stem + "qrstuvwxyz0123456789",
+                     stem + "qrstuvwxyz0123456788", "abcdefghijklmnoé", "abcdefghijklmnéq", "中文中文中文", "中文中文中文x"]
+        let terms = words + words.map { "x " + $0 } + words.map { $0 + " y" } + [stem + " " + stem + "q"]
+        var text = ""
+        for _ in 0..<600 {
+            var word = words.randomElement(using: &generator)!
+            if Int.random(in: 0..<3, using: &generator) == 0 { word.removeLast() }
+            text += LexiconMatcherTests.randomCase(word, using: &generator)
+            text += [" ", " x ", " y", "\n", "-", "é", ""].randomElement(using: &generator)!
+        }
+        text += stem + "q"  // a word at the very end
+        for caseSensitive in [false, true] {
+            let held = Self.check(terms: terms, text: text, caseSensitive: caseSensitive, "seed \(seed)")
+            #expect(held > 100, "seed \(seed): too few first words for the test to mean much")
         }
     }
 

@@ -472,10 +472,16 @@ static inline int cbs_is_word_byte(uint8_t byte) {
     return byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A);
 }
 
-/** A word read by `cbs_read_word`: its length in bytes and its hash. */
+/**
+ * A word read by `cbs_read_word`: its length in bytes, its hash, and its first block: the first sixteen of its
+ * (folded) bytes, zero-padded, as the 64-bit little-endian halves `low` and `high` that the hash mixed in first (for
+ * a word of up to fifteen bytes, the whole word).
+ */
 typedef struct cbs_word {
     size_t length;
     uint64_t hash;
+    uint64_t low;
+    uint64_t high;
 } cbs_word;
 
 #if defined(__SSE2__)
@@ -505,49 +511,58 @@ static inline unsigned cbs__leading_lanes(__m128i lanes) {
 }
 #endif
 
-/**
- * The word at the start of `p[0..<len]`: its length (the number of leading word bytes, 0 when `p[0]` is none or
- * `len` is 0) and its hash, with ASCII letters lowercased when `fold` is non-zero. Reads only `p[0..<len]`.
+/*
+ * One block of `cbs_read_word`: the word bytes that lead `p[0..<avail]`, at most sixteen (their count into `*n`),
+ * folded when `fold`, zero-padded, as the halves `*low` and `*high`.
  */
-static inline cbs_word cbs_read_word(const uint8_t *p, size_t len, int fold) {
-    uint64_t hash = cbs_word_hash_seed();
-    size_t offset = 0;
+static inline void cbs__word_block(const uint8_t *p, size_t avail, int fold, unsigned *n, uint64_t *low, uint64_t *high) {
 #if defined(__SSE2__)
     /* 0xFF in the first n lanes: a sliding window over sixteen 0xFF and sixteen zeros. */
     static const uint8_t prefix_masks[32] = {
         0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-    for (;;) {
-        __m128i v = cbs__load_block(p + offset, len - offset);
-        __m128i letters = cbs__letter_lanes(v);
-        unsigned n = cbs__leading_lanes(cbs__word_lanes(v, letters));
-        /* Folding sets bit 5 of the letters (digits have it, other bytes are masked off or kept as they are). */
-        __m128i folded = fold ? _mm_or_si128(v, _mm_and_si128(letters, _mm_set1_epi8(0x20))) : v;
-        __m128i kept = _mm_and_si128(folded, _mm_loadu_si128((const __m128i *)(prefix_masks + 16 - n)));
-        uint64_t low = (uint64_t)_mm_cvtsi128_si64(kept);
-        uint64_t high = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(kept, kept));
-        hash = cbs_word_hash_block(hash, low, high);
-        offset += n;
-        if (n < 16) break;
-    }
+    __m128i v = cbs__load_block(p, avail);
+    __m128i letters = cbs__letter_lanes(v);
+    unsigned count = cbs__leading_lanes(cbs__word_lanes(v, letters));
+    /* Folding sets bit 5 of the letters (digits have it, other bytes are masked off or kept as they are). */
+    __m128i folded = fold ? _mm_or_si128(v, _mm_and_si128(letters, _mm_set1_epi8(0x20))) : v;
+    __m128i kept = _mm_and_si128(folded, _mm_loadu_si128((const __m128i *)(prefix_masks + 16 - count)));
+    *n = count;
+    *low = (uint64_t)_mm_cvtsi128_si64(kept);
+    *high = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(kept, kept));
 #else
-    for (;;) {
-        uint8_t block[16] = {0};
-        unsigned n = 0;
-        while (n < 16 && offset + n < len && cbs_is_word_byte(p[offset + n])) {
-            uint8_t byte = p[offset + n];
-            block[n] = fold && byte >= 0x41 && byte <= 0x5A ? (uint8_t)(byte | 0x20) : byte;
-            n++;
-        }
+    uint8_t block[16] = {0};
+    unsigned count = 0;
+    while (count < 16 && count < avail && cbs_is_word_byte(p[count])) {
+        uint8_t byte = p[count];
+        block[count] = fold && byte >= 0x41 && byte <= 0x5A ? (uint8_t)(byte | 0x20) : byte;
+        count++;
+    }
+    *n = count;
+    memcpy(low, block, 8);
+    memcpy(high, block + 8, 8);
+#endif
+}
+
+/**
+ * The word at the start of `p[0..<len]`: its length (the number of leading word bytes, 0 when `p[0]` is none or
+ * `len` is 0), its hash and its first block (`cbs_word`), with ASCII letters lowercased when `fold` is non-zero.
+ * Reads only `p[0..<len]`.
+ */
+static inline cbs_word cbs_read_word(const uint8_t *p, size_t len, int fold) {
+    /* The first block apart (its halves are the word's `low` and `high`), the rest of a long word in a loop. */
+    unsigned n;
+    uint64_t first_low, first_high;
+    cbs__word_block(p, len, fold, &n, &first_low, &first_high);
+    uint64_t hash = cbs_word_hash_block(cbs_word_hash_seed(), first_low, first_high);
+    size_t offset = n;
+    while (n == 16) {
         uint64_t low, high;
-        memcpy(&low, block, 8);
-        memcpy(&high, block + 8, 8);
+        cbs__word_block(p + offset, len - offset, fold, &n, &low, &high);
         hash = cbs_word_hash_block(hash, low, high);
         offset += n;
-        if (n < 16) break;
     }
-#endif
-    cbs_word word = { offset, cbs_word_hash_finish(hash) };
+    cbs_word word = { offset, cbs_word_hash_finish(hash), first_low, first_high };
     return word;
 }
 
