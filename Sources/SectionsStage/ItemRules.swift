@@ -22,10 +22,9 @@ struct ItemRules: Sendable {
     let decisionOutcomeGroup: Int
     let prefixes: [PrefilteredPattern]
     let partialForms: [PartialForm]
-    /// All field labels as one alternation anchored at a line start; group `fieldGroups[i]` matched for field i.
-    let fields: PCRE2Pattern?
+    /// All field labels as one alternation anchored at a line start (`ItemFieldLabels`); nil without field rows.
+    let fields: ItemFieldLabels?
     let fieldNames: [String]
-    let fieldGroups: [Int]
     /// Per field: its annotation type (`imr.item.<name>`) and provenance rule (`imr-items.tsv:field:<name>`).
     let fieldTypes: [String]
     let fieldRules: [String]
@@ -100,13 +99,10 @@ struct ItemRules: Sendable {
         self.fieldRules = fieldNames.map { "imr-items.tsv:field:" + $0 }
         if fieldAlternatives.isEmpty {
             self.fields = nil
-            self.fieldGroups = []
         } else {
             // Each alternative in its own capturing group, so the match tells which field it is.
             let body = fieldAlternatives.enumerated().map { "(?<f\($0.offset)>\($0.element))" }.joined(separator: "|")
-            let pattern = try PCRE2Pattern("(?m)^[ \\t]*(?:" + body + ")")
-            self.fields = pattern
-            self.fieldGroups = fieldNames.indices.map { pattern.groupNumbers["f\($0)"]! }
+            self.fields = try ItemFieldLabels(body: body, fieldCount: fieldNames.count)
         }
     }
 }
