@@ -31,6 +31,31 @@ import Testing
         }
     }
 
+    /// A credential value collapsed into a reused byte buffer and split from it gives the parts of the plain path
+    /// (`TextBytes.collapsed`, then `split` of the String), with whitespace runs, line breaks and non-ASCII text.
+    @Test func collapsedCredentialSplitMatchesPlainPath() {
+        var random = Generator(state: 11)
+        var scratch: [UInt8] = [0x41, 0x42]
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<random.next(9) { text += (Self.pieces + ["\n", "\r\n", " \n\t", "\u{0B}"])[random.next(Self.pieces.count + 4)] }
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let range = 0..<buffer.count
+                let length = ReviewerCredentials.collapse(buffer, range, into: &scratch)
+                let plain = TextBytes.collapsed(buffer, range)
+                #expect(Array(scratch[..<length]) == Array(plain.utf8), "\(text.debugDescription)")
+                for atAnd in [false, true] {
+                    var parts: [String] = []
+                    scratch.withUnsafeBufferPointer { scratch in
+                        ReviewerCredentials.split(UnsafeBufferPointer(rebasing: scratch[..<length]), atAnd: atAnd) { parts.append($0) }
+                    }
+                    #expect(parts == ReviewerCredentials.split(plain, atAnd: atAnd), "\(text.debugDescription) atAnd: \(atAnd)")
+                }
+            }
+        }
+    }
+
     @Test func headingLookupMatchesStringKeys() throws {
         let environment = StageEnvironment(stageName: "sections")
         let table = try HeadingTable(tables: RuleSources.tables(builtIn: "headings.tsv", extra: [], required: HeadingTable.columns,
