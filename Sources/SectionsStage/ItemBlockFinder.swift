@@ -41,6 +41,8 @@ struct ItemBlockFinder: Sendable {
     {
         // The decision lines of the region: (match, item, outcome).
         var found: [(match: Range<Int>, item: Range<Int>?, outcome: Range<Int>?)] = []
+        // Room for a letter's few items at once (here and below), not doublings from one.
+        found.reserveCapacity(8)
         if let builtIn = rules.builtInDecision {
             builtIn.forEachMatch(in: bytes, from: region.lowerBound, positions: &positions) { match, item, outcome in
                 guard match.upperBound <= region.upperBound else { return false }
@@ -55,6 +57,7 @@ struct ItemBlockFinder: Sendable {
             }
         }
         var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
+        lines.reserveCapacity(found.count)
         for decision in found {
             guard let item = decision.item, let outcome = decision.outcome, outcome.upperBound - item.lowerBound <= maxItemLineBytes
             else { continue }
@@ -63,6 +66,7 @@ struct ItemBlockFinder: Sendable {
             lines.append((line, item, outcome))
         }
         var blocks: [ItemBlock] = []
+        blocks.reserveCapacity(lines.count)
         var previousEnd = region.lowerBound
         for (k, found) in lines.enumerated() {
             var lineStart = found.line.lowerBound

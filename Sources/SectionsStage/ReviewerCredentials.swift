@@ -66,6 +66,8 @@ struct ReviewerCredentials: Sendable {
         // The values found (attribute index in `attributeNames`, where the value was found, the value), in the order
         // the rules found them.
         var found: [(attribute: Int, position: Int, value: String)] = []
+        // Room for a letter's few values at once (here and below), not doublings from one.
+        found.reserveCapacity(8)
         // A match's value with its whitespace collapsed (`TextBytes.collapsed`), reused from match to match.
         var collapsed: [UInt8] = []
         for region in regions {
@@ -84,8 +86,11 @@ struct ReviewerCredentials: Sendable {
                 }
             }
         }
+        guard !found.isEmpty else { return [] }
         var result: [(attribute: String, values: [String])] = []
+        result.reserveCapacity(attributeNames.count)
         var items: [(position: Int, value: String)] = []
+        items.reserveCapacity(found.count)
         for (index, name) in attributeNames.enumerated() {
             // Stable by position: rules run one after the other, but the letter's order is what a reader expects.
             items.removeAll(keepingCapacity: true)
@@ -98,6 +103,7 @@ struct ReviewerCredentials: Sendable {
                 }
             }
             var values: [String] = []
+            values.reserveCapacity(items.count)
             for item in items where !values.contains(item.value) { values.append(item.value) }
             if !values.isEmpty { result.append((name, values)) }
         }
