@@ -105,6 +105,8 @@ struct ItemBlockFinder: Sendable {
     private func parsePartial(_ text: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, into block: inout ItemBlock) throws {
         let slice = UnsafeBufferPointer(rebasing: bytes[text])
         for index in rules.partialForms.indices {
+            // Too short for any match of the form: not searched.
+            if slice.count < rules.partialForms[index].minimumBytes { continue }
             let item = rules.partialForms[index].item, originalGroups = rules.partialForms[index].original
             let authorizedGroups = rules.partialForms[index].authorized
             // The first non-empty group of `numbers` in the form's first match (layer offsets).
