@@ -105,10 +105,15 @@ struct HeadingFinder: Sendable {
         // the same start never survives the selection below (the earlier one comes first in the order, and
         // whatever drops it, an overlap or an exclusion, drops the later one too), so it is not judged.
         var known: [Int] = []
-        // One shape's titles, in text order without overlaps (as its matches come).
+        // One shape's titles, in text order without overlaps (as its matches come), and the starts of those that
+        // became candidates; each reused from shape to shape, with room for a letter's at once.
         var titles: [Range<Int>] = []
+        titles.reserveCapacity(32)
+        var added: [Int] = []
+        added.reserveCapacity(32)
         for order in shapes.indices {
             titles.removeAll(keepingCapacity: true)
+            added.removeAll(keepingCapacity: true)
             if let builtIn = shapes[order].builtIn {
                 builtIn.forEachMatch(in: bytes, positions: &positions) { _, title in titles.append(title) }
             } else {
@@ -119,7 +124,6 @@ struct HeadingFinder: Sendable {
                 }
             }
             var cursor = 0
-            var added: [Int] = []
             for title in titles where !title.isEmpty {
                 while cursor < known.count && known[cursor] < title.lowerBound { cursor += 1 }
                 if cursor < known.count && known[cursor] == title.lowerBound { continue }
@@ -203,6 +207,8 @@ struct HeadingFinder: Sendable {
     {
         guard !exclusions.isEmpty else { return [] }
         var ranges: [Range<Int>] = []
+        // Room for a letter's excluded lines (its item lines, a few) at once, not doublings from one.
+        ranges.reserveCapacity(16)
         for index in exclusions.indices {
             if let builtIn = builtInExclusions[index] {
                 builtIn.forEachMatch(in: bytes, positions: &positions) { match, _ in ranges.append(match) }
@@ -215,6 +221,7 @@ struct HeadingFinder: Sendable {
         }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = []
+        merged.reserveCapacity(ranges.count)
         for range in ranges {
             if let last = merged.last, range.lowerBound <= last.upperBound {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)

@@ -41,6 +41,8 @@ struct ItemBlockFinder: Sendable {
     {
         // The decision lines of the region: (match, item, outcome).
         var found: [(match: Range<Int>, item: Range<Int>?, outcome: Range<Int>?)] = []
+        // Room for a letter's few items at once (here and below), not doublings from one.
+        found.reserveCapacity(8)
         if let builtIn = rules.builtInDecision {
             builtIn.forEachMatch(in: bytes, from: region.lowerBound, positions: &positions) { match, item, outcome in
                 guard match.upperBound <= region.upperBound else { return false }
@@ -55,6 +57,7 @@ struct ItemBlockFinder: Sendable {
             }
         }
         var lines: [(line: Range<Int>, item: Range<Int>, outcome: Range<Int>)] = []
+        lines.reserveCapacity(found.count)
         for decision in found {
             guard let item = decision.item, let outcome = decision.outcome, outcome.upperBound - item.lowerBound <= maxItemLineBytes
             else { continue }
@@ -63,6 +66,7 @@ struct ItemBlockFinder: Sendable {
             lines.append((line, item, outcome))
         }
         var blocks: [ItemBlock] = []
+        blocks.reserveCapacity(lines.count)
         var previousEnd = region.lowerBound
         for (k, found) in lines.enumerated() {
             var lineStart = found.line.lowerBound
@@ -72,7 +76,7 @@ struct ItemBlockFinder: Sendable {
             var block = ItemBlock(block: lineStart..<found.line.upperBound, line: lineStart..<found.line.upperBound,
                                   request: found.item, outcome: outcome, fields: [])
             try parsePartial(lineStart..<found.item.upperBound, in: bytes, into: &block)
-            block.fields = try fields(in: bytes, from: found.line.upperBound, to: blockEnd)
+            block.fields = try fields(in: bytes, from: found.line.upperBound, to: blockEnd, positions: &positions)
             let trimmedEnd = TextBytes.trimmed(bytes, found.line.upperBound..<blockEnd).upperBound
             block.block = lineStart..<max(found.line.upperBound, trimmedEnd)
             blocks.append(block)
@@ -101,6 +105,8 @@ struct ItemBlockFinder: Sendable {
     private func parsePartial(_ text: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, into block: inout ItemBlock) throws {
         let slice = UnsafeBufferPointer(rebasing: bytes[text])
         for index in rules.partialForms.indices {
+            // Too short for any match of the form: not searched.
+            if slice.count < rules.partialForms[index].minimumBytes { continue }
             let item = rules.partialForms[index].item, originalGroups = rules.partialForms[index].original
             let authorizedGroups = rules.partialForms[index].authorized
             // The first non-empty group of `numbers` in the form's first match (layer offsets).
@@ -130,25 +136,37 @@ struct ItemBlockFinder: Sendable {
     }
 
     /// The fields of a block: each label at a line start opens a field that runs to the next label or the end.
-    private func fields(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws -> [(field: Int, range: Range<Int>)] {
-        guard let pattern = rules.fields, start < end else { return [] }
-        var labels: [(field: Int, labelEnd: Int, start: Int)] = []
-        try pattern.forEachMatch(in: bytes, from: start) { match in
-            guard match.range.upperBound <= end else { return false }
-            for (i, group) in rules.fieldGroups.enumerated() where match.range(group) != nil {
-                labels.append((i, match.range.upperBound, match.range.lowerBound))
-                break
+    private func fields(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, positions: inout BytePositions) throws
+        -> [(field: Int, range: Range<Int>)]
+    {
+        guard let labelPattern = rules.fields, start < end else { return [] }
+        var fields = FieldCollector()
+        try positions.positions(of: 0x0A).withUnsafeBufferPointer { lineFeeds in
+            try labelPattern.forEachLabel(in: bytes, from: start, to: end, lineFeeds: lineFeeds) { field, match in
+                fields.close(at: match.lowerBound, in: bytes)
+                fields.open = (field, match.upperBound)
+                return true
             }
-            return true
         }
-        var result: [(field: Int, range: Range<Int>)] = []
-        // One allocation, not the doublings from one element (the fields of a block are few).
-        result.reserveCapacity(labels.count)
-        for (k, label) in labels.enumerated() {
-            let fieldEnd = k + 1 < labels.count ? labels[k + 1].start : end
-            let text = TextBytes.trimmed(bytes, label.labelEnd..<fieldEnd)
-            if !text.isEmpty { result.append((label.field, text)) }
-        }
-        return result
+        fields.close(at: end, in: bytes)
+        return fields.result
+    }
+}
+
+/// The fields of a block as its labels come: each field's text runs from its label's end to the next label (or the
+/// block's end), trimmed; an empty one is left out.
+private struct FieldCollector {
+    var result: [(field: Int, range: Range<Int>)] = []
+    /// The last label so far: its field and its end (where its text starts).
+    var open: (field: Int, labelEnd: Int)?
+
+    /// Ends the open field at `fieldEnd`.
+    mutating func close(at fieldEnd: Int, in bytes: UnsafeBufferPointer<UInt8>) {
+        guard let open else { return }
+        let text = TextBytes.trimmed(bytes, open.labelEnd..<fieldEnd)
+        guard !text.isEmpty else { return }
+        // One allocation for a block's few fields, not the doublings from one element.
+        if result.capacity == 0 { result.reserveCapacity(4) }
+        result.append((open.field, text))
     }
 }

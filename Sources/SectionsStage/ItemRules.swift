@@ -12,7 +12,23 @@ struct ItemRules: Sendable {
         var item: [Int]
         var original: [Int]
         var authorized: [Int]
+        /// Fewer UTF-8 bytes than this cannot match (`shippedMinimumBytes`; 0 for a form that is not shipped).
+        var minimumBytes = 0
     }
+
+    /// The shipped `partial` rows (pattern, caseless) and the fewest characters any match of each has, so the fewest
+    /// bytes (a character is at least one). Counted from the parts every match has, each at its shortest: a word
+    /// is its letters, `\s+` one character, `.+?` one, an optional or alternative part nothing or its shortest:
+    /// - `leaving_eligible`: `The Claims Administrator authorized` (3+6+13+10 letters, 4 spaces), the authorized
+    ///   part (1), `leaving the original request IMR eligible.` (7+3+8+7+3+9, 6 spaces before and between),
+    ///   `The original request` (3+8+7, 3 spaces before and between), a separator (1) and the item (1): 103;
+    /// - `remaining_portion`: `The remaining portion of the original request` (3+9+7+2+3+8+7 letters, 6 spaces), a
+    ///   separator (1) and the item (1): 47.
+    /// `ItemRulesTests` checks that the shortest such texts match and that shorter ones are never searched.
+    static let shippedMinimumBytes: [(pattern: String, caseless: Bool, bytes: Int)] = [
+        (#"^(?:(?<original>.+?)\s+was\s+the\s+original\s+request\.\s+)?The\s+Claims\s+Administrator\s+authorized\s+(?<authorized>.+?),?\s+leaving\s+the\s+original\s+request\s+IMR\s+eligible\.\s+The\s+original\s+request(?:\s*,\s*|\s+is\s+|\s+)(?<item>.+?)(?:,?\s+is)?$"#, true, 103),
+        (#"^(?:(?<original>.+?)\s+was\s+the\s+original\s+request\.\s+)?(?:(?<authorized>.+?)\s+(?:was|were)\s+authorized\s+by\s+the\s+Claims\s+Administrator\.\s+|The\s+Claims\s+Administrator\s+authorized\s+(?<authorized_2>.+?)\.\s+)?The\s+remaining\s+(?:IMR\s+eligible\s+)?portion\s+of\s+the\s+original\s+request(?:\s*,\s*|\s+is\s+|\s+)(?<item>.+?)(?:,?\s+is)?$"#, true, 47),
+    ]
 
     /// Item lines: groups `item` and `outcome`.
     let decision: PrefilteredPattern
@@ -22,10 +38,9 @@ struct ItemRules: Sendable {
     let decisionOutcomeGroup: Int
     let prefixes: [PrefilteredPattern]
     let partialForms: [PartialForm]
-    /// All field labels as one alternation anchored at a line start; group `fieldGroups[i]` matched for field i.
-    let fields: PCRE2Pattern?
+    /// All field labels as one alternation anchored at a line start (`ItemFieldLabels`); nil without field rows.
+    let fields: ItemFieldLabels?
     let fieldNames: [String]
-    let fieldGroups: [Int]
     /// Per field: its annotation type (`imr.item.<name>`) and provenance rule (`imr-items.tsv:field:<name>`).
     let fieldTypes: [String]
     let fieldRules: [String]
@@ -65,8 +80,13 @@ struct ItemRules: Sendable {
                             problems.append("\(table.name):\(row.line): a partial pattern needs the group 'item'")
                             continue
                         }
+                        let caseless = pattern.pattern.options.contains(.caseless)
+                        let minimumBytes = Self.shippedMinimumBytes.first {
+                            $0.pattern == pattern.pattern.pattern && $0.caseless == caseless && pattern.pattern.options.isSubset(of: [.caseless])
+                        }?.bytes ?? 0
                         partialForms.append(PartialForm(name: row["name"], rule: "imr-items.tsv:partial:" + row["name"], pattern: pattern,
-                                                        item: item, original: groups("original"), authorized: groups("authorized")))
+                                                        item: item, original: groups("original"), authorized: groups("authorized"),
+                                                        minimumBytes: minimumBytes))
                     case "field":
                         let name = row["name"]
                         guard !name.isEmpty, name.utf8.allSatisfy({ ByteClass.isDigit($0) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }) else {
@@ -100,13 +120,10 @@ struct ItemRules: Sendable {
         self.fieldRules = fieldNames.map { "imr-items.tsv:field:" + $0 }
         if fieldAlternatives.isEmpty {
             self.fields = nil
-            self.fieldGroups = []
         } else {
             // Each alternative in its own capturing group, so the match tells which field it is.
             let body = fieldAlternatives.enumerated().map { "(?<f\($0.offset)>\($0.element))" }.joined(separator: "|")
-            let pattern = try PCRE2Pattern("(?m)^[ \\t]*(?:" + body + ")")
-            self.fields = pattern
-            self.fieldGroups = fieldNames.indices.map { pattern.groupNumbers["f\($0)"]! }
+            self.fields = try ItemFieldLabels(body: body, fieldCount: fieldNames.count)
         }
     }
 }

@@ -63,8 +63,13 @@ struct ReviewerCredentials: Sendable {
 
     /// Values found in `regions` of `bytes`, by attribute, in order of appearance.
     func values(in bytes: UnsafeBufferPointer<UInt8>, regions: [Range<Int>]) throws -> [(attribute: String, values: [String])] {
-        // Per attribute (index in `attributeNames`): the values found, with where they were found.
-        var found = [[(position: Int, value: String)]](repeating: [], count: attributeNames.count)
+        // The values found (attribute index in `attributeNames`, where the value was found, the value), in the order
+        // the rules found them.
+        var found: [(attribute: Int, position: Int, value: String)] = []
+        // Room for a letter's few values at once (here and below), not doublings from one.
+        found.reserveCapacity(8)
+        // A match's value with its whitespace collapsed (`TextBytes.collapsed`), reused from match to match.
+        var collapsed: [UInt8] = []
         for region in regions {
             let slice = UnsafeBufferPointer(rebasing: bytes[region])
             for index in rules.indices {
@@ -72,26 +77,71 @@ struct ReviewerCredentials: Sendable {
                 let attribute = rules[index].attributeIndex
                 try rules[index].pattern.forEachMatch(in: slice) { match in
                     guard let range = match.range(valueGroup) else { return true }
-                    for item in Self.split(TextBytes.collapsed(slice, range), atAnd: splitAtAnd) {
-                        found[attribute].append((region.lowerBound + range.lowerBound, item))
+                    let position = region.lowerBound + range.lowerBound
+                    let length = Self.collapse(slice, range, into: &collapsed)
+                    collapsed.withUnsafeBufferPointer { collapsed in
+                        Self.split(UnsafeBufferPointer(rebasing: collapsed[..<length]), atAnd: splitAtAnd) { found.append((attribute, position, $0)) }
                     }
                     return true
                 }
             }
         }
+        guard !found.isEmpty else { return [] }
         var result: [(attribute: String, values: [String])] = []
+        result.reserveCapacity(attributeNames.count)
+        var items: [(position: Int, value: String)] = []
+        items.reserveCapacity(found.count)
         for (index, name) in attributeNames.enumerated() {
-            let items = found[index]
-            guard !items.isEmpty else { continue }
-            var values: [String] = []
             // Stable by position: rules run one after the other, but the letter's order is what a reader expects.
-            for item in items.enumerated().sorted(by: { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) })
-            where !values.contains(item.element.value) {
-                values.append(item.element.value)
+            items.removeAll(keepingCapacity: true)
+            for item in found where item.attribute == index {
+                var k = items.count
+                items.append((item.position, item.value))
+                while k > 0 && items[k - 1].position > item.position {
+                    items.swapAt(k - 1, k)
+                    k -= 1
+                }
             }
+            var values: [String] = []
+            values.reserveCapacity(items.count)
+            for item in items where !values.contains(item.value) { values.append(item.value) }
             if !values.isEmpty { result.append((name, values)) }
         }
         return result
+    }
+
+    /// Writes the bytes of `range` of `bytes` at the start of `out` (made at least `range.count` bytes long) as
+    /// `TextBytes.collapsed` does (every run of whitespace as one space, none at either end), and returns how many
+    /// bytes it wrote.
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) -> Int {
+        if out.count < range.count { out = [UInt8](repeating: 0, count: max(range.count, 64)) }
+        return out.withUnsafeMutableBufferPointer { out in
+            var count = 0
+            var pendingSpace = false
+            for i in range {
+                let byte = bytes[i]
+                if ByteClass.isSpace(byte) {
+                    pendingSpace = count != 0
+                } else {
+                    if pendingSpace {
+                        out[count] = 0x20
+                        count &+= 1
+                        pendingSpace = false
+                    }
+                    out[count] = byte
+                    count &+= 1
+                }
+            }
+            return count
+        }
+    }
+
+    /// `split(_:atAnd:)` of the text whose UTF-8 bytes `utf8` are, each part handed to `emit`.
+    static func split(_ utf8: UnsafeBufferPointer<UInt8>, atAnd: Bool, _ emit: (String) -> Void) {
+        let done = splitASCII(utf8, atAnd: atAnd, emit)
+        if !done {
+            for part in splitCharacters(String(decoding: utf8, as: UTF8.self), atAnd: atAnd) { emit(part) }
+        }
     }
 
     /// Splits a list at commas and semicolons (and at a standalone `and` when `atAnd`), trimming each part.
@@ -104,9 +154,15 @@ struct ReviewerCredentials: Sendable {
     /// `split` on the bytes of an ASCII text (where every byte is one Character, CR aside); nil for any other text,
     /// whose Characters (grapheme clusters, canonical equivalence) need `splitCharacters`.
     static func splitASCII(_ text: UnsafeBufferPointer<UInt8>, atAnd: Bool) -> [String]? {
-        for byte in text where byte >= 0x80 || byte == 0x0D { return nil }
-        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         var parts: [String] = []
+        return splitASCII(text, atAnd: atAnd) { parts.append($0) } ? parts : nil
+    }
+
+    /// `splitASCII(_:atAnd:)` with each part handed to `emit`; false (and nothing emitted) for a text that is not
+    /// ASCII or holds a CR.
+    static func splitASCII(_ text: UnsafeBufferPointer<UInt8>, atAnd: Bool, _ emit: (String) -> Void) -> Bool {
+        for byte in text where byte >= 0x80 || byte == 0x0D { return false }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
         // A part: without leading spaces, trailing spaces and periods, and a leading `and `.
         func finish(_ part: UnsafeBufferPointer<UInt8>) {
             var lower0 = 0, upper = part.count
@@ -117,7 +173,7 @@ struct ReviewerCredentials: Sendable {
             {
                 lower0 += 4
             }
-            if lower0 < upper { parts.append(String(decoding: UnsafeBufferPointer(rebasing: part[lower0..<upper]), as: UTF8.self)) }
+            if lower0 < upper { emit(String(decoding: UnsafeBufferPointer(rebasing: part[lower0..<upper]), as: UTF8.self)) }
         }
         var joined: [UInt8] = []
         var pieceStart = 0
@@ -173,7 +229,7 @@ struct ReviewerCredentials: Sendable {
             }
             finishGroup()
         }
-        return parts
+        return true
     }
 
     /// `split` on Characters, for any text.

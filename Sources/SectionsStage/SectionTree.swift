@@ -27,6 +27,9 @@ struct SectionTree: Sendable {
     init(headings: [FoundHeading], entries: [HeadingEntry], unmappedLevel: Int, textEnd: Int, trim: (Range<Int>) -> Range<Int>) {
         func entry(_ heading: FoundHeading) -> HeadingEntry? { heading.entry.map { entries[$0] } }
         var open: [Int] = []  // indices into nodes, outermost first
+        // One allocation each, not the doublings from one element.
+        nodes.reserveCapacity(headings.count)
+        open.reserveCapacity(min(headings.count, 8))
         func close(_ index: Int, at end: Int) {
             let start = nodes[index].range.lowerBound
             let body = trim(start..<max(start, end))

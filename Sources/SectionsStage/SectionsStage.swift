@@ -173,7 +173,9 @@ public struct SectionsStage: Stage {
             analysis.titles.append(title)
             analysis.names.append(name)
             if itemSections.contains(name) {
-                for block in try items.blocks(in: bytes, region: node.range, keys: &keys, positions: &positions) {
+                let blocks = try items.blocks(in: bytes, region: node.range, keys: &keys, positions: &positions)
+                analysis.items.reserveCapacity(analysis.items.count + blocks.count)
+                for block in blocks {
                     analysis.items.append(FoundItem(section: index, block: block, text: TextBytes.collapsed(bytes, block.request),
                                                     original: block.original.map { TextBytes.collapsed(bytes, $0) },
                                                     authorized: block.authorized.map { TextBytes.collapsed(bytes, $0) }))

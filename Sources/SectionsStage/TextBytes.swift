@@ -15,6 +15,9 @@ enum TextBytes {
     /// range must start and end on character boundaries (the bytes are valid UTF-8).
     static func collapsed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         guard !range.isEmpty else { return "" }
+        // Most texts (titles, item requests) are already collapsed: words parted by single spaces, no other
+        // whitespace, none at either end. Those are copied as they are (`isCollapsed`).
+        if isCollapsed(bytes, range) { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         // Written straight into the string's storage: at most as many bytes as the range.
         return String(unsafeUninitializedCapacity: range.count) { out in
             var count = 0
@@ -35,6 +38,26 @@ enum TextBytes {
             }
             return count
         }
+    }
+
+    /// Whether `collapsed` leaves the bytes of `range` (not empty) as they are: no whitespace but single spaces
+    /// between other bytes. Read without a branch per byte.
+    static func isCollapsed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return range.isEmpty }
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count)
+        let first = base[range.lowerBound], last = base[range.upperBound &- 1]
+        if ByteClass.isSpace(first) || ByteClass.isSpace(last) { return false }
+        // A tab, line break, vertical tab or form feed anywhere, or a space after a space.
+        var bad: UInt8 = 0
+        var previousSpace: UInt8 = 0
+        for i in range {
+            let byte = base[i]
+            let space: UInt8 = byte == 0x20 ? 1 : 0
+            let control: UInt8 = byte &- 0x09 < 5 ? 1 : 0
+            bad |= control | (space & previousSpace)
+            previousSpace = space
+        }
+        return bad == 0
     }
 
     /// A heading table key: ASCII upper case, whitespace runs as one space, no trailing colon or spaces.

@@ -31,6 +31,69 @@ import Testing
         }
     }
 
+    /// A credential value collapsed into a reused byte buffer and split from it gives the parts of the plain path
+    /// (`TextBytes.collapsed`, then `split` of the String), with whitespace runs, line breaks and non-ASCII text.
+    @Test func collapsedCredentialSplitMatchesPlainPath() {
+        var random = Generator(state: 11)
+        var scratch: [UInt8] = [0x41, 0x42]
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<random.next(9) { text += (Self.pieces + ["\n", "\r\n", " \n\t", "\u{0B}"])[random.next(Self.pieces.count + 4)] }
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let range = 0..<buffer.count
+                let length = ReviewerCredentials.collapse(buffer, range, into: &scratch)
+                let plain = TextBytes.collapsed(buffer, range)
+                #expect(Array(scratch[..<length]) == Array(plain.utf8), "\(text.debugDescription)")
+                for atAnd in [false, true] {
+                    var parts: [String] = []
+                    scratch.withUnsafeBufferPointer { scratch in
+                        ReviewerCredentials.split(UnsafeBufferPointer(rebasing: scratch[..<length]), atAnd: atAnd) { parts.append($0) }
+                    }
+                    #expect(parts == ReviewerCredentials.split(plain, atAnd: atAnd), "\(text.debugDescription) atAnd: \(atAnd)")
+                }
+            }
+        }
+    }
+
+    /// The shortcut of `TextBytes.collapsed` for texts that are already collapsed gives what the writing loop gives,
+    /// for any range of any text (ends, whitespace of every kind, non-ASCII).
+    @Test func collapsedShortcutMatchesWritingLoop() {
+        func written(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+            var out: [UInt8] = []
+            var pendingSpace = false
+            for i in range {
+                if ByteClass.isSpace(bytes[i]) {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(bytes[i])
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        var random = Generator(state: 13)
+        let pieces = Self.pieces + ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "HPI", "A B", "A  B"]
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<random.next(7) { text += pieces[random.next(pieces.count)] }
+            let bytes = Array(text.utf8)
+            let boundaries = (0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 }
+            bytes.withUnsafeBufferPointer { buffer in
+                for lower in boundaries {
+                    for upper in boundaries where upper >= lower {
+                        let range = lower..<upper
+                        let expected = Array(written(buffer, range).utf8)
+                        #expect(Array(TextBytes.collapsed(buffer, range).utf8) == expected, "\(text.debugDescription) \(range)")
+                        let unchanged = expected == Array(buffer[range])
+                        #expect(TextBytes.isCollapsed(buffer, range) == unchanged, "\(text.debugDescription) \(range)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func headingLookupMatchesStringKeys() throws {
         let environment = StageEnvironment(stageName: "sections")
         let table = try HeadingTable(tables: RuleSources.tables(builtIn: "headings.tsv", extra: [], required: HeadingTable.columns,
