@@ -1,7 +1,7 @@
 import ClinPipeText
 
-/// The shipped rows of `Rules/guidelines.tsv` (MTUS, ODG, ACOEM, other), matched in ASCII text by one pass over its
-/// words instead of up to four PCRE2 searches per part of a guideline line.
+/// The shipped rows of `Rules/guidelines.tsv` (MTUS, ODG, ACOEM, other), matched in ASCII text by a search for the first
+/// row's words, then one pass over the words, instead of by up to four PCRE2 searches per part of a guideline line.
 ///
 /// Every alternative of the shipped patterns starts with `\b` and a letter, so a match starts where a word starts (a
 /// word: a run of PCRE2's ASCII `\w`, letters, digits and `_`). A word followed by `\s+` or by `\b` in a pattern is
@@ -26,9 +26,24 @@ enum GuidelineSourceWords {
         rows.count == shippedRows.count && zip(rows, shippedRows).allSatisfy { $0.label == $1.label && $0.pattern == $1.pattern }
     }
 
+    /// Where a match of the first row (MTUS) can start: `mt` or `me`, either letter in either case.
+    private static let firstRowStarts = BytePairSet([(UInt8(ascii: "m"), 0x20, UInt8(ascii: "t"), 0x20),
+                                                     (UInt8(ascii: "m"), 0x20, UInt8(ascii: "e"), 0x20)])
+
     /// The index in `shippedRows` of the first row whose pattern matches somewhere in `bytes` (which must be ASCII),
     /// or nil: what `PatternTable.firstMatch` gives with the shipped rows.
+    ///
+    /// The first row, which most parts name in their first word, is looked for first, at the offsets where `mt` or
+    /// `me` starts (found sixteen at a time); then the words are read in order until one starts a match of the second
+    /// row, the best left.
     static func firstRow(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var isFirstRow = false
+        firstRowStarts.forEachCandidate(in: bytes, from: 0) { offset in
+            guard isWordStart(offset, in: bytes), startsFirstRow(at: offset, in: bytes) else { return offset + 1 }
+            isFirstRow = true
+            return bytes.count
+        }
+        if isFirstRow { return 0 }
         var best = Int.max
         var offset = 0
         let count = bytes.count
@@ -39,58 +54,71 @@ enum GuidelineSourceWords {
             }
             let start = offset
             while offset < count && isWordByte(bytes[offset]) { offset &+= 1 }
-            let row = firstRow(startingAt: start, wordEnd: offset, in: bytes)
+            let row = laterRow(startingAt: start, wordEnd: offset, in: bytes)
             if row < best {
-                if row == 0 { return 0 }
+                if row == 1 { return 1 }
                 best = row
             }
         }
         return best == Int.max ? nil : best
     }
 
-    /// The first row with a match starting at the word `start..<end` (Int.max for none).
-    private static func firstRow(startingAt start: Int, wordEnd end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    /// Whether a match of the first row starts at the word start `start`.
+    private static func startsFirstRow(at start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let end = start + 4
+        if ASCII.occurs("mtus", in: bytes, at: start) && (end == bytes.count || !isWordByte(bytes[end])) { return true }
+        let medicalEnd = start + 7
+        return ASCII.occurs("medical", in: bytes, at: start) && (medicalEnd == bytes.count || !isWordByte(bytes[medicalEnd]))
+            && followedByWords(["treatment", "utilization", "schedule"], after: medicalEnd, in: bytes)
+    }
+
+    /// The first row after the first with a match starting at the word `start..<end` (Int.max for none).
+    private static func laterRow(startingAt start: Int, wordEnd end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         /// Whether the word is `word` (lowercase), ASCII case ignored.
         func isWord(_ word: StaticString) -> Bool { end - start == word.utf8CodeUnitCount && ASCII.occurs(word, in: bytes, at: start) }
         /// Whether the word starts with `prefix` (lowercase), ASCII case ignored.
         func hasPrefix(_ prefix: StaticString) -> Bool { end - start >= prefix.utf8CodeUnitCount && ASCII.occurs(prefix, in: bytes, at: start) }
-        // Tests on the first letter one after another rather than a `switch`: its jump table is an indirect branch
-        // that mispredicts from word to word, while each test here is rarely taken.
-        let first = bytes[start] | 0x20
-        if first == UInt8(ascii: "m") {
-            if isWord("mtus") { return 0 }
-            if isWord("medical") && followedByWords(["treatment", "utilization", "schedule"], after: end, in: bytes) { return 0 }
-            if hasPrefix("medicare") { return 3 }
-        } else if first == UInt8(ascii: "o") {
+        switch bytes[start] | 0x20 {
+        case UInt8(ascii: "o"):
             if isWord("odg") { return 1 }
             if isWord("official") && (followedByWords(["disability", "guideline"], after: end, in: bytes)
                 || followedByWords(["disability", "guidelines"], after: end, in: bytes)) { return 1 }
-        } else if first == UInt8(ascii: "a") {
+        case UInt8(ascii: "a"):
             if isWord("acoem") { return 2 }
             if isWord("american")
                 && followedByWords(["college", "of", "occupational", "and", "environmental", "medicine"], after: end, in: bytes) { return 2 }
             if hasPrefix("ahrq") { return 3 }
-        } else if first == UInt8(ascii: "c") {
+        case UInt8(ascii: "m"):
+            if hasPrefix("medicare") { return 3 }
+        case UInt8(ascii: "c"):
             if hasPrefix("citation") || hasPrefix("cms") { return 3 }
-        } else if first == UInt8(ascii: "f") {
+        case UInt8(ascii: "f"):
             if hasPrefix("fda") { return 3 }
-        } else if first == UInt8(ascii: "n") {
+        case UInt8(ascii: "n"):
             if hasPrefix("nih") { return 3 }
             if isWord("national"), let next = endOfSpace(in: bytes, at: end), ASCII.occurs("guideline", in: bytes, at: next) { return 3 }
-        } else if first == UInt8(ascii: "u") {
+        case UInt8(ascii: "u"):
             if hasPrefix("uptodate") { return 3 }
-        } else if first == UInt8(ascii: "j") {
+        case UInt8(ascii: "j"):
             if hasPrefix("journal") { return 3 }
-        } else if first == UInt8(ascii: "p") {
+        case UInt8(ascii: "p"):
             // peer[-\s]reviewed: one hyphen or space, then the prefix.
             if isWord("peer"), end < bytes.count, bytes[end] == UInt8(ascii: "-") || ByteClass.isSpace(bytes[end]),
                ASCII.occurs("reviewed", in: bytes, at: end + 1) { return 3 }
-        } else if first == UInt8(ascii: "h") {
+        case UInt8(ascii: "h"):
             if isWord("http") || isWord("https"), ASCII.occursExactly("://", in: bytes, at: end) { return 3 }
-        } else if first == UInt8(ascii: "w") {
+        case UInt8(ascii: "w"):
             if isWord("www"), end < bytes.count, bytes[end] == UInt8(ascii: ".") { return 3 }
+        default:
+            break
         }
         return Int.max
+    }
+
+    /// Whether a word starts at `offset` (`\b` before a word byte).
+    @inline(__always)
+    private static func isWordStart(_ offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        offset == 0 || !isWordByte(bytes[offset - 1])
     }
 
     /// Whether `words` (lowercase) follow `end`, each after a run of `\s` and each a whole word (ASCII case ignored).
