@@ -29,6 +29,8 @@ struct GuidelineCitations: Sendable {
     private let splitsByBytes: Bool
     /// Whether `title` is the shipped pattern, which `TitleLetterPairs` pre-tests.
     let titleByPairs: Bool
+    /// Whether `sources` holds the shipped rows, which `GuidelineSourceWords` matches in ASCII text.
+    let sourcesByWords: Bool
     /// The numbers of the groups read from `title`, `sectionLabel` and `pages`.
     private let titleGroup: Int, sectionLabelGroup: Int, pagesGroup: Int
     /// The numbers of `odgSection`'s two section groups, in the order they are read.
@@ -50,6 +52,8 @@ struct GuidelineCitations: Sendable {
     ///   given twice, a pattern that does not compile or lacks a group the stage reads.
     init(citationRules name: String, text: String) throws {
         sources = try PatternTable(file: "guidelines.tsv", labelColumn: "source")
+        sourcesByWords = GuidelineSourceWords.isShipped(sources.rows.map { ($0.label, $0.pattern?.pattern ?? "") })
+            && sources.rows.allSatisfy { $0.pattern?.options == [.caseless] }
         let table = try RuleTable(name: name, text: text, required: ["part"], knownColumns: Self.columns)
         /// The groups the stage reads from each pattern part.
         let groups: [String: [String]] = ["split": [], "title": ["title"], "section-label": ["section"],
@@ -145,14 +149,18 @@ struct GuidelineCitations: Sendable {
     /// The citation in one trimmed part of a guideline line (UTF-8), without its `text`; nil when it names no
     /// source.
     private func citation(in part: UnsafeBufferPointer<UInt8>) throws -> Attributes? {
+        let isASCII = OffsetConverter.isASCII(part)
         // A part is short and nearly always names its source in its first words: a keyword scan would cost more
-        // than the patterns it spares.
-        guard let source = try sources.firstMatch(in: part, prefilter: false)?.label else { return nil }
+        // than the patterns it spares. The shipped rows are matched word by word in ASCII text.
+        let row = sourcesByWords && isASCII
+            ? GuidelineSourceWords.firstRow(in: part).map { sources.rows[$0] }
+            : try sources.firstMatch(in: part, prefilter: false)
+        guard let source = row?.label else { return nil }
         var citation = Attributes()
         // Room for `cited_in` too, which the stage adds.
         citation.reserveCapacity(6)
         citation.appendNew("source", .string(source))
-        let words = PartWords(part)
+        let words = PartWords(part, isASCII: isASCII)
         if !titleByPairs || TitleLetterPairs.mayHoldTitle(part, isASCII: words.isASCII),
            let title = try capture(title, titleGroup, in: part)
         {
@@ -325,7 +333,12 @@ struct PartWords {
     private static let starts = BytePairSet([(UInt8(ascii: "s"), 0x20, UInt8(ascii: "e"), 0x20), (UInt8(ascii: "p"), 0x20, UInt8(ascii: "a"), 0x20)])
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        isASCII = OffsetConverter.isASCII(bytes)
+        self.init(bytes, isASCII: OffsetConverter.isASCII(bytes))
+    }
+
+    /// The words of `bytes`, of which `isASCII` tells whether all bytes are ASCII.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool) {
+        self.isASCII = isASCII
         guard isASCII else {
             section = 0
             page = 0

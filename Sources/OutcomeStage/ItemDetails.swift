@@ -66,24 +66,23 @@ struct ItemDetails: Sendable {
         return false
     }
 
-    /// Whether a service date may be in `bytes`: a digit and `dos` or `date` (ASCII case ignored), or any byte
-    /// outside ASCII.
+    /// Where `dos` or `date` can start: `do` or `da`, either letter in either case.
+    private static let serviceDateWordStarts = BytePairSet([(UInt8(ascii: "d"), 0x20, UInt8(ascii: "o"), 0x20),
+                                                            (UInt8(ascii: "d"), 0x20, UInt8(ascii: "a"), 0x20)])
+
+    /// Whether a service date may be in `bytes`: a digit and `dos` or `date` (ASCII case ignored), or a digit and any
+    /// byte outside ASCII. The words are looked for only at the offsets where `do` or `da` starts, found sixteen at a
+    /// time, rather than by a test (and a branch) per byte.
     static func mayHoldServiceDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let text = bytes.baseAddress, holdsDigit(bytes) else { return false }
-        let count = bytes.count
-        /// Whether the byte at `offset` (before `count`) is `letter` (lowercase) in either case: only the two cases of
-        /// a letter give it once `0x20` is set.
-        @inline(__always) func isLetter(_ offset: Int, _ letter: UInt8) -> Bool { offset < count && text[offset] | 0x20 == letter }
-        for offset in 0..<count {
-            let byte = text[offset]
-            if byte >= 0x80 { return true }
-            guard byte | 0x20 == UInt8(ascii: "d") else { continue }
-            if isLetter(offset &+ 1, UInt8(ascii: "o")) && isLetter(offset &+ 2, UInt8(ascii: "s")) { return true }
-            if isLetter(offset &+ 1, UInt8(ascii: "a")) && isLetter(offset &+ 2, UInt8(ascii: "t")) && isLetter(offset &+ 3, UInt8(ascii: "e")) {
-                return true
-            }
+        guard holdsDigit(bytes) else { return false }
+        guard OffsetConverter.isASCII(bytes) else { return true }
+        var found = false
+        serviceDateWordStarts.forEachCandidate(in: bytes, from: 0) { offset in
+            guard ASCII.occurs("dos", in: bytes, at: offset) || ASCII.occurs("date", in: bytes, at: offset) else { return offset + 1 }
+            found = true
+            return bytes.count
         }
-        return false
+        return found
     }
 
     /// Group `group` of the matches of `pattern` in `text` (all, or the first only), searched only when

@@ -29,27 +29,35 @@ struct QueriedAnnotations {
         let typeCount = Self.types.count
         // Classify once and count (a counting sort by type, keeping document order within a type). The kinds and the
         // running group ends live in scratch memory (on the stack for most documents): no array is allocated for
-        // them, nor checked for uniqueness per annotation.
+        // them, nor checked for uniqueness per annotation. Annotations not kept are counted and placed like the others,
+        // in a group of their own past the kept ones whose places are never read: no branch per annotation on whether
+        // it is kept (the types of successive annotations vary too much to predict it).
         var groupStart = [Int](repeating: 0, count: typeCount + 1)
         var members: [Int] = []
         var ranges: [Range<Int>] = []
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: annotations.count) { kinds in
             annotations.withUnsafeBufferPointer { annotations in
                 groupStart.withUnsafeMutableBufferPointer { counts in
-                    for position in annotations.indices {
-                        let kind = Self.kindNumber(of: annotations[position].type)
-                        kinds[position] = kind
-                        if kind != Self.unkept { counts[Int(kind) &+ 1] &+= 1 }
+                    // The number of annotations of each kind (`unkept` included), at the kind's number + 1.
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: typeCount + 2) { tally in
+                        tally.initialize(repeating: 0)
+                        for position in annotations.indices {
+                            let kind = Self.kindNumber(of: annotations[position].type)
+                            kinds[position] = kind
+                            tally[Int(kind) &+ 1] &+= 1
+                        }
+                        for kind in 0..<typeCount { counts[kind + 1] = counts[kind] + tally[kind + 1] }
                     }
-                    for kind in 0..<typeCount { counts[kind + 1] += counts[kind] }
                     let total = counts[typeCount]
-                    members = [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
-                        withUnsafeTemporaryAllocation(of: Int.self, capacity: typeCount) { next in
+                    members = [Int](unsafeUninitializedCapacity: total + 1) { buffer, initialized in
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: typeCount + 1) { next in
                             for kind in 0..<typeCount { next[kind] = counts[kind] }
-                            for position in annotations.indices where kinds[position] != Self.unkept {
+                            // Every annotation not kept goes to the one place past the kept ones.
+                            next[typeCount] = total
+                            for position in annotations.indices {
                                 let kind = Int(kinds[position])
                                 buffer[next[kind]] = position
-                                next[kind] &+= 1
+                                next[kind] &+= kind == typeCount ? 0 : 1
                             }
                         }
                         initialized = total
@@ -94,8 +102,9 @@ struct QueriedAnnotations {
         self.groupStart = groupStart
     }
 
-    /// `kindNumber` of a type that is not kept.
-    private static let unkept = UInt8.max
+    /// `kindNumber` of a type that is not kept: the number of kept types (a literal, which the classification loop
+    /// folds in; the tests check it).
+    static let unkept = UInt8(9)
 
     /// The position of `type` in `types`, or `unkept`: by length first, then the one or two kept types of that
     /// length (most annotations are of other types, and a string comparison that fails costs a call). Tests rather

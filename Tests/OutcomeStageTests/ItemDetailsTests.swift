@@ -1,4 +1,5 @@
 import ClinPipeCore
+import ClinPipeTestSupport
 import ClinPipeText
 @testable import OutcomeStage
 import Testing
@@ -62,5 +63,38 @@ extension ItemDetailsTests {
             let found = Array(text.utf8).withUnsafeBufferPointer { ItemDetails.mayHoldServiceDate($0) }
             #expect(found == expected, "\(text)")
         }
+    }
+
+    /// The test per byte that `mayHoldServiceDate` replaced: a digit, then any byte outside ASCII, or `dos` or `date`.
+    static func plainMayHoldServiceDate(_ bytes: [UInt8]) -> Bool {
+        guard bytes.contains(where: { $0 &- UInt8(ascii: "0") < 10 }) else { return false }
+        func isLetter(_ offset: Int, _ letter: UInt8) -> Bool { offset < bytes.count && bytes[offset] | 0x20 == letter }
+        for offset in bytes.indices {
+            if bytes[offset] >= 0x80 { return true }
+            guard bytes[offset] | 0x20 == UInt8(ascii: "d") else { continue }
+            if isLetter(offset + 1, UInt8(ascii: "o")) && isLetter(offset + 2, UInt8(ascii: "s")) { return true }
+            if isLetter(offset + 1, UInt8(ascii: "a")) && isLetter(offset + 2, UInt8(ascii: "t")) && isLetter(offset + 3, UInt8(ascii: "e")) {
+                return true
+            }
+        }
+        return false
+    }
+
+    @Test func serviceDateTestEqualsThePlainTestPerByte() {
+        var generator = SeededGenerator(seed: 1_234)
+        let pieces = ["d", "D", "o", "O", "s", "S", "a", "A", "t", "T", "e", "E", "dos", "DOS", "date", "Date", "dat", "do", "da",
+                      "1", "9", "0", " ", ":", "/", "é", "ſ", "\u{212A}", "x", "ds", "dd", "DOS:", "date of service", "D0S", "@", "`", "~"]
+        var texts = Self.texts
+        texts += (0..<5000).map { _ in
+            (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        }
+        var held = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let found = bytes.withUnsafeBufferPointer { ItemDetails.mayHoldServiceDate($0) }
+            #expect(found == Self.plainMayHoldServiceDate(bytes), "\(text.debugDescription)")
+            if found { held += 1 }
+        }
+        #expect(held > 500 && held < texts.count - 500)
     }
 }

@@ -27,6 +27,10 @@ import Testing
         }
     }
 
+    @Test func unkeptIsTheNumberOfKeptTypes() {
+        #expect(Int(QueriedAnnotations.unkept) == QueriedAnnotations.types.count)
+    }
+
     @Test func sameAnswersOnTheSampleLetters() throws {
         for (name, text) in try TestPaths.seedTexts() {
             let document = try OutcomeTesting.run(text, id: name)
@@ -38,7 +42,10 @@ import Testing
     @Test func sameAnswersOnRandomAnnotationsWithTiesAndNesting() {
         var generator = SeededGenerator(seed: 42)
         for round in 0..<200 {
-            let types = QueriedAnnotations.types + ["context.modifier", "section"]
+            // Types of the lengths of kept types, and annotations not kept between kept ones.
+            let types = QueriedAnnotations.types + ["context.modifier", "section", "sentencé", "imr.itex", "findinx", "dat", "drugs",
+                                                    "imr.item.linx", "imr.item.rationalx", "imr.item.claims_guidelinx", "",
+                                                    "imr.item.maximus_guidelinx", "procedure", "date "]
             let annotations = (0..<Int.random(in: 0...40, using: &generator)).map { number -> Annotation in
                 let start = Int.random(in: 0...30, using: &generator)
                 // Few distinct ranges, so that ties are common; sometimes already in order.
