@@ -223,93 +223,102 @@ struct KeywordFilter: Sendable {
     func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
         guard hasKeywords else { return .unfiltered(rows: required.count) }
         guard let text = bytes.baseAddress else { return Scan(segments: [], seen: 0, required: required, bySegment: bySegment) }
-        var log = SegmentLog()
-        defer { log.deallocate() }
-        let table = rows.base, count = bytes.count, look = Int(Self.lookMark)
-        let groups = table + (rowBytes - 8), groupShift = groupShift, tableAddress = UInt(bitPattern: table), nameScale = nameScale
-        classOffsets.withUnsafeBufferPointer { classOffsets in
-            let classes = classOffsets.baseAddress!
-            if nameScale == 1 { scanAll(classes, scale: 1, into: &log) } else { scanAll(classes, scale: 8, into: &log) }
-        }
-        /// The scan, with states named by `scale` (a constant where called: each gets its own loop).
-        @inline(__always) func scanAll(_ classes: UnsafePointer<UInt8>, scale: Int, into log: inout SegmentLog) {
-            var state = 0
-            /// The groups seen since the segment's start.
-            var segment: UInt64 = 0
-            /// One byte, of class offset `classOffset` (a column: no look mark); returns the last 8 bytes of the row of
-            /// the state reached, its groups once shifted right by `groupShift`.
-            @inline(__always) func step(_ classOffset: Int) -> UInt64 {
-                // The column's address first (from the text alone), so that the load that depends on the last state
-                // adds no arithmetic of its own: the bytes' chain of dependent loads is one load a byte.
-                let column = UnsafeRawPointer(bitPattern: tableAddress &+ UInt(bitPattern: classOffset)).unsafelyUnwrapped
-                state = Int(column.load(fromByteOffset: state &* scale, as: UInt16.self))
-                return groups.load(fromByteOffset: state &* scale, as: UInt64.self)
+        // The log starts on the stack (room for most texts' segments) and moves to the heap only when it outgrows it.
+        return withUnsafeTemporaryAllocation(of: SegmentLog.Entry.self, capacity: SegmentLog.stackCapacity) { stack in
+            var log = SegmentLog(stack: stack.baseAddress!)
+            defer { log.deallocate() }
+            let table = rows.base, count = bytes.count, look = Int(Self.lookMark)
+            let groups = table + (rowBytes - 8), groupShift = groupShift, tableAddress = UInt(bitPattern: table), nameScale = nameScale
+            classOffsets.withUnsafeBufferPointer { classOffsets in
+                let classes = classOffsets.baseAddress!
+                if nameScale == 1 { scanAll(classes, scale: 1, into: &log) } else { scanAll(classes, scale: 8, into: &log) }
             }
-            var offset = 0
-            // Four bytes a turn; a turn with a look byte steps them the same way (a look byte moves to the start,
-            // as class 0 does) and has the log place their groups.
-            while offset &+ 4 <= count {
-                let c0 = Int(classes[Int(text[offset])]), c1 = Int(classes[Int(text[offset &+ 1])])
-                let c2 = Int(classes[Int(text[offset &+ 2])]), c3 = Int(classes[Int(text[offset &+ 3])])
-                if (c0 | c1 | c2 | c3) & look == 0 {
-                    let g0 = step(c0), g1 = step(c1), g2 = step(c2), g3 = step(c3)
-                    segment |= (g0 | g1 | g2 | g3) &>> groupShift
-                } else {
-                    let mask = Self.columnMask
-                    let g0 = step(c0 & mask), g1 = step(c1 & mask), g2 = step(c2 & mask), g3 = step(c3 & mask)
-                    let looks = (c0 & look) >> 7 | (c1 & look) >> 6 | (c2 & look) >> 5 | (c3 & look) >> 4
-                    // The state goes through the call and back, so that the loop need not keep it in memory.
-                    (segment, state) = log.place(bytes, at: offset, looks: looks,
-                                                 groups: (g0 &>> groupShift, g1 &>> groupShift, g2 &>> groupShift, g3 &>> groupShift),
-                                                 segment: segment, state: state)
-                    if log.unfilterable { return }
+            /// The scan, with states named by `scale` (a constant where called: each gets its own loop).
+            @inline(__always) func scanAll(_ classes: UnsafePointer<UInt8>, scale: Int, into log: inout SegmentLog) {
+                var state = 0
+                /// The groups seen since the segment's start.
+                var segment: UInt64 = 0
+                /// One byte, of class offset `classOffset` (a column: no look mark); returns the last 8 bytes of the row of
+                /// the state reached, its groups once shifted right by `groupShift`.
+                @inline(__always) func step(_ classOffset: Int) -> UInt64 {
+                    // The column's address first (from the text alone), so that the load that depends on the last state
+                    // adds no arithmetic of its own: the bytes' chain of dependent loads is one load a byte.
+                    let column = UnsafeRawPointer(bitPattern: tableAddress &+ UInt(bitPattern: classOffset)).unsafelyUnwrapped
+                    state = Int(column.load(fromByteOffset: state &* scale, as: UInt16.self))
+                    return groups.load(fromByteOffset: state &* scale, as: UInt64.self)
                 }
-                offset &+= 4
-            }
-            // The last bytes, one at a time.
-            log.reserveFour()
-            while offset < count {
-                let classOffset = Int(classes[Int(text[offset])])
-                let found = step(classOffset & Self.columnMask) &>> groupShift
-                if classOffset & look == 0 {
-                    segment |= found
-                } else if text[offset] < 0x80 {
-                    log.close(segment, at: offset)
-                    segment = 0
-                } else if Self.startsCaselessEquivalentOfASCII(bytes, at: offset) {
-                    log.unfilterable = true
-                    return
+                var offset = 0
+                // Four bytes a turn; a turn with a look byte steps them the same way (a look byte moves to the start,
+                // as class 0 does) and has the log place their groups.
+                while offset &+ 4 <= count {
+                    let c0 = Int(classes[Int(text[offset])]), c1 = Int(classes[Int(text[offset &+ 1])])
+                    let c2 = Int(classes[Int(text[offset &+ 2])]), c3 = Int(classes[Int(text[offset &+ 3])])
+                    if (c0 | c1 | c2 | c3) & look == 0 {
+                        let g0 = step(c0), g1 = step(c1), g2 = step(c2), g3 = step(c3)
+                        segment |= (g0 | g1 | g2 | g3) &>> groupShift
+                    } else {
+                        let mask = Self.columnMask
+                        let g0 = step(c0 & mask), g1 = step(c1 & mask), g2 = step(c2 & mask), g3 = step(c3 & mask)
+                        let looks = (c0 & look) >> 7 | (c1 & look) >> 6 | (c2 & look) >> 5 | (c3 & look) >> 4
+                        // The state goes through the call and back, so that the loop need not keep it in memory.
+                        (segment, state) = log.place(bytes, at: offset, looks: looks,
+                                                     groups: (g0 &>> groupShift, g1 &>> groupShift, g2 &>> groupShift, g3 &>> groupShift),
+                                                     segment: segment, state: state)
+                        if log.unfilterable { return }
+                    }
+                    offset &+= 4
                 }
-                offset &+= 1
+                // The last bytes, one at a time.
+                log.reserveFour()
+                while offset < count {
+                    let classOffset = Int(classes[Int(text[offset])])
+                    let found = step(classOffset & Self.columnMask) &>> groupShift
+                    if classOffset & look == 0 {
+                        segment |= found
+                    } else if text[offset] < 0x80 {
+                        log.close(segment, at: offset)
+                        segment = 0
+                    } else if Self.startsCaselessEquivalentOfASCII(bytes, at: offset) {
+                        log.unfilterable = true
+                        return
+                    }
+                    offset &+= 1
+                }
+                // The text's end closes the last segment.
+                log.close(segment, at: count)
             }
-            // The text's end closes the last segment.
-            log.close(segment, at: count)
+            if log.unfilterable { return .unfiltered(rows: required.count) }
+            var seen: UInt64 = 0
+            let segments = (0..<log.count).map { index in
+                let entry = log.entries[index]
+                seen |= entry.groups
+                return (range: entry.start..<entry.end, groups: entry.groups)
+            }
+            return Scan(segments: segments, seen: seen, required: required, bySegment: bySegment)
         }
-        if log.unfilterable { return .unfiltered(rows: required.count) }
-        var seen: UInt64 = 0
-        let segments = (0..<log.count).map { index in
-            let entry = log.entries[index]
-            seen |= entry.groups
-            return (range: entry.start..<entry.end, groups: entry.groups)
-        }
-        return Scan(segments: segments, seen: seen, required: required, bySegment: bySegment)
     }
 
     /// The segments a scan has closed that hold keywords, in text order: written without a branch per segment, out of
     /// the scan's inner loop.
     private struct SegmentLog {
+        typealias Entry = (start: Int, end: Int, groups: UInt64)
         /// The segments `0..<count` (UTF-8 ranges and the groups found in them).
-        private(set) var entries: UnsafeMutablePointer<(start: Int, end: Int, groups: UInt64)>
-        private var capacity = 16
+        private(set) var entries: UnsafeMutablePointer<Entry>
+        /// The room of the log's first storage, which the scan allocates on the stack.
+        static let stackCapacity = 32
+        private var capacity = stackCapacity
+        /// Whether `entries` is heap memory of the log's own (after the log outgrew the stack storage).
+        private var ownsEntries = false
         private(set) var count = 0
         /// Where the current segment starts.
         private var segmentStart = 0
         /// Whether U+212A or U+017F was found (the scan stops: nothing is filtered).
         var unfilterable = false
 
-        init() { entries = .allocate(capacity: capacity) }
+        /// A log in `stack`, room for `stackCapacity` entries that the caller keeps alive as long as the log.
+        init(stack: UnsafeMutablePointer<Entry>) { entries = stack }
 
-        func deallocate() { entries.deallocate() }
+        func deallocate() { if ownsEntries { entries.deallocate() } }
 
         /// Ends the segment before `end`, whose groups are `segment`; it is kept only when it holds a group.
         @inline(__always)
@@ -365,8 +374,9 @@ struct KeywordFilter: Sendable {
             guard count + 4 >= capacity else { return }
             let larger = UnsafeMutablePointer<(start: Int, end: Int, groups: UInt64)>.allocate(capacity: capacity * 2)
             larger.moveInitialize(from: entries, count: count)
-            entries.deallocate()
+            if ownsEntries { entries.deallocate() }
             entries = larger
+            ownsEntries = true
             capacity *= 2
         }
     }

@@ -235,6 +235,20 @@ import Testing
         return (starts, rowSegments)
     }
 
+    /// Texts with more keyword segments than the log's first (stack) storage holds, around its size: the log moves to
+    /// the heap and keeps every segment.
+    @Test func manySegmentsOutgrowTheFirstStorage() throws {
+        let fields = ["ab", "b & c"], patterns: [String?] = [#"\bab\b"#, #"b\s+c"#]
+        let filter = try KeywordFilter(fields: fields, patterns: patterns, names: ["t:1", "t:2"])
+        for count in [0, 1, 30, 31, 32, 33, 34, 35, 64, 65, 200] {
+            for piece in ["ab. ", "b c;", "ab.b c, x. ", "é ab."] {
+                let text = String(repeating: piece, count: count)
+                Self.check(fields: fields, patterns: patterns, filter: filter, text: text)
+                Self.check(fields: fields, patterns: patterns, filter: filter, text: text + "ab")
+            }
+        }
+    }
+
     static func check(fields: [String], patterns: [String?], filter: KeywordFilter, text: String) {
         let expected = expected(fields: fields, patterns: patterns, filter: filter, text: text)
         text.withUTF8Bytes { bytes in
