@@ -4,11 +4,95 @@ import Dispatch
 @testable import ClinPipeIO
 import Testing
 
-/// One JSONL encoder reuses its string memos from document to document (`JSONStringMemoPool`): every line must equal
-/// the line of a fresh encoder (whose memo starts empty), also when the strings of earlier documents are gone and
-/// new ones may take their memory, when the memo fills and is emptied, and when many threads encode at once.
+/// The JSONL encoder's shortcuts for the strings that annotations repeat against the plain way to write a line:
+/// one encoder reuses its string memos from document to document (`JSONStringMemoPool`). Every line must equal the
+/// line that plain writes make (`plainLine`) and that a fresh encoder (whose memo starts empty) writes, also when
+/// the strings of earlier documents are gone and new ones may take their memory, when the memo fills and is emptied,
+/// and when many threads encode at once.
 @Suite("JSONL memo reuse")
 struct JSONLMemoReuseTests {
+    /// The line of `document` written the plain way: every string quoted where it is written, attributes without a
+    /// memo, offsets counted in the prefix of the text.
+    static func plainLine(_ document: Document, unit: OffsetUnit) -> [UInt8] {
+        func converted(_ offset: Int) -> Int {
+            let prefix = String(decoding: Array(document.text.utf8)[0..<offset], as: UTF8.self)
+            return switch unit {
+            case .utf8: offset
+            case .utf16: prefix.utf16.count
+            case .codepoint: prefix.unicodeScalars.count
+            }
+        }
+        var out = JSONBuffer(capacity: 1)
+        out.append(#"{"id":"#)
+        out.appendQuoted(document.id)
+        out.append(#","offsets":"#)
+        out.appendQuoted(unit.rawValue)
+        if !document.attributes.isEmpty {
+            out.append(#","attributes":"#)
+            out.appendJSON(document.attributes)
+        }
+        out.append(#","annotations":["#)
+        for (index, annotation) in document.annotations.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(#"{"id":"#)
+            out.appendDecimal(annotation.id.rawValue)
+            out.append(#","type":"#)
+            out.appendQuoted(annotation.type)
+            out.append(#","begin":"#)
+            out.appendDecimal(converted(annotation.range.lowerBound))
+            out.append(#","end":"#)
+            out.appendDecimal(converted(annotation.range.upperBound))
+            out.append(#","text":"#)
+            out.appendQuoted(document.coveredText(of: annotation))
+            out.append(#","attributes":"#)
+            out.appendJSON(annotation.attributes)
+            out.append(#","stage":"#)
+            out.appendQuoted(annotation.provenance.stage)
+            if let rule = annotation.provenance.rule {
+                out.append(#","rule":"#)
+                out.appendQuoted(rule)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append("]}\n")
+        return out.bytes
+    }
+
+    @Test("lines equal the plain writes: runs of equal types, stages and rules, and changes of each alone",
+          arguments: OffsetUnit.allCases)
+    func plainWrites(unit: OffsetUnit) throws {
+        let encoder = JSONLEncoder(unit: unit)
+        var differences: [Int] = []
+        for number in 0..<120 {
+            var generator = SeededGenerator(seed: UInt64(number) &+ 500)
+            let text = RandomText.make(pieceCount: Int.random(in: 0...40, using: &generator), using: &generator)
+            let boundaries = RandomText.scalarBoundaries(text)
+            // The same String values over and over (as stages store them), equal texts in other storage, a nil rule,
+            // an empty string, escapes and non-ASCII.
+            let types = ["sentence", "imr.item.claims_guideline", "type with \"quote\"", "", "é.type"]
+            let stages = ["sentences", "stage-name-longer-than-small", "sentences" + String(number % 2 == 0 ? "" : "")]
+            let rules: [String?] = [nil, "rules.tsv:1", "a-longer-rule-file.tsv:field:claims", nil, "rule\n\u{1}"]
+            var document = Document(id: "doc \(number)", text: text, attributes: number % 3 == 0 ? ["n": .int(number)] : [:])
+            var pick = (0, 0, 0)
+            for index in 0..<Int.random(in: 0...40, using: &generator) {
+                // Mostly repeat the annotation before; sometimes change one field, or all.
+                switch generator.next() % 5 {
+                case 0: pick.0 = Int(generator.next() % UInt64(types.count))
+                case 1: pick.1 = Int(generator.next() % UInt64(stages.count))
+                case 2: pick.2 = Int(generator.next() % UInt64(rules.count))
+                case 3: pick = (Int(generator.next() % 5), Int(generator.next() % 3), Int(generator.next() % 5))
+                default: break
+                }
+                let a = boundaries.randomElement(using: &generator)!, b = boundaries.randomElement(using: &generator)!
+                let attributes: Attributes = index % 3 == 0 ? ["negated": .bool(index % 2 == 0), "rule": .string(types[pick.0])] : [:]
+                try document.addAnnotation(type: types[pick.0], range: min(a, b)..<max(a, b), attributes: attributes,
+                                           provenance: Provenance(stage: stages[pick.1], rule: rules[pick.2]))
+            }
+            if encoder.encode(.document(document)) != Self.plainLine(document, unit: unit) { differences.append(number) }
+        }
+        #expect(differences.isEmpty, "documents \(differences.prefix(10))")
+    }
+
     /// A document whose types, stage and rule names and attribute keys are made at run time (their own storage, most
     /// longer than a small string), some of them new in this document, some seen before, with escapes and non-ASCII.
     static func document(_ number: Int) throws -> Document {
@@ -47,7 +131,8 @@ struct JSONLMemoReuseTests {
         for number in 0..<300 {
             // Each document and its strings go away before the next is made, so new strings may reuse their memory.
             let document = try Self.document(number)
-            if reused.encode(.document(document)) != JSONLEncoder(unit: unit).encode(.document(document)) {
+            let line = reused.encode(.document(document))
+            if line != JSONLEncoder(unit: unit).encode(.document(document)) || line != Self.plainLine(document, unit: unit) {
                 differences.append(number)
             }
         }
