@@ -89,6 +89,34 @@ public struct AffixFilter: Sendable {
         return members.isEmpty ? nil : "[" + members + "]"
     }
 
+    /// The verdicts of the first two look-ups of `admits` at a text's edge, per byte value. On a non-empty `bytes`,
+    /// `admits(bytes, at: 0, limit: bytes.count)` (`Edge.start`; a lookbehind sees the text's start) or
+    /// `admits(bytes, at: bytes.count, limit: 0)` (`Edge.end`) answers false when `first[x]` is false, or when
+    /// `bytes` has two bytes or more and `second[y]` is false, where `x` and `y` are the first two bytes it reads:
+    /// `bytes[0]` and `bytes[1]` (`Edge.start`), `bytes[count - 1]` and `bytes[count - 2]` (`Edge.end`). True is not a
+    /// promise: the other bytes decide. Two table look-ups settle most texts that a walk through `admits` rejects,
+    /// without the walk's branches.
+    public var edgeByteVerdicts: (first: [Bool], second: [Bool]) {
+        var start = 0
+        if edge == .start && readsPrevious {
+            if textStartState >= Self.reject {
+                let all = [Bool](repeating: textStartState == Self.accept, count: 256)
+                return (all, [Bool](repeating: true, count: 256))
+            }
+            start = Int(textStartState)
+        }
+        let first = (0..<256).map { transitions[start << 8 | $0] != Self.reject }
+        // The states after one byte; after an accepting first byte any second byte passes.
+        var states: Set<Int> = []
+        var anyAccepts = false
+        for byte in 0..<256 {
+            let next = transitions[start << 8 | byte]
+            if next == Self.accept { anyAccepts = true } else if next != Self.reject { states.insert(Int(next)) }
+        }
+        let second = (0..<256).map { byte in anyAccepts || states.contains { transitions[$0 << 8 | byte] != Self.reject } }
+        return (first, second)
+    }
+
     /// False when no match can start at `position` and end at or before `limit` (`Edge.start`), or end at
     /// `position` and start at or after `limit` (`Edge.end`). `position` and `limit` lie on character boundaries;
     /// the bytes before `position` are the text before it (lookbehinds see them).

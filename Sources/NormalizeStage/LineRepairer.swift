@@ -27,6 +27,9 @@ struct LineRepairer {
     /// Skip the `item_sentence` and `decision_tail` rules on lines where no decision reads their answer (see
     /// `Features.itemSentence`, `Features.decisionTail`). Off only in tests, to compare with the plain path.
     var skipsUnreadRules = true
+    /// Rule out line kinds by the line's first two and last two bytes before their filters (`LineRules.candidates`). Off
+    /// only in tests, to compare with the plain path.
+    var usesEdgeBytes = true
 
     /// One physical line of the source.
     struct Line {
@@ -305,10 +308,15 @@ struct LineRepairer {
     private func features(of line: Line, afterColon: Bool, _ bytes: UnsafeBufferPointer<UInt8>) throws -> Features {
         let content = UnsafeBufferPointer(rebasing: bytes[line.contentStart..<line.contentEnd])
         var f = Features()
-        f.forcedStart = try LineRules.matches(rules.start, content)
-        f.forcedEnd = try LineRules.matches(rules.end, content)
-        f.decisionEnd = try LineRules.matches(rules.decision, content)
-        if afterColon || !skipsUnreadRules { f.decisionTail = try LineRules.matches(rules.decisionTail, content) }
+        // Look-ups on the first two and the last two bytes rule out most kinds for most lines (see
+        // `LineRules.candidates`); the rest go through their filters and patterns.
+        let kinds = usesEdgeBytes ? rules.candidates(content) : 0xFF
+        if kinds & LineRules.startBit != 0 { f.forcedStart = try LineRules.matches(rules.start, content) }
+        if kinds & LineRules.endBit != 0 { f.forcedEnd = try LineRules.matches(rules.end, content) }
+        if kinds & LineRules.decisionBit != 0 { f.decisionEnd = try LineRules.matches(rules.decision, content) }
+        if kinds & LineRules.decisionTailBit != 0, afterColon || !skipsUnreadRules {
+            f.decisionTail = try LineRules.matches(rules.decisionTail, content)
+        }
         f.endsWithColon = content[content.count - 1] == 0x3A
         f.heading = isHeading(content)
         let first = content[0]
@@ -321,7 +329,9 @@ struct LineRepairer {
         let end = content[last]
         f.sentenceEnd = end == 0x2E || end == 0x3F || end == 0x21
         f.terminal = f.sentenceEnd || end == 0x3A || end == 0x3B
-        if f.terminal || !skipsUnreadRules { f.itemSentence = try LineRules.matches(rules.itemSentence, content) }
+        if kinds & LineRules.itemSentenceBit != 0, f.terminal || !skipsUnreadRules {
+            f.itemSentence = try LineRules.matches(rules.itemSentence, content)
+        }
         if content.count >= 2, content[content.count - 1] == 0x2D {
             var start = content.count - 2
             while start >= 0, ByteClass.isWord(content[start]), content[start] < 0x80 { start -= 1 }
@@ -336,9 +346,13 @@ struct LineRepairer {
 
     /// An all-capital line with at least four letters and no lowercase ASCII letter (`CLINICAL CASE SUMMARY`,
     /// `HISTORY OF PRESENT ILLNESS:`).
-    private func isHeading(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
-        // The first byte is checked first: most lines start with something else and need no scan.
-        guard content.count <= 120, ByteClass.isUpper(content[0]) else { return false }
+    func isHeading(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
+        // The first two bytes are checked first, in one test: most lines start with something else, or with a capital
+        // and a lowercase letter (which the scan would reject at once), and need no scan.
+        let second = content.count >= 2 ? content[1] : 0x20
+        guard content.count <= 120 && ByteClass.isUpper(content[0]) && !(second >= 0x61 && second <= 0x7A) else {
+            return false
+        }
         var letters = 0, others = 0
         for byte in content {
             if byte >= 0x61 && byte <= 0x7A { return false }

@@ -24,6 +24,16 @@ struct LineRules: Sendable {
     let decisionTail: Rule?
     let keptHyphenPrefixes: Set<[UInt8]>
 
+    /// The kinds `features` checks on every line, as bits of `candidates(_:)`.
+    static let startBit: UInt8 = 1, endBit: UInt8 = 2, decisionBit: UInt8 = 4, decisionTailBit: UInt8 = 8,
+               itemSentenceBit: UInt8 = 16
+    /// The kinds that may match a line, by its edge bytes (from `AffixFilter.edgeByteVerdicts`): four tables of
+    /// 257 entries, for the first byte, the second, the last and the one before it; entry 256 of the second and
+    /// fourth stands for a line of one byte (no such byte). Each entry holds the bits of the kinds whose filter lets
+    /// that byte pass there (every kind without a filter at that edge; no kind without rules).
+    private let edgeKinds: [UInt8]
+    private static let tableSize = 257
+
     /// Compiles the rules of each kind into one alternation, anchored as the kind requires.
     init(tables: [RuleTable], hyphenPrefixes: [String]) throws {
         var alternatives: [Kind: [String]] = [:]
@@ -62,6 +72,29 @@ struct LineRules: Sendable {
         itemSentence = try compile(.itemSentence)
         decisionTail = try compile(.decisionTail)
         keptHyphenPrefixes = Set(hyphenPrefixes.map { Array($0.lowercased().utf8) })
+        var edgeKinds = [UInt8](repeating: 0, count: 4 * Self.tableSize)
+        for (rule, bit) in [(start, Self.startBit), (end, Self.endBit), (decision, Self.decisionBit),
+                            (decisionTail, Self.decisionTailBit), (itemSentence, Self.itemSentenceBit)]
+        {
+            guard let rule else { continue }
+            let prefix = rule.prefix?.edgeByteVerdicts, suffix = rule.suffix?.edgeByteVerdicts
+            for (table, verdicts) in [prefix?.first, prefix?.second, suffix?.first, suffix?.second].enumerated() {
+                for byte in 0...256 where byte == 256 || verdicts?[byte] ?? true {
+                    edgeKinds[table * Self.tableSize + byte] |= bit
+                }
+            }
+        }
+        self.edgeKinds = edgeKinds
+    }
+
+    /// The bits (`startBit`, ...) of the kinds that may match `line` (trimmed, not empty): a kind whose bit is clear
+    /// does not match it (`matches` would say false). Four look-ups, no branch on the bytes.
+    @inline(__always)
+    func candidates(_ line: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let count = line.count, size = Self.tableSize
+        let second = count >= 2 ? Int(line[1]) : 256, beforeLast = count >= 2 ? Int(line[count - 2]) : 256
+        return edgeKinds[Int(line[0])] & edgeKinds[size + second] & edgeKinds[2 * size + Int(line[count - 1])]
+            & edgeKinds[3 * size + beforeLast]
     }
 
     /// Whether `pattern` matches the line `bytes` (already trimmed).

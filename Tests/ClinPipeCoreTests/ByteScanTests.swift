@@ -156,7 +156,7 @@ struct ByteScanTests {
 
     /// `cbs_plain_prefix` against the byte rule it implements: every byte value, and a space before every byte value,
     /// at every position of 1- to 40-byte runs of printable ASCII (the sixteen-byte blocks, the seventeenth byte each
-    /// block reads, and the byte-at-a-time tail).
+    /// block reads, the last sixteen bytes read again over bytes already seen, and the byte loop of runs under 16).
     @Test("plain runs: every byte and every space pair at every position")
     func plainPrefix() {
         func reference(_ bytes: [UInt8]) -> Int {

@@ -80,6 +80,43 @@ import Testing
     }
 
     /// Positions inside a text and limits short of its end, as the stages use them.
+    /// `edgeByteVerdicts` are false for a byte only where `admits` answers false on every text that has it first
+    /// (last) or second (second to last): checked on many texts, texts of one byte included, with lookbehinds at the
+    /// text's start and non-ASCII bytes.
+    @Test func edgeByteVerdictsNeverOverruleAdmits() throws {
+        var generator = SeededGenerator(seed: 12)
+        let sources = Self.probes + ["(?<!\\w)(?i:report|DOS\\b|UR\\b)", "(?<=:)\\s*x", "(?<![a-z])ab", "(?<!x)"]
+        var texts = (0..<400).map { _ in
+            (0..<(1 + Int(generator.next() % 5))).map { _ in Self.pieces[Int(generator.next() % UInt64(Self.pieces.count))] }.joined()
+        }
+        for byte: UInt8 in 0..<128 {
+            let single = String(UnicodeScalar(byte))
+            texts += [single, single + "b", "b" + single]
+        }
+        var ruledOut = 0
+        for source in sources {
+            for edge in [AffixFilter.Edge.start, .end] {
+                guard let filter = AffixFilter(source, edge: edge) else { continue }
+                let (first, second) = filter.edgeByteVerdicts
+                #expect(first.count == 256 && second.count == 256)
+                for text in texts {
+                    let bytes = Array(text.utf8)
+                    try #require(!bytes.isEmpty)
+                    let admitted = bytes.withUnsafeBufferPointer { buffer in
+                        edge == .start ? filter.admits(buffer, at: 0, limit: buffer.count)
+                            : filter.admits(buffer, at: buffer.count, limit: 0)
+                    }
+                    let x = edge == .start ? bytes[0] : bytes[bytes.count - 1]
+                    var passes = first[Int(x)]
+                    if bytes.count >= 2 { passes = passes && second[Int(edge == .start ? bytes[1] : bytes[bytes.count - 2])] }
+                    #expect(passes || !admitted, "\(source) \(edge) on \(text.debugDescription)")
+                    if !passes { ruledOut += 1 }
+                }
+            }
+        }
+        #expect(ruledOut > 0)
+    }
+
     @Test func positionsAndLimits() throws {
         let filter = try #require(AffixFilter("(?i:report|DOS\\b)", edge: .start))
         let end = try #require(AffixFilter("(?i:in|since)\\s+", edge: .end))

@@ -328,6 +328,18 @@ static inline size_t cbs_plain_prefix(const uint8_t *p, size_t len) {
         unsigned plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(printable, spaceBeforePrintable));
         if (plain != 0xFFFFu) return i + (size_t)__builtin_ctz(~plain);
     }
+    if (i < len && len >= 16) {
+        /* The last sixteen bytes, overlapping plain bytes already seen, instead of a byte loop whose exit the branch
+           predictor cannot learn (lines end anywhere). The last lane sees zero after it: no byte follows the range. */
+        size_t last = len - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + last));
+        __m128i next = _mm_srli_si128(v, 1);
+        __m128i printable = _mm_cmpgt_epi8(v, space);
+        __m128i spaceBeforePrintable = _mm_and_si128(_mm_cmpeq_epi8(v, space), _mm_cmpgt_epi8(next, space));
+        unsigned plain = (unsigned)_mm_movemask_epi8(_mm_or_si128(printable, spaceBeforePrintable));
+        plain |= (1u << (i - last)) - 1u;  /* the lanes before `i`: plain, seen by the loop */
+        return plain == 0xFFFFu ? len : last + (size_t)__builtin_ctz(~plain);
+    }
 #endif
     for (; i < len; i++) {
         uint8_t byte = p[i];
