@@ -110,30 +110,12 @@ struct ReviewerCredentials: Sendable {
         return result
     }
 
-    /// Writes the bytes of `range` of `bytes` at the start of `out` (made at least `range.count` bytes long) as
-    /// `TextBytes.collapsed` does (every run of whitespace as one space, none at either end), and returns how many
-    /// bytes it wrote.
+    /// Writes the bytes of `range` of `bytes` at the start of `out` (made at least `range.count` bytes long) with
+    /// `TextBytes.collapse` (every run of whitespace as one space, none at either end), and returns how many bytes it
+    /// wrote.
     static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) -> Int {
         if out.count < range.count { out = [UInt8](repeating: 0, count: max(range.count, 64)) }
-        return out.withUnsafeMutableBufferPointer { out in
-            var count = 0
-            var pendingSpace = false
-            for i in range {
-                let byte = bytes[i]
-                if ByteClass.isSpace(byte) {
-                    pendingSpace = count != 0
-                } else {
-                    if pendingSpace {
-                        out[count] = 0x20
-                        count &+= 1
-                        pendingSpace = false
-                    }
-                    out[count] = byte
-                    count &+= 1
-                }
-            }
-            return count
-        }
+        return out.withUnsafeMutableBufferPointer { out in TextBytes.collapse(bytes, range, into: out) }
     }
 
     /// `split(_:atAnd:)` of the text whose UTF-8 bytes `utf8` are, each part handed to `emit`.

@@ -19,25 +19,33 @@ enum TextBytes {
         // whitespace, none at either end. Those are copied as they are (`isCollapsed`).
         if isCollapsed(bytes, range) { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         // Written straight into the string's storage: at most as many bytes as the range.
-        return String(unsafeUninitializedCapacity: range.count) { out in
-            var count = 0
-            var pendingSpace = false
-            for i in range {
-                let byte = bytes[i]
-                if ByteClass.isSpace(byte) {
-                    pendingSpace = count != 0
-                } else {
-                    if pendingSpace {
-                        out[count] = 0x20
-                        count += 1
-                        pendingSpace = false
-                    }
-                    out[count] = byte
-                    count += 1
+        return String(unsafeUninitializedCapacity: range.count) { out in collapse(bytes, range, into: out) }
+    }
+
+    /// Writes the bytes of `range` of `bytes` at the start of `out` (at least `range.count` bytes long) with every
+    /// run of whitespace as one space and none at either end, and returns how many bytes it wrote (what `collapsed`
+    /// returns, as bytes).
+    @inline(__always)
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                         into out: UnsafeMutableBufferPointer<UInt8>) -> Int
+    {
+        var count = 0
+        var pendingSpace = false
+        for i in range {
+            let byte = bytes[i]
+            if ByteClass.isSpace(byte) {
+                pendingSpace = count != 0
+            } else {
+                if pendingSpace {
+                    out[count] = 0x20
+                    count &+= 1
+                    pendingSpace = false
                 }
+                out[count] = byte
+                count &+= 1
             }
-            return count
         }
+        return count
     }
 
     /// Whether `collapsed` leaves the bytes of `range` (not empty) as they are: no whitespace but single spaces
