@@ -11,51 +11,10 @@ import Testing
 /// and when many threads encode at once.
 @Suite("JSONL memo reuse")
 struct JSONLMemoReuseTests {
-    /// The line of `document` written the plain way: every string quoted where it is written, attributes without a
-    /// memo, offsets counted in the prefix of the text.
+    /// The line of `document` written the plain way (`JSONLPlainWriterTests.plainLine`: every string quoted where
+    /// it is written, attributes without a memo, offsets counted in the prefix of the text).
     static func plainLine(_ document: Document, unit: OffsetUnit) -> [UInt8] {
-        func converted(_ offset: Int) -> Int {
-            let prefix = String(decoding: Array(document.text.utf8)[0..<offset], as: UTF8.self)
-            return switch unit {
-            case .utf8: offset
-            case .utf16: prefix.utf16.count
-            case .codepoint: prefix.unicodeScalars.count
-            }
-        }
-        var out = JSONBuffer(capacity: 1)
-        out.append(#"{"id":"#)
-        out.appendQuoted(document.id)
-        out.append(#","offsets":"#)
-        out.appendQuoted(unit.rawValue)
-        if !document.attributes.isEmpty {
-            out.append(#","attributes":"#)
-            out.appendJSON(document.attributes)
-        }
-        out.append(#","annotations":["#)
-        for (index, annotation) in document.annotations.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(#"{"id":"#)
-            out.appendDecimal(annotation.id.rawValue)
-            out.append(#","type":"#)
-            out.appendQuoted(annotation.type)
-            out.append(#","begin":"#)
-            out.appendDecimal(converted(annotation.range.lowerBound))
-            out.append(#","end":"#)
-            out.appendDecimal(converted(annotation.range.upperBound))
-            out.append(#","text":"#)
-            out.appendQuoted(document.coveredText(of: annotation))
-            out.append(#","attributes":"#)
-            out.appendJSON(annotation.attributes)
-            out.append(#","stage":"#)
-            out.appendQuoted(annotation.provenance.stage)
-            if let rule = annotation.provenance.rule {
-                out.append(#","rule":"#)
-                out.appendQuoted(rule)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append("]}\n")
-        return out.bytes
+        JSONLPlainWriterTests.plainLine(document, unit: unit)
     }
 
     @Test("lines equal the plain writes: runs of equal types, stages and rules, and changes of each alone",

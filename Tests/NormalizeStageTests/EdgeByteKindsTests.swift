@@ -50,14 +50,7 @@ import Testing
         for round in 0..<3000 {
             let text = Self.lines(&generator, count: round % 14).joined(separator: round % 3 == 0 ? "\n\n" : "\n")
             let bytes = Array(text.utf8)
-            func run(_ repairer: LineRepairer) throws -> ([UInt8], [OffsetMap.Edit]) {
-                try bytes.withUnsafeBufferPointer { buffer in
-                    var writer = EditWriter(capacity: buffer.count)
-                    try repairer.repair(buffer, into: &writer)
-                    return (writer.output, writer.edits)
-                }
-            }
-            let expected = try run(plain), actual = try run(fast)
+            let expected = try plain.repaired(bytes), actual = try fast.repaired(bytes)
             #expect(actual.0 == expected.0 && actual.1 == expected.1, "round \(round)")
         }
     }

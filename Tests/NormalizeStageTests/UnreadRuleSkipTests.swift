@@ -26,14 +26,7 @@ import Testing
             let count = round % 14
             let text = (0..<count).map { _ in Self.lines[Int(generator.next() % UInt64(Self.lines.count))] }.joined(separator: "\n")
             let bytes = Array(text.utf8)
-            func run(_ repairer: LineRepairer) throws -> ([UInt8], [OffsetMap.Edit]) {
-                try bytes.withUnsafeBufferPointer { buffer in
-                    var writer = EditWriter(capacity: buffer.count)
-                    try repairer.repair(buffer, into: &writer)
-                    return (writer.output, writer.edits)
-                }
-            }
-            let expected = try run(plain), actual = try run(skipping)
+            let expected = try plain.repaired(bytes), actual = try skipping.repaired(bytes)
             #expect(actual.0 == expected.0 && actual.1 == expected.1, "round \(round)")
         }
     }
