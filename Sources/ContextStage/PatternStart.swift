@@ -16,6 +16,10 @@ struct PatternStart: Sendable, Equatable {
     let prefixes: [[UInt8]]
     /// Whether a match starts at a word boundary before a letter (the `\b` form).
     let atWordStart: Bool
+    /// Per prefix (same indices): the body of a lookbehind that makes up the rest of its alternative
+    /// (`to(?<=response to|reaction to)` gives `response to|reaction to`), which must match ending where the prefix
+    /// ends; nil when the alternative has none (or the prefix's letters are not all of the alternative's).
+    let lookbehinds: [String?]
 
     /// Bytes that start a prefix at the start of a match: both cases of each first letter, and every byte that can
     /// start a non-ASCII character in the `\b` form.
@@ -36,6 +40,7 @@ struct PatternStart: Sendable, Equatable {
         guard !bytes.isEmpty, Self.isPlain(bytes) else { return nil }
         if bytes.count > 2 && bytes[0] == UInt8(ascii: "\\") && bytes[1] == UInt8(ascii: "b") {
             var prefixes: [[UInt8]] = []
+            var lookbehinds: [String?] = []
             if bytes[2] == UInt8(ascii: "(") {
                 guard bytes.count > 4, bytes[3] == UInt8(ascii: "?"), bytes[4] == UInt8(ascii: ":"),
                       let close = Self.closingParenthesis(bytes, from: 2),
@@ -44,19 +49,80 @@ struct PatternStart: Sendable, Equatable {
                 for branch in Self.branches(bytes, 5..<close) {
                     guard let letters = Self.letterRun(bytes, branch) else { return nil }
                     prefixes.append(letters)
+                    lookbehinds.append(Self.lookbehindBody(bytes, (branch.lowerBound + letters.count)..<branch.upperBound))
                 }
             } else {
                 guard let letters = Self.letterRun(bytes, 2..<bytes.count) else { return nil }
                 prefixes.append(letters)
+                lookbehinds.append(nil)
             }
             self.prefixes = prefixes
+            self.lookbehinds = lookbehinds
             self.atWordStart = true
         } else {
             guard Self.punctuation.contains(bytes[0]), bytes.count == 1 || !Self.isQuantifier(bytes[1]) else { return nil }
             self.prefixes = [[bytes[0]]]
+            self.lookbehinds = [nil]
             self.atWordStart = false
         }
     }
+
+    /// The body of a positive lookbehind `(?<=body)` that is all of `bytes[range]`, or nil.
+    private static func lookbehindBody(_ bytes: [UInt8], _ range: Range<Int>) -> String? {
+        let open = range.lowerBound
+        guard range.count > 5, bytes[open] == UInt8(ascii: "("), bytes[open + 1] == UInt8(ascii: "?"),
+              bytes[open + 2] == UInt8(ascii: "<"), bytes[open + 3] == UInt8(ascii: "="),
+              closingParenthesis(bytes, from: open) == range.upperBound - 1
+        else { return nil }
+        return String(decoding: bytes[(open + 4)..<(range.upperBound - 1)], as: UTF8.self)
+    }
+
+    /// `source` with a lookahead that ends it at the top level (`\bwith(?=\s+the)`) read as a non-capturing group
+    /// (`\bwith(?:\s+the)`): every text from a match's start of `source` on begins with a match of the result (what
+    /// the lookahead looks at follows the match), so a necessary condition on the result's start is one on
+    /// `source`'s. Any other source is given back as it is.
+    static func trailingLookaheadAsGroup(_ source: String) -> String {
+        var bytes = Array(source.utf8)
+        guard bytes.last == UInt8(ascii: ")"), isPlain(bytes) else { return source }
+        // The last group opened at the top level.
+        var index = 0, depth = 0, lastOpen = -1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): index += 2; continue
+            case UInt8(ascii: "["):
+                guard let end = classEnd(bytes, from: index) else { return source }
+                index = end + 1
+                continue
+            case UInt8(ascii: "("):
+                if depth == 0 { lastOpen = index }
+                depth += 1
+            case UInt8(ascii: ")"): depth -= 1
+            default: break
+            }
+            index += 1
+        }
+        guard lastOpen >= 0, lastOpen + 2 < bytes.count, bytes[lastOpen + 1] == UInt8(ascii: "?"),
+              bytes[lastOpen + 2] == UInt8(ascii: "="), closingParenthesis(bytes, from: lastOpen) == bytes.count - 1
+        else { return source }
+        bytes[lastOpen + 2] = UInt8(ascii: ":")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// How `text[position...]` starts with `prefixes[index]` (`position < count`): not at all, exactly (ASCII bytes
+    /// equal to the prefix's, ignoring case in the `\b` form: the prefix's match is those bytes), or perhaps (a
+    /// non-ASCII byte where the prefix has a letter, which caseless matching may equate with it).
+    @inline(__always) func prefixStart(_ text: UnsafePointer<UInt8>, count: Int, at position: Int, prefix index: Int) -> PrefixStart {
+        let prefix = prefixes[index]
+        guard position + prefix.count <= count else { return .no }
+        for offset in prefix.indices {
+            let byte = text[position + offset]
+            if atWordStart && byte >= 0x80 { return .perhaps }
+            if (atWordStart ? byte | 0x20 : byte) != prefix[offset] { return .no }
+        }
+        return .exactly
+    }
+
+    enum PrefixStart { case no, exactly, perhaps }
 
     /// Whether a match of the pattern may start at `position` of `text[0..<count]` (`position < count`).
     @inline(__always) func mayStart(_ text: UnsafePointer<UInt8>, count: Int, at position: Int) -> Bool {

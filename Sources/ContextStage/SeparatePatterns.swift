@@ -5,7 +5,7 @@ import ClinPipeText
 /// each pattern whose start is known (`PatternStart`) run, anchored, only where a match can start.
 ///
 /// One scan over the text lists those positions for all such patterns at once (a byte table of the patterns each
-/// byte can start, then `PatternStart.mayStart`); the pattern anchored with `\G` then runs at each listed position
+/// byte can start, then `StartCandidateFilter`, which holds `PatternStart.mayStart`); the pattern anchored with `\G` then runs at each listed position
 /// in text order, which gives the matches of the plain left-to-right search: a match starts only at a listed
 /// position, and a match found at a position is the one the plain search finds there. Positions are UTF-8 byte
 /// offsets. Immutable; read by any number of threads.
@@ -17,6 +17,9 @@ struct SeparatePatterns: Sendable {
         let start: PatternStart?
         /// `\G(?:pattern)`, present exactly when `start` is.
         let anchored: PCRE2Pattern?
+        /// What a listed position must pass before `anchored` runs there (it includes `start.mayStart`), present
+        /// exactly when `start` is.
+        let filter: StartCandidateFilter?
 
         /// Compiles `source` (caseless), and its anchored form when `PatternStart` reads its start.
         init(_ source: String, rule: Int) throws {
@@ -27,9 +30,11 @@ struct SeparatePatterns: Sendable {
             {
                 self.start = start
                 self.anchored = anchored
+                self.filter = StartCandidateFilter(pattern: source, start: start)
             } else {
                 self.start = nil
                 self.anchored = nil
+                self.filter = nil
             }
         }
     }
@@ -180,11 +185,11 @@ struct SeparatePatterns: Sendable {
         return nil
     }
 
-    /// Every position of `text` where an anchored entry may start a match (`PatternStart.mayStart`), with the
+    /// Every position of `text` where an anchored entry may start a match (`StartCandidateFilter.admits`), with the
     /// entry, ascending by position, then entry. Listed into `result`, replacing its contents (its capacity is kept).
     ///
     /// Sixteen positions at a time where the text is ASCII: the two-byte test (`cbs_byte_pair_bits16`) leaves only
-    /// the positions where some start's first two bytes are, and those are asked `mayStart`; every other position
+    /// the positions where some start's first two bytes are, and those are asked `admits`; every other position
     /// is one where no start may start (in ASCII text, a start has one of the pairs). Blocks with a byte of 0x80 or
     /// above (in their sixteen bytes or the one after) and the last bytes ask every position whose byte can begin
     /// a start. Without the pairs, `startPositionsByByte`.
@@ -203,7 +208,7 @@ struct SeparatePatterns: Sendable {
                         while mask != 0 {
                             let index = mask.trailingZeroBitCount
                             mask &= mask &- 1
-                            if entries[index].start!.mayStart(base, count: count, at: position) { result.append((position, index)) }
+                            if entries[index].filter!.admits(text, at: position) { result.append((position, index)) }
                         }
                     }
                     var offset = 0
@@ -228,7 +233,7 @@ struct SeparatePatterns: Sendable {
         }
     }
 
-    /// `startPositions` byte by byte: each position whose byte can begin a start is asked `mayStart`. The rest of
+    /// `startPositions` byte by byte: each position whose byte can begin a start is asked `admits`. The rest of
     /// an ASCII word is skipped: no `\b` form starts inside one (its byte before is a word character), and the
     /// punctuation forms start with non-word bytes.
     func startPositionsByByte(in text: UnsafeBufferPointer<UInt8>, into result: inout [(position: Int, entry: Int)]) {
@@ -244,7 +249,7 @@ struct SeparatePatterns: Sendable {
                     while mask != 0 {
                         let index = mask.trailingZeroBitCount
                         mask &= mask - 1
-                        if entries[index].start!.mayStart(base, count: count, at: position) { result.append((position, index)) }
+                        if entries[index].filter!.admits(text, at: position) { result.append((position, index)) }
                     }
                     position += 1
                     if isWord[Int(byte)] != 0 {
