@@ -15,7 +15,8 @@ extension JSONBuffer {
                 if index > 0 { append(UInt8(ascii: ",")) }
                 appendQuoted(entries[index].key)
                 append(UInt8(ascii: ":"))
-                appendScalarOrOther(entries[index].value, storedAt: UnsafeRawPointer(entries.baseAddress! + index) + Self.valueOffset)
+                let stored = UnsafeRawPointer(entries.baseAddress! + index) + Self.valueOffset
+                appendScalarOrOther(entries[index].value, storedAt: stored)
             }
         }
         append(UInt8(ascii: "}"))
@@ -88,7 +89,8 @@ extension JSONBuffer {
     /// objects, doubles, null) through it. `address` is where `value` is stored (in an array's buffer): a string is
     /// read there (`StoredStringBytes`, no copy of the value; an enum's payload starts at its first byte, checked by
     /// the tests), or copied the plain way when its form does not allow it.
-    @inline(__always) private mutating func appendScalarOrOther(_ value: AttributeValue, storedAt address: UnsafeRawPointer) {
+    @inline(__always) private mutating func appendScalarOrOther(_ value: AttributeValue,
+                                                                storedAt address: UnsafeRawPointer) {
         switch value {
         case .bool(let flag): appendBool(flag)
         case .int(let number): appendDecimal(number)

@@ -6,7 +6,7 @@ import Testing
 /// The room a worker makes for a document's annotations (`AnnotationDensity`) changes only allocations: results
 /// are the same whatever it learned.
 @Suite struct AnnotationDensityTests {
-    @Test("nothing is reserved before a document is seen; afterwards, the densest document's density with room to spare")
+    @Test("nothing is reserved before a document is seen; then the densest document's density, with room to spare")
     func learning() {
         var density = AnnotationDensity()
         #expect(density.expectedAnnotations(textBytes: 1_000) == 0)
