@@ -189,11 +189,14 @@ public struct OutcomeStage: Stage {
                 return true
             }
             let text = UnsafeBufferPointer(rebasing: layerBytes[layerRange])
-            let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentenceCount: sentences.count) { number in
+            // One keyword scan of the rationale for its conclusion, reasons and sources.
+            let scan = rationale.scan(text)
+            let conclusion = try rationale.conclusion(text, scan: scan, sentenceCount: sentences.count) { number in
                 let mapped = layer.toLayer(sentences[number])
-                return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
+                return (max(mapped.lowerBound, layerRange.lowerBound) - layerRange.lowerBound)
+                    ..< (min(mapped.upperBound, layerRange.upperBound) - layerRange.lowerBound)
             }
-            let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
+            let (reasons, named) = try rationale.reasonsAndSources(text, scan: scan, withReasons: conclusion != "medically_necessary",
                                                                    negatedFindings: negated)
             if let conclusion {
                 attributes.appendNew("rationale_conclusion", .string(conclusion))
