@@ -139,7 +139,7 @@ struct LineRepairer {
                     i += cbs_plain_prefix(base + i, count - i)
                     firstNotPlain = i
                 }
-                if i < count { i += cbs_next_below_0e(base + i, count - i) }
+                if i < count && bytes[i] >= 0x0E { i += cbs_next_below_0e(base + i, count - i) }
             }
             let byte: UInt8 = i < count ? bytes[i] : 0x0A
             guard byte == 0x0A || byte == 0x0D || byte == 0x0C else {
@@ -165,8 +165,6 @@ struct LineRepairer {
         // Shortcut (most lines): ASCII spaces, tabs or vertical tabs, if any, around content that starts and ends with
         // printable ASCII (0x21...0x7F, that is `byte &- 0x21 < 0x5F`). Anything else takes the byte loop.
         func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0B }
-        // An empty line (most blank lines) has no content and no whitespace.
-        if start == end { return Line(contentStart: start, contentEnd: end) }
         var contentStart = start
         while contentStart < end, isASCIISpace(bytes[contentStart]) { contentStart += 1 }
         if contentStart < end, bytes[contentStart] &- 0x21 < 0x5F {
@@ -175,6 +173,8 @@ struct LineRepairer {
             while isASCIISpace(bytes[contentEnd - 1]) { contentEnd -= 1 }
             if bytes[contentEnd - 1] &- 0x21 < 0x5F { return Line(contentStart: contentStart, contentEnd: contentEnd) }
         }
+        // An empty line (most blank lines) has no content and no whitespace.
+        if start == end { return Line(contentStart: start, contentEnd: end) }
         return trimmedByteByByte(bytes, start, end)
     }
 
