@@ -84,8 +84,13 @@ public struct SignatureRules: Sendable {
         /// its table walk is inlined and rejects nearly every position, so the start-byte set (a call) is asked
         /// only at the few it admits.
         @inline(__always) func mayMatch(in subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
-            if filter?.admits(subject, at: offset, limit: subject.count) == false { return false }
+            if !filterAdmits(subject, at: offset) { return false }
             return startBytes?.contains(subject[offset]) != false
+        }
+
+        /// The filter's half of `mayMatch` (for a run whose start-byte set is known to hold the byte at `offset`).
+        @inline(__always) func filterAdmits(_ subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+            filter?.admits(subject, at: offset, limit: subject.count) != false
         }
     }
 
@@ -93,6 +98,10 @@ public struct SignatureRules: Sendable {
 
     let skipRuns: [Run]
     let runs: [Run]
+    /// Per byte value, bit `i` set when `runs[i]` may match at a position holding that byte (its start-byte set has
+    /// the byte, or it has none): one load rules out most runs at a parse step, before any run's own filter is read.
+    /// Empty when there are more than 32 runs (each run is then asked in turn).
+    let runsByFirstByte: [UInt32]
 
     /// The rules shipped with the stage.
     public static func builtIn() throws -> SignatureRules {
@@ -150,6 +159,17 @@ public struct SignatureRules: Sendable {
         }
         self.skipRuns = skipRuns
         self.runs = runs
+        self.runsByFirstByte = Self.runsByFirstByte(runs)
+    }
+
+    /// `runsByFirstByte` of `runs`.
+    static func runsByFirstByte(_ runs: [Run]) -> [UInt32] {
+        guard runs.count <= 32 else { return [] }
+        return (0..<256).map { value in
+            var bits: UInt32 = 0
+            for index in runs.indices where runs[index].startBytes?.contains(UInt8(value)) != false { bits |= 1 << UInt32(index) }
+            return bits
+        }
     }
 
     /// A row as read, before runs are compiled.

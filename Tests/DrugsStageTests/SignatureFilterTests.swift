@@ -35,6 +35,29 @@ import Testing
         }
     }
 
+    /// The first-byte table holds, for every byte, exactly the runs whose start-byte set has it (all runs for the
+    /// plain rules, which have none), and `RunCandidates` visits them in file order; without a table, every run.
+    @Test func firstByteTableListsTheRunsThatMayStart() {
+        for rules in [Self.rules.filtered, Self.rules.plain] {
+            #expect(rules.runs.count <= 32 && rules.runsByFirstByte.count == 256)
+            for value in 0..<256 {
+                let byte = UInt8(value)
+                let expected = rules.runs.indices.filter { rules.runs[$0].startBytes?.contains(byte) != false }
+                var candidates = RunCandidates(table: rules.runsByFirstByte, byte: byte, runCount: rules.runs.count)
+                var visited: [Int] = []
+                while let index = candidates.next() { visited.append(index) }
+                #expect(visited == expected, "byte \(value)")
+                #expect(candidates.startBytesChecked)
+            }
+        }
+        #expect(Self.rules.filtered.runsByFirstByte.contains { $0.nonzeroBitCount < Self.rules.filtered.runs.count })
+        var plain = RunCandidates(table: [], byte: 0x35, runCount: 40)
+        var visited: [Int] = []
+        while let index = plain.next() { visited.append(index) }
+        #expect(visited == Array(0..<40) && !plain.startBytesChecked)
+        #expect(SignatureRules.runsByFirstByte(Array(repeating: Self.rules.plain.runs[0], count: 33)).isEmpty)
+    }
+
     @Test func filtersGiveThePlainSignatures() throws {
         var generator = SeededGenerator(seed: 11)
         var nonEmpty = 0
