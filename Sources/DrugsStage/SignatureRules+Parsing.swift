@@ -69,6 +69,9 @@ extension SignatureRules {
     /// The offset after any separators at `position`.
     private func skipSeparators(in subject: UnsafeBufferPointer<UInt8>, from position: Int) throws -> Int {
         var cursor = position
+        // The shipped row's common case: a run of one-byte separators that nothing can continue (where PCRE2 would
+        // match the run, then find nothing more at its end).
+        if skipIsShipped, let end = Self.shippedSkipEnd(in: subject, from: position) { return end }
         var advanced = true
         while advanced && cursor < subject.count {
             advanced = false

@@ -102,6 +102,12 @@ public struct SignatureRules: Sendable {
     /// the byte, or it has none): one load rules out most runs at a parse step, before any run's own filter is read.
     /// Empty when there are more than 32 runs (each run is then asked in turn).
     let runsByFirstByte: [UInt32]
+    /// Whether the `skip` rows are the one shipped row (`shippedSkipPattern`), whose common case
+    /// `shippedSkipEnd(in:from:)` reads without PCRE2. False for the tests' plain reference.
+    let skipIsShipped: Bool
+
+    /// The pattern of the shipped `skip` row of `signature.tsv`.
+    static let shippedSkipPattern = #"(?:[ \t,:()\[\]/+-]|\r?\n(?![ \t]*\r?\n)|\b(?:take|takes|taking|apply|applied|use|using|sig|give|given)\b)+"#
 
     /// The rules shipped with the stage.
     public static func builtIn() throws -> SignatureRules {
@@ -160,6 +166,36 @@ public struct SignatureRules: Sendable {
         self.skipRuns = skipRuns
         self.runs = runs
         self.runsByFirstByte = Self.runsByFirstByte(runs)
+        let skipRows = parsed.filter { $0.element == .skip }
+        self.skipIsShipped = filtered && skipRuns.count == 1 && skipRows.count == 1
+            && skipRows[0].pattern == Self.shippedSkipPattern && skipRows[0].position == .any
+    }
+
+    /// Where the shipped `skip` pattern's match at `position` ends, when it is a run of the one-byte separators
+    /// (`[ \t,:()\[\]/+-]`) followed by the end of `subject` or by a byte that none of the pattern's branches can
+    /// start with (not a separator, no line break, not the first letter of a skip word in either case, ASCII):
+    /// then the greedy repetition takes exactly that run, and the word-boundary check after it holds (its last
+    /// byte is no letter or digit). Nil otherwise (no separator at `position`, or a line break, skip word or
+    /// non-ASCII byte after the run), where PCRE2 decides.
+    static func shippedSkipEnd(in subject: UnsafeBufferPointer<UInt8>, from position: Int) -> Int? {
+        var end = position
+        while end < subject.count && isSkipSeparator(subject[end]) { end += 1 }
+        guard end > position else { return nil }
+        guard end < subject.count else { return end }
+        let stop = subject[end]
+        if stop == 0x0D || stop == 0x0A || stop >= 0x80 { return nil }
+        switch stop | 0x20 {
+        case 0x74, 0x61, 0x75, 0x73, 0x67: return nil  // t a u s g, either case: take, apply, use, sig, give
+        default: return end
+        }
+    }
+
+    /// One of `[ \t,:()\[\]/+-]`.
+    @inline(__always) private static func isSkipSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x09, 0x2C, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x2F, 0x2B, 0x2D: true
+        default: false
+        }
     }
 
     /// `runsByFirstByte` of `runs`.

@@ -58,6 +58,40 @@ import Testing
         #expect(SignatureRules.runsByFirstByte(Array(repeating: Self.rules.plain.runs[0], count: 33)).isEmpty)
     }
 
+    /// `shippedSkipEnd` gives the end of the shipped `skip` row's PCRE2 match wherever it answers, at every
+    /// position of random texts of separators, line breaks, skip words (any case, `ſ` for `s`) and other bytes,
+    /// the text's end included; and it answers for the common case (spaces before a number).
+    @Test func shippedSkipEndIsThePatternsMatch() throws {
+        #expect(Self.rules.filtered.skipIsShipped && !Self.rules.plain.skipIsShipped)
+        let skip = Self.rules.plain.skipRuns[0]
+        let pieces = [" ", "\t", ",", ":", "(", ")", "[", "]", "/", "+", "-", "\n", "\r\n", "\n\n", " \n \n", "take", "Take", "TAKES",
+                      "taking", "apply", "applied", "use", "Using", "sig", "ſig", "give", "given", "5", "mg", "x", "tab", "a", "g",
+                      "s", "u", "t", "é", "\u{212A}", ".", ";", "#"]
+        var generator = SeededGenerator(seed: 5)
+        var answered = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 8) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            try text.withUTF8Bytes { bytes in
+                for position in 0..<bytes.count where bytes[position] & 0xC0 != 0x80 {
+                    guard let end = SignatureRules.shippedSkipEnd(in: bytes, from: position) else { continue }
+                    answered += 1
+                    var expected = position
+                    try skip.pattern.forEachMatch(in: bytes, from: position) { match in
+                        if match.range.lowerBound == position { expected = match.range.upperBound }
+                        return false
+                    }
+                    #expect(end == expected, "\(text.debugDescription) at \(position)")
+                }
+            }
+        }
+        #expect(answered > 1_000, "\(answered)")
+        try "Norco  5mg".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
+        try "Norco\n".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
+        try "Norco, take".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
+        try "Norco (".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
+    }
+
     @Test func filtersGiveThePlainSignatures() throws {
         var generator = SeededGenerator(seed: 11)
         var nonEmpty = 0
