@@ -93,6 +93,61 @@ extern "C" int32_t cp_normalize_utf8(int32_t form, const char *text, int64_t len
     return 0;
 }
 
+namespace {
+
+/** Whether every ASCII character has a normalization boundary before it in `normalizer`'s form. */
+bool ascii_has_boundaries_before(const icu::Normalizer2 *normalizer) {
+    for (UChar32 c = 0; c < 0x80; c++) {
+        if (!normalizer->hasBoundaryBefore(c)) return false;
+    }
+    return true;
+}
+
+/** The offset of the first byte of 0x80 and above in `p[from..<length]`, or `length`. Eight bytes at a time. */
+int64_t next_non_ascii(const unsigned char *p, int64_t from, int64_t length) {
+    int64_t i = from;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, p + i, 8);
+        word &= 0x8080808080808080ull;
+        if (word != 0) return i + (__builtin_ctzll(word) >> 3);
+    }
+    for (; i < length; i++) {
+        if (p[i] & 0x80) return i;
+    }
+    return length;
+}
+
+} // namespace
+
+extern "C" int32_t cp_is_normalized_utf8_by_pieces(int32_t form, const char *text, int64_t length) {
+    if (length < 0 || length > INT32_MAX) return 0;
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2 *normalizer = normalizer_for(form, status);
+    if (U_FAILURE(status)) return 0;
+    // The four instances are singletons; the property holds for ICU's data of every version so far, but is checked.
+    static const bool boundaries[4] = {
+        ascii_has_boundaries_before(icu::Normalizer2::getNFCInstance(status)),
+        ascii_has_boundaries_before(icu::Normalizer2::getNFKCInstance(status)),
+        ascii_has_boundaries_before(icu::Normalizer2::getNFDInstance(status)),
+        ascii_has_boundaries_before(icu::Normalizer2::getNFKDInstance(status)),
+    };
+    if (U_FAILURE(status) || form < 0 || form > 3 || !boundaries[form]) return 0;
+    const unsigned char *bytes = reinterpret_cast<const unsigned char *>(text);
+    int64_t position = 0;
+    while (true) {
+        int64_t runStart = next_non_ascii(bytes, position, length);
+        if (runStart == length) return 1;
+        // The piece: the ASCII character before the run (if any), the run, up to the next ASCII byte or the end.
+        int64_t pieceStart = runStart > 0 ? runStart - 1 : 0;
+        int64_t pieceEnd = runStart;
+        while (pieceEnd < length && (bytes[pieceEnd] & 0x80)) pieceEnd++;
+        icu::StringPiece piece(text + pieceStart, static_cast<int32_t>(pieceEnd - pieceStart));
+        if (!normalizer->isNormalizedUTF8(piece, status) || U_FAILURE(status)) return 0;
+        position = pieceEnd;
+    }
+}
+
 extern "C" void cp_normalization_free(cp_normalization *result) {
     if (result == nullptr) return;
     std::free(result->text);

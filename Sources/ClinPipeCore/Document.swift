@@ -12,6 +12,9 @@ public struct Document: Sendable {
     public var attributes: Attributes
     /// Derived texts by name.
     public private(set) var layers: [String: TextLayer] = [:]
+    /// `layers[normalizedLayerName]`, kept beside the dictionary so that `normalized` (which every stage reads) needs
+    /// no hashing of the name and no lookup.
+    private var normalizedLayer: TextLayer?
     /// Annotations in order of creation; `annotations[i].id.rawValue == i + 1`.
     public private(set) var annotations: [Annotation] = []
 
@@ -29,13 +32,14 @@ public struct Document: Sendable {
 
     /// The normalized layer, or the original text as an identity layer when no `normalize` stage ran.
     public var normalized: TextLayer {
-        layers[Self.normalizedLayerName] ?? .identity(name: Self.normalizedLayerName, text: text)
+        normalizedLayer ?? .identity(name: Self.normalizedLayerName, text: text)
     }
 
     /// Adds or replaces a layer. The layer's map must start from this document's original text.
     public mutating func setLayer(_ layer: TextLayer) throws {
         guard layer.map.originalLength == utf8Count else { throw AnnotationError.layerMismatch(layer.name) }
         layers[layer.name] = layer
+        if layer.name == Self.normalizedLayerName { normalizedLayer = layer }
     }
 
     /// The original text covered by a UTF-8 range.

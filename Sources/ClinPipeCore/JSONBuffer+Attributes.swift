@@ -15,7 +15,8 @@ extension JSONBuffer {
                 if index > 0 { append(UInt8(ascii: ",")) }
                 appendQuoted(entries[index].key)
                 append(UInt8(ascii: ":"))
-                appendScalarOrOther(entries[index].value)
+                let stored = UnsafeRawPointer(entries.baseAddress! + index) + Self.valueOffset
+                appendScalarOrOther(entries[index].value, storedAt: stored)
             }
         }
         append(UInt8(ascii: "}"))
@@ -34,6 +35,7 @@ extension JSONBuffer {
         attributes.entries.withUnsafeBufferPointer { entries in
             let first = UnsafeRawPointer(entries.baseAddress!)
             let keyOffset = MemoryLayout<Attributes.Entry>.offset(of: \.key)!
+            let valueOffset = Self.valueOffset
             for index in entries.indices {
                 append(UInt8(ascii: ","))
                 let entry = first + index &* MemoryLayout<Attributes.Entry>.stride
@@ -41,7 +43,7 @@ extension JSONBuffer {
                     out.appendQuoted(entries[index].key)
                     out.append(UInt8(ascii: ":"))
                 }
-                appendScalarOrOther(entries[index].value)
+                appendScalarOrOther(entries[index].value, storedAt: entry + valueOffset)
             }
         }
         base[opening] = UInt8(ascii: "{")
@@ -64,7 +66,7 @@ extension JSONBuffer {
             list.withUnsafeBufferPointer { elements in
                 for index in elements.indices {
                     if index > 0 { append(UInt8(ascii: ",")) }
-                    appendScalarOrOther(elements[index])
+                    appendScalarOrOther(elements[index], storedAt: UnsafeRawPointer(elements.baseAddress! + index))
                 }
             }
             append(UInt8(ascii: "]"))
@@ -80,15 +82,21 @@ extension JSONBuffer {
         written &+= flag ? 4 : 5
     }
 
+    /// Where an entry's value lies in it (bytes).
+    private static var valueOffset: Int { MemoryLayout<Attributes.Entry>.offset(of: \.value)! }
+
     /// `appendJSON(_: AttributeValue)` with the common scalar kinds written in place (no call) and the others (lists,
-    /// objects, doubles, null) through it.
-    @inline(__always) private mutating func appendScalarOrOther(_ value: AttributeValue) {
+    /// objects, doubles, null) through it. `address` is where `value` is stored (in an array's buffer): a string is
+    /// read there (`StoredStringBytes`, no copy of the value; an enum's payload starts at its first byte, checked by
+    /// the tests), or copied the plain way when its form does not allow it.
+    @inline(__always) private mutating func appendScalarOrOther(_ value: AttributeValue,
+                                                                storedAt address: UnsafeRawPointer) {
         switch value {
         case .bool(let flag): appendBool(flag)
         case .int(let number): appendDecimal(number)
-        case .string(let string): appendQuoted(string)
+        case .string:
+            if let bytes = StoredStringBytes.utf8(at: address) { appendQuoted(bytes) } else { appendJSON(value) }
         default: appendJSON(value)
         }
     }
 }
-

@@ -148,59 +148,32 @@ enum FastJSONRecord {
         /// Unescapes the string from `position` (after its opening quote; `firstSpecial` is the offset of its first
         /// byte that is not plain text) into `out`, and moves past its closing quote; returns the number of bytes
         /// written, nil on anything irregular (then `position` is undefined: the caller gives up). `out` must have
-        /// room for the rest of the line from `position`: the plain runs between escapes are copied while they are
-        /// scanned for the next special byte (`cbs_copy_until_json_escape`, sixteen bytes at a time), which may
-        /// write as far as the rest of the line is long, and unescaping never lengthens the text.
+        /// room for the rest of the line from `position`: plain runs and the two-byte escapes are unescaped by
+        /// `cbs_json_unescape_simple`, which writes whole sixteen-byte steps as far as the rest of the line is long
+        /// (unescaping never lengthens the text); the closing quote and `\u` escapes are handled here.
         private mutating func unescape(into out: UnsafeMutablePointer<UInt8>, firstSpecial: Int) -> Int? {
             var written = firstSpecial - position
             out.update(from: base + position, count: written)
             position = firstSpecial
-            while position < count {
-                let byte = base[position]
-                if byte == UInt8(ascii: "\\") {
-                    guard position + 1 < count else { return nil }
-                    let escape = base[position + 1]
-                    position += 2
-                    if escape == UInt8(ascii: "u") {
-                        guard let scalar = escapedScalar() else { return nil }
-                        // At most four bytes, from six (or twelve) bytes of escape: room enough.
-                        for byte in UTF8.encode(scalar)! {
-                            out[written] = byte
-                            written += 1
-                        }
-                    } else {
-                        guard let single = Self.unescaped(escape) else { return nil }
-                        out[written] = single
-                        written += 1
-                    }
-                } else if byte == UInt8(ascii: "\"") {
+            while true {
+                var read = 0
+                written += cbs_json_unescape_simple(out + written, base + position, count - position, &read)
+                position += read
+                guard position < count else { return nil }
+                if base[position] == UInt8(ascii: "\"") {
                     position += 1
                     return written
-                } else if byte == 0x7F {
-                    // DEL, which JSON lets stand unescaped: plain text.
+                }
+                // Only a `\u` escape remains regular here (not an unknown escape, nor a raw control character).
+                guard base[position] == UInt8(ascii: "\\"), position + 1 < count, base[position + 1] == UInt8(ascii: "u")
+                else { return nil }
+                position += 2
+                guard let scalar = escapedScalar() else { return nil }
+                // At most four bytes, from six (or twelve) bytes of escape: room enough.
+                for byte in UTF8.encode(scalar)! {
                     out[written] = byte
                     written += 1
-                    position += 1
-                } else {
-                    return nil  // a raw control character
                 }
-                let plain = cbs_copy_until_json_escape(out + written, base + position, count - position)
-                written += plain
-                position += plain
-            }
-            return nil
-        }
-
-        /// The byte that the two-byte escape `\` `escape` stands for; nil when it is not one (`u` included).
-        private static func unescaped(_ escape: UInt8) -> UInt8? {
-            switch escape {
-            case UInt8(ascii: "n"): 0x0A
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): escape
-            case UInt8(ascii: "t"): 0x09
-            case UInt8(ascii: "r"): 0x0D
-            case UInt8(ascii: "f"): 0x0C
-            case UInt8(ascii: "b"): 0x08
-            default: nil
             }
         }
 

@@ -39,9 +39,10 @@ public final class JSONLSource: DocumentSource {
         if line.count > maximumBytes + 4096 {
             return .failure(id: fallbackID, "line of \(line.count) bytes exceeds the document limit of \(maximumBytes) bytes")
         }
-        // An ASCII line (most lines: letters in English) is valid UTF-8 without further checking.
+        // An ASCII line (most lines: letters in English) is valid UTF-8 without further checking; any other is checked
+        // without being copied into a string (`UTF8Validation`).
         let ascii = line.withUnsafeBufferPointer { cbs_is_ascii($0.baseAddress, $0.count) != 0 }
-        if !ascii && String(validating: line, as: UTF8.self) == nil {
+        if !ascii && !line.withUnsafeBufferPointer({ UTF8Validation.isValid($0) }) {
             return .failure(id: fallbackID, "invalid UTF-8 at byte offset \(TextDecoding.firstInvalidOffset(line)) of the line")
         }
         // The common shape ({"id", "text"} only) without Foundation; anything else takes the general path below.

@@ -73,7 +73,8 @@ public final class Runner: @unchecked Sendable {
     /// Processes records into their results, in order (no I/O): each record is read into a document, then the
     /// documents go through the pipeline stage by stage. A record that cannot be read, or whose stage fails,
     /// becomes an error result. Stage times are added to `nanoseconds` when `timeStages` is on.
-    func process(batch records: [SourceRecord], nanoseconds: inout [UInt64]) -> [DocumentResult] {
+    func process(batch records: [SourceRecord], nanoseconds: inout [UInt64],
+                 density: AnnotationDensity = AnnotationDensity()) -> [DocumentResult] {
         var results = [DocumentResult?](repeating: nil, count: records.count)
         var ids = [String](repeating: "", count: records.count)
         var documents: [Document] = []
@@ -86,7 +87,9 @@ public final class Runner: @unchecked Sendable {
                 results[slot] = .error(id: record.id, message: error.message)
             case .success(let input):
                 do {
-                    documents.append(try input.makeDocument(unit: options.offsets))
+                    var document = try input.makeDocument(unit: options.offsets)
+                    document.reserveAnnotations(density.expectedAnnotations(textBytes: document.utf8Count))
+                    documents.append(document)
                     documentSlots.append(slot)
                 } catch let error as RecordError {
                     results[slot] = .error(id: record.id, message: error.message)
@@ -141,12 +144,14 @@ public final class Runner: @unchecked Sendable {
 
     private func work(_ state: RunState) {
         var nanoseconds = [UInt64](repeating: 0, count: pipeline.steps.count)
+        var density = AnnotationDensity()
         while let first = state.take() {
             // A batch: the first record (waiting for room in the window if need be), then as many more as there are
             // without waiting.
             var taken = [first]
             while taken.count < options.batch, let next = state.take(waiting: false) { taken.append(next) }
-            let results = process(batch: taken.map(\.1), nanoseconds: &nanoseconds)
+            let results = process(batch: taken.map(\.1), nanoseconds: &nanoseconds, density: density)
+            density.learn(from: results)
             for (slot, (index, _)) in taken.enumerated() {
                 let result = results[slot]
                 var textBytes = 0

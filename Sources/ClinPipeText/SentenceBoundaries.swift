@@ -14,6 +14,19 @@ public enum SentenceBoundaries {
         return try icuBoundaries(in: bytes)
     }
 
+    /// `boundaries(in:)` without the boundaries that `drops` (given a boundary's offset) says to drop; the first (0)
+    /// and the last (`bytes.count`) are always kept. On the byte rules' path `drops` is asked only about the
+    /// boundaries after a full stop (those ending `ATerm Close* Sp*`); when ICU is needed, about every other
+    /// boundary. So `drops` must answer false for a boundary after a paragraph separator or after `STerm Close* Sp*`
+    /// (a function that looks back for a period past ASCII spaces and tabs does), and then both paths agree with
+    /// filtering `boundaries(in:)` by `drops`. The stage that reconsiders boundaries after periods saves the look at
+    /// every other boundary (most follow a line feed).
+    public static func boundaries(in bytes: UnsafeBufferPointer<UInt8>, droppingAfterFullStop drops: (Int) -> Bool) throws -> [Int] {
+        if let boundaries = SentenceBreakRules.boundaries(in: bytes, droppingAfterFullStop: drops) { return boundaries }
+        let all = try icuBoundaries(in: bytes)
+        return all.indices.filter { all[$0] == 0 || all[$0] == bytes.count || !drops(all[$0]) }.map { all[$0] }
+    }
+
     /// Boundary offsets of a string (UTF-8 bytes), as `boundaries(in:)` on its bytes.
     public static func boundaries(in text: String) throws -> [Int] {
         try text.withUTF8Bytes { try boundaries(in: $0) }

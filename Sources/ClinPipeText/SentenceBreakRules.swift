@@ -29,6 +29,14 @@ enum SentenceBreakRules {
     /// `bytes.count` (just `[0]` for empty text, as ICU gives). Every offset is at a character boundary.
     /// Nil when the text holds an Extend or Format character or invalid UTF-8: the caller asks ICU instead.
     static func boundaries(in bytes: UnsafeBufferPointer<UInt8>) -> [Int]? {
+        boundaries(in: bytes, droppingAfterFullStop: { _ in false })
+    }
+
+    /// `boundaries(in:)` without the boundaries after a full stop (ATerm: a boundary that ends `ATerm Close* Sp*`)
+    /// that `drops` (given the boundary's offset) says to drop. `drops` is asked about those boundaries only, never
+    /// about the text's end (always a boundary).
+    @inline(__always)
+    static func boundaries(in bytes: UnsafeBufferPointer<UInt8>, droppingAfterFullStop drops: (Int) -> Bool) -> [Int]? {
         var result: [Int] = []
         result.reserveCapacity(bytes.count / 32 + 2)  // clinical text: a boundary every 40-50 bytes, mostly line breaks
         result.append(0)
@@ -51,7 +59,7 @@ enum SentenceBreakRules {
                 result.append(position)
             case .aTerm, .sTerm:
                 guard let step = text.afterTerminator(at: position, kind: kind, length: length) else { return nil }
-                if let boundary = step.boundary { result.append(boundary) }
+                if let boundary = step.boundary, kind == .sTerm || !drops(boundary) { result.append(boundary) }
                 position = step.resume
             default:
                 position += length

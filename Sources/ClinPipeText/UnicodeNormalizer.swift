@@ -21,9 +21,31 @@ public enum UnicodeNormalizer {
     /// - Throws: `TextEngineError.icu` when ICU fails (never for valid UTF-8 under 2 GiB).
     public static func normalize(_ text: String, form: Form) throws -> (text: String, map: OffsetMap) {
         // ASCII is invariant under all four forms (no ASCII character decomposes, composes or reorders), and most
-        // letters are plain ASCII: ICU is not needed for them.
-        if text.withUTF8Bytes({ OffsetConverter.isASCII($0) }) { return (text, .identity(length: text.utf8.count)) }
+        // letters are plain ASCII: ICU is asked only about the stretches around non-ASCII characters, and not at all
+        // for ASCII text (`isNormalizedByPieces`).
+        if text.withUTF8Bytes({ isNormalizedByPieces($0, form: form) }) { return (text, .identity(length: text.utf8.count)) }
         return try normalizeWithICU(text, form: form)
+    }
+
+    /// Whether `bytes` (valid UTF-8) are already in `form`, from ICU's check of the stretches around non-ASCII
+    /// characters only (`cp_is_normalized_utf8_by_pieces`): true means they are; false means some stretch is not, or
+    /// the whole text must be asked (`normalizeWithICU` does that).
+    static func isNormalizedByPieces(_ bytes: UnsafeBufferPointer<UInt8>, form: Form) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
+        let text = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+        return cp_is_normalized_utf8_by_pieces(form.code, text, Int64(bytes.count)) == 1
+    }
+
+    /// Whether `bytes` (valid UTF-8) are already in `form`, from ICU's check of the whole text (for tests: the plain
+    /// check that `isNormalizedByPieces` stands for).
+    static func isNormalizedWhole(_ bytes: UnsafeBufferPointer<UInt8>, form: Form) throws -> Bool {
+        var result = cp_normalization()
+        var message = [CChar](repeating: 0, count: 160)
+        let base = UnsafeRawPointer(bytes.baseAddress ?? PCRE2ThreadScratch.emptySubject).assumingMemoryBound(to: CChar.self)
+        let status = cp_normalize_utf8(form.code, base, Int64(bytes.count), &result, &message, Int32(message.count))
+        guard status == 0 else { throw TextEngineError.icu("normalization check failed") }
+        defer { cp_normalization_free(&result) }
+        return result.unchanged != 0
     }
 
     /// `normalize` through ICU, whatever the text.

@@ -10,26 +10,7 @@ enum ASCIIText {
     /// version does not treat as whitespace).
     static func collapsed(_ text: String) -> String? {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var pendingSpace = false
-            for index in bytes.indices {
-                let byte = bytes[index]
-                if byte >= 0x80 { return nil }
-                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                    if byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A { return nil }
-                    pendingSpace = !out.isEmpty
-                    continue
-                }
-                if pendingSpace {
-                    out.append(0x20)
-                    pendingSpace = false
-                }
-                out.append(byte)
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
+        return text.withUTF8 { SignatureValueText.plainASCIICollapsed($0) }
     }
 
     /// `text.replacingOccurrences(of: target, with: replacement)`: left to right, without overlaps. A byte scan

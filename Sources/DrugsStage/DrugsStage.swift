@@ -241,11 +241,27 @@ public struct DrugsStage: Stage {
     /// The parts of a generic name between `/` characters, as `String.split(separator: "/")` gives them: split
     /// on bytes when the name is ASCII (where bytes and Characters agree), by Characters otherwise.
     static func components(of generic: String) -> [String] {
-        let asciiParts = generic.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return bytes.split(separator: UInt8(ascii: "/")).map { String(decoding: UnsafeBufferPointer(rebasing: $0), as: UTF8.self) }
+        var text = generic
+        let asciiParts = text.withUTF8 { bytes -> [String]? in
+            // One pass: the parts between slashes (empty ones left out, as `split` does), straight into room for
+            // all of them; nil at the first non-ASCII byte.
+            var slashes = 0
+            var high: UInt8 = 0
+            for byte in bytes {
+                high |= byte
+                slashes &+= byte == 0x2F ? 1 : 0
+            }
+            guard high < 0x80 else { return nil }
+            var parts: [String] = []
+            parts.reserveCapacity(slashes + 1)
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x2F {
+                if index > start { parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+                start = index + 1
+            }
+            return parts
         }
-        return (asciiParts ?? nil) ?? generic.split(separator: "/").map(String.init)
+        return asciiParts ?? generic.split(separator: "/").map(String.init)
     }
 
     /// The provenance rule of a mention: its lexicon rows.

@@ -33,14 +33,21 @@ extension SignatureRules {
             var onlySpaces = next > cursor
             for index in cursor..<next where bytes[index] != 0x20 && bytes[index] != 0x09 { onlySpaces = false }
             var matchedEnd: Int?
-            // By index, so that no run is copied (a copy retains its pattern, rows and filter).
-            for index in runs.indices {
+            // By index, so that no run is copied (a copy retains its pattern, rows and filter); in file order, the
+            // first run that matches wins. With the first-byte table, only the runs whose start bytes hold the byte
+            // at `next` are visited (ascending bits: the same order), and only their filters are asked.
+            var candidates = RunCandidates(table: runsByFirstByte, byte: subject[next], runCount: runs.count)
+            while let index = candidates.next() {
                 switch runs[index].position {
                 case .any: break
                 case .first: if elementCount > 0 { continue }
                 case .adjacent: if elementCount > 0 || !onlySpaces { continue }
                 }
-                guard runs[index].mayMatch(in: subject, at: next) else { continue }
+                if candidates.startBytesChecked {
+                    guard runs[index].filterAdmits(subject, at: next) else { continue }
+                } else {
+                    guard runs[index].mayMatch(in: subject, at: next) else { continue }
+                }
                 try runs[index].pattern.forEachMatch(in: subject, from: next) { match in
                     let range = match.range
                     guard range.lowerBound == next, range.upperBound > next else { return false }
@@ -62,6 +69,9 @@ extension SignatureRules {
     /// The offset after any separators at `position`.
     private func skipSeparators(in subject: UnsafeBufferPointer<UInt8>, from position: Int) throws -> Int {
         var cursor = position
+        // The shipped row's common case: a run of one-byte separators that nothing can continue (where PCRE2 would
+        // match the run, then find nothing more at its end).
+        if skipIsShipped, let end = Self.shippedSkipEnd(in: subject, from: position) { return end }
         var advanced = true
         while advanced && cursor < subject.count {
             advanced = false
@@ -164,5 +174,33 @@ extension SignatureRules {
                 signature.duration = unitText().map { "\(value) \(SignatureVocabulary.durationUnit($0))" } ?? value
             }
         }
+    }
+}
+
+/// The runs a parse step tries, in file order: with a first-byte table (`SignatureRules.runsByFirstByte`), the
+/// set bits of the byte's entry, lowest first; without one, every run.
+struct RunCandidates {
+    private var bits: UInt32
+    private var nextIndex = 0
+    private let runCount: Int
+    /// Whether the runs come from the table, so their start-byte sets already hold the byte.
+    let startBytesChecked: Bool
+
+    init(table: [UInt32], byte: UInt8, runCount: Int) {
+        startBytesChecked = !table.isEmpty
+        bits = table.isEmpty ? 0 : table[Int(byte)]
+        self.runCount = runCount
+    }
+
+    @inline(__always) mutating func next() -> Int? {
+        if startBytesChecked {
+            guard bits != 0 else { return nil }
+            let index = bits.trailingZeroBitCount
+            bits &= bits &- 1
+            return index
+        }
+        guard nextIndex < runCount else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
     }
 }

@@ -84,8 +84,13 @@ public struct SignatureRules: Sendable {
         /// its table walk is inlined and rejects nearly every position, so the start-byte set (a call) is asked
         /// only at the few it admits.
         @inline(__always) func mayMatch(in subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
-            if filter?.admits(subject, at: offset, limit: subject.count) == false { return false }
+            if !filterAdmits(subject, at: offset) { return false }
             return startBytes?.contains(subject[offset]) != false
+        }
+
+        /// The filter's half of `mayMatch` (for a run whose start-byte set is known to hold the byte at `offset`).
+        @inline(__always) func filterAdmits(_ subject: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+            filter?.admits(subject, at: offset, limit: subject.count) != false
         }
     }
 
@@ -93,6 +98,16 @@ public struct SignatureRules: Sendable {
 
     let skipRuns: [Run]
     let runs: [Run]
+    /// Per byte value, bit `i` set when `runs[i]` may match at a position holding that byte (its start-byte set has
+    /// the byte, or it has none): one load rules out most runs at a parse step, before any run's own filter is read.
+    /// Empty when there are more than 32 runs (each run is then asked in turn).
+    let runsByFirstByte: [UInt32]
+    /// Whether the `skip` rows are the one shipped row (`shippedSkipPattern`), whose common case
+    /// `shippedSkipEnd(in:from:)` reads without PCRE2. False for the tests' plain reference.
+    let skipIsShipped: Bool
+
+    /// The pattern of the shipped `skip` row of `signature.tsv`.
+    static let shippedSkipPattern = #"(?:[ \t,:()\[\]/+-]|\r?\n(?![ \t]*\r?\n)|\b(?:take|takes|taking|apply|applied|use|using|sig|give|given)\b)+"#
 
     /// The rules shipped with the stage.
     public static func builtIn() throws -> SignatureRules {
@@ -150,6 +165,47 @@ public struct SignatureRules: Sendable {
         }
         self.skipRuns = skipRuns
         self.runs = runs
+        self.runsByFirstByte = Self.runsByFirstByte(runs)
+        let skipRows = parsed.filter { $0.element == .skip }
+        self.skipIsShipped = filtered && skipRuns.count == 1 && skipRows.count == 1
+            && skipRows[0].pattern == Self.shippedSkipPattern && skipRows[0].position == .any
+    }
+
+    /// Where the shipped `skip` pattern's match at `position` ends, when it is a run of the one-byte separators
+    /// (`[ \t,:()\[\]/+-]`) followed by the end of `subject` or by a byte that none of the pattern's branches can
+    /// start with (not a separator, no line break, not the first letter of a skip word in either case, ASCII):
+    /// then the greedy repetition takes exactly that run, and the word-boundary check after it holds (its last
+    /// byte is no letter or digit). Nil otherwise (no separator at `position`, or a line break, skip word or
+    /// non-ASCII byte after the run), where PCRE2 decides.
+    static func shippedSkipEnd(in subject: UnsafeBufferPointer<UInt8>, from position: Int) -> Int? {
+        var end = position
+        while end < subject.count && isSkipSeparator(subject[end]) { end += 1 }
+        guard end > position else { return nil }
+        guard end < subject.count else { return end }
+        let stop = subject[end]
+        if stop == 0x0D || stop == 0x0A || stop >= 0x80 { return nil }
+        switch stop | 0x20 {
+        case 0x74, 0x61, 0x75, 0x73, 0x67: return nil  // t a u s g, either case: take, apply, use, sig, give
+        default: return end
+        }
+    }
+
+    /// One of `[ \t,:()\[\]/+-]`.
+    @inline(__always) private static func isSkipSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x09, 0x2C, 0x3A, 0x28, 0x29, 0x5B, 0x5D, 0x2F, 0x2B, 0x2D: true
+        default: false
+        }
+    }
+
+    /// `runsByFirstByte` of `runs`.
+    static func runsByFirstByte(_ runs: [Run]) -> [UInt32] {
+        guard runs.count <= 32 else { return [] }
+        return (0..<256).map { value in
+            var bits: UInt32 = 0
+            for index in runs.indices where runs[index].startBytes?.contains(UInt8(value)) != false { bits |= 1 << UInt32(index) }
+            return bits
+        }
     }
 
     /// A row as read, before runs are compiled.

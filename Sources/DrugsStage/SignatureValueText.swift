@@ -21,13 +21,18 @@ enum SignatureValueText {
 
     /// `SignatureVocabulary.collapsed` of the bytes' text.
     static func collapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        if isPlainASCII(bytes) {
-            return withScratch(bytes.count) { out in
-                let count = collapse(bytes, into: out)
-                return String(decoding: UnsafeBufferPointer(rebasing: out[0..<count]), as: UTF8.self)
-            }
+        plainASCIICollapsed(bytes) ?? SignatureVocabulary.collapsed(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The bytes' text with each whitespace run as one space and none at either end, when they are ASCII without a
+    /// CR LF pair (what `SignatureVocabulary.collapsed` gives for such text); nil otherwise. The one collapsing loop
+    /// of the stage (`ASCIIText.collapsed` too).
+    static func plainASCIICollapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard isPlainASCII(bytes) else { return nil }
+        return withScratch(bytes.count) { out in
+            let count = collapse(bytes, into: out)
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<count]), as: UTF8.self)
         }
-        return SignatureVocabulary.collapsed(String(decoding: bytes, as: UTF8.self))
     }
 
     /// `SignatureVocabulary.strengthUnit(SignatureVocabulary.collapsed(text))` of the bytes' text: for ASCII, the

@@ -30,6 +30,9 @@ struct LineRepairer {
     /// Rule out line kinds by the line's first two and last two bytes before their filters (`LineRules.candidates`). Off
     /// only in tests, to compare with the plain path.
     var usesEdgeBytes = true
+    /// Copy the content of lines that `split` found plain (`Line.plain`) without asking `CharacterCanonicalizer`. Off
+    /// only in tests, to compare with the plain path.
+    var copiesPlainLines = true
 
     /// One physical line of the source.
     struct Line {
@@ -42,6 +45,9 @@ struct LineRepairer {
         var whitespaceOnly = false
         /// Set when the line is a page artefact to drop.
         var artifact = false
+        /// The content holds only bytes that `CharacterCanonicalizer` keeps as they are without looking further:
+        /// printable ASCII (0x21...0x7F) and single spaces before it (`cbs_plain_prefix`). False says nothing.
+        var plain = false
         var isBlank: Bool { contentStart == contentEnd }
         var length: Int { contentEnd - contentStart }
     }
@@ -95,7 +101,12 @@ struct LineRepairer {
             }
             let dropHyphen = joint == .noneDropHyphen
             let contentEnd = dropHyphen ? line.contentEnd - 1 : line.contentEnd
-            characters.write(bytes, from: line.contentStart, to: contentEnd, into: &writer)
+            // A plain line is copied as it is: `write` would find nothing to change in it (nor in a prefix of it).
+            if line.plain && copiesPlainLines {
+                writer.copy(upTo: contentEnd, from: bytes)
+            } else {
+                characters.write(bytes, from: line.contentStart, to: contentEnd, into: &writer)
+            }
             guard let joint else { continue }
             let nextStart = lines[content[k + 1]].contentStart
             switch joint {
@@ -110,22 +121,36 @@ struct LineRepairer {
 
     // MARK: - Lines
 
-    private func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
+    func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Line] {
         var lines: [Line] = []
         // Room for lines of 16 bytes on average (generated letters have many short and blank lines): rarely grows.
         lines.reserveCapacity(bytes.count / 16 + 4)
         var start = 0
         var i = 0
         let count = bytes.count
+        // The first byte at or after `start` that is not plain (as `cbs_plain_prefix` reads it), or `count`.
+        var firstNotPlain = -1
         while i <= count {
-            // Skip to the next line terminator (or the end): sixteen bytes at a time to the first byte below 0x0E.
-            if let base = bytes.baseAddress, i < count { i += cbs_next_below_0e(base + i, count - i) }
+            // Skip to the next line terminator (or the end), sixteen bytes at a time: first over the plain bytes, then
+            // to the first byte below 0x0E (a terminator is not plain, so it is never skipped over). In most lines the
+            // first byte that is not plain is the terminator or a space before it.
+            if let base = bytes.baseAddress, i < count {
+                if firstNotPlain < 0 {
+                    i += cbs_plain_prefix(base + i, count - i)
+                    firstNotPlain = i
+                }
+                if i < count && bytes[i] >= 0x0E { i += cbs_next_below_0e(base + i, count - i) }
+            }
             let byte: UInt8 = i < count ? bytes[i] : 0x0A
             guard byte == 0x0A || byte == 0x0D || byte == 0x0C else {
                 i += 1
                 continue
             }
             var line = trimmed(bytes, start, i)
+            // Every content byte before the first byte that is not plain is plain, and so is the content read alone:
+            // its last byte is no space, so each of its spaces is followed by the same byte as in the line.
+            line.plain = firstNotPlain >= line.contentEnd
+            firstNotPlain = -1
             var terminatorEnd = i + 1
             if byte == 0x0D, terminatorEnd < count, bytes[terminatorEnd] == 0x0A { terminatorEnd += 1 }
             line.pageBreakAfter = byte == 0x0C
@@ -148,6 +173,8 @@ struct LineRepairer {
             while isASCIISpace(bytes[contentEnd - 1]) { contentEnd -= 1 }
             if bytes[contentEnd - 1] &- 0x21 < 0x5F { return Line(contentStart: contentStart, contentEnd: contentEnd) }
         }
+        // An empty line (most blank lines) has no content and no whitespace.
+        if start == end { return Line(contentStart: start, contentEnd: end) }
         return trimmedByteByByte(bytes, start, end)
     }
 

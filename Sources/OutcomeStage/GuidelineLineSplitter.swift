@@ -73,8 +73,10 @@ enum GuidelineLineSplitter {
     private static func end(of word: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int? {
         let count = word.utf8CodeUnitCount, letters = word.utf8Start
         guard offset + count <= bytes.count else { return nil }
-        for index in 0..<count where ByteClass.lower(bytes[offset + index]) != letters[index] { return nil }
-        return offset + count
+        // Every byte compared, the differences or-ed together: one branch for the word rather than one per byte.
+        var difference: UInt8 = 0
+        for index in 0..<count { difference |= ByteClass.lower(bytes[offset + index]) ^ letters[index] }
+        return difference == 0 ? offset + count : nil
     }
 
     /// The end of the run of `\s` at `offset`, or nil when the run is empty.

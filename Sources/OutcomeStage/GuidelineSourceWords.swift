@@ -47,20 +47,41 @@ enum GuidelineSourceWords {
         var best = Int.max
         var offset = 0
         let count = bytes.count
+        /// 1 when the byte before `offset` is a word byte, else 0.
+        var afterWordByte: UInt32 = 0
         while offset < count {
-            guard isWordByte(bytes[offset]) else {
+            let byte = bytes[offset]
+            // Only a word whose initial is one of `laterRowInitials` can start a later row: the test of a word start is
+            // computed without a branch, and the loop branches only at those words (not at every word's start and end).
+            if isLaterRowInitial(byte) & ~afterWordByte != 0 {
+                let start = offset
                 offset &+= 1
+                while offset < count && isWordByte(bytes[offset]) { offset &+= 1 }
+                let row = laterRow(startingAt: start, wordEnd: offset, in: bytes)
+                if row < best {
+                    if row == 1 { return 1 }
+                    best = row
+                }
+                // `offset` is past the word: the byte before it is a word byte.
+                afterWordByte = 1
                 continue
             }
-            let start = offset
-            while offset < count && isWordByte(bytes[offset]) { offset &+= 1 }
-            let row = laterRow(startingAt: start, wordEnd: offset, in: bytes)
-            if row < best {
-                if row == 1 { return 1 }
-                best = row
-            }
+            afterWordByte = isWordByte(byte) ? 1 : 0
+            offset &+= 1
         }
         return best == Int.max ? nil : best
+    }
+
+    /// The initials of the words that `laterRow` can accept (`o a m c f n u j p h w`), as bits numbered by the
+    /// letter's place in the alphabet (either case). A literal, folded into the loop (the tests check it against the
+    /// letters).
+    static let laterRowInitials: UInt32 = 0x0050_F2A5
+
+    /// 1 when `byte` is an ASCII letter among `laterRowInitials` (either case), else 0; computed without a branch.
+    @inline(__always)
+    static func isLaterRowInitial(_ byte: UInt8) -> UInt32 {
+        let letter = UInt32(byte | 0x20) &- UInt32(UInt8(ascii: "a"))
+        return letter < 26 ? laterRowInitials &>> letter & 1 : 0
     }
 
     /// Whether a match of the first row starts at the word start `start`.

@@ -88,7 +88,7 @@ public struct OutcomeStage: Stage {
     /// The `imr.item` attributes a decision repeats, in order.
     private static let itemKeys = ["item", "outcome", "partial", "original_request", "authorized_portion"]
     /// The guideline fields of an item, with the `cited_in` value of their citations.
-    private static let guidelineFields = [("imr.item.claims_guideline", "claims_administrator"), ("imr.item.maximus_guideline", "maximus")]
+    private static let guidelineFields: [(QueriedAnnotations.Kind, String)] = [(.claimsGuideline, "claims_administrator"), (.maximusGuideline, "maximus")]
 
     /// One decision (range and attributes) per `imr.item`, in order, with the counts of upheld and overturned
     /// items. Read before the document changes: the index shares the document's annotation array, which adding an
@@ -97,7 +97,7 @@ public struct OutcomeStage: Stage {
         -> (decisions: [(range: Range<Int>, attributes: Attributes)], upheld: Int, overturned: Int)
     {
         let index = QueriedAnnotations(document.annotations)
-        let items = index.positions(ofType: "imr.item")
+        let items = index.positions(of: .item)
         var decisions: [(range: Range<Int>, attributes: Attributes)] = []
         guard !items.isEmpty else { return (decisions, 0, 0) }
         decisions.reserveCapacity(items.count)
@@ -130,20 +130,20 @@ public struct OutcomeStage: Stage {
         let outcome = all[item].attributes["outcome"]?.stringValue
         /// The position of the item's field of `type`: the first inside the item whose `parent` is the item, else
         /// the first inside it.
-        func child(_ type: String) -> Int? {
-            index.firstPosition(ofType: type, inside: itemRange) { all[$0].attributes["parent"]?.intValue == itemID }
-                ?? index.firstPosition(ofType: type, inside: itemRange)
+        func child(_ kind: QueriedAnnotations.Kind) -> Int? {
+            index.firstPosition(of: kind, inside: itemRange) { all[$0].attributes["parent"]?.intValue == itemID }
+                ?? index.firstPosition(of: kind, inside: itemRange)
         }
         /// The normalized text of the annotation at `position` (UTF-8).
         func layerText(_ position: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: layerBytes[layer.toLayer(all[position].range)])
         }
-        let lineRange = child("imr.item.line").map { all[$0].range }
+        let lineRange = child(.line).map { all[$0].range }
         let itemText = all[item].attributes["item"]?.stringValue ?? lineRange.map { String(document.coveredText(of: $0)) } ?? ""
 
         // Item details.
         if let lineRange,
-           let date = index.firstPosition(ofType: "date", inside: lineRange, where: { all[$0].attributes["role"]?.stringValue == "service" }),
+           let date = index.firstPosition(of: .date, inside: lineRange, where: { all[$0].attributes["role"]?.stringValue == "service" }),
            let value = all[date].attributes["value"] {
             attributes.appendNew("service_date", value)
         } else if let written = try details.serviceDate(in: lineRange.map { String(document.coveredText(of: $0)) } ?? itemText) {
@@ -160,8 +160,8 @@ public struct OutcomeStage: Stage {
         guidelines.reserveCapacity(4)
         // A handful at most: a list searched beats hashing.
         var citedSources: [String] = []
-        for (type, place) in Self.guidelineFields {
-            guard let field = child(type) else { continue }
+        for (kind, place) in Self.guidelineFields {
+            guard let field = child(kind) else { continue }
             let found = try memo.citations(in: layerText(field), place: place, reader: citations)
             for citation in found {
                 if let source = citation["source"]?.stringValue, !citedSources.contains(source) {
@@ -174,14 +174,14 @@ public struct OutcomeStage: Stage {
         }
 
         // Rationale.
-        if let rationaleField = child("imr.item.rationale") {
+        if let rationaleField = child(.rationale) {
             let rationaleRange = all[rationaleField].range
             attributes.appendNew("rationale_id", .int(all[rationaleField].id.rawValue))
             let layerRange = layer.toLayer(rationaleRange)
             // The sentences overlapping the rationale, cut to it; mapped to the layer only as far as they are read.
-            let sentences = index.ranges(ofType: "sentence", overlapping: rationaleRange)
+            let sentences = index.ranges(of: .sentence, overlapping: rationaleRange)
             var negated: [String] = []
-            index.forEachPosition(ofType: "finding", inside: rationaleRange) { finding in
+            index.forEachPosition(of: .finding, inside: rationaleRange) { finding in
                 if all[finding].attributes["negated"]?.boolValue == true, let normalized = all[finding].attributes["normalized"]?.stringValue {
                     if negated.isEmpty { negated.reserveCapacity(4) }
                     negated.append(normalized)
@@ -189,11 +189,14 @@ public struct OutcomeStage: Stage {
                 return true
             }
             let text = UnsafeBufferPointer(rebasing: layerBytes[layerRange])
-            let conclusion = try rationale.conclusion(layerBytes, rationale: layerRange, sentenceCount: sentences.count) { number in
+            // One keyword scan of the rationale for its conclusion, reasons and sources.
+            let scan = rationale.scan(text)
+            let conclusion = try rationale.conclusion(text, scan: scan, sentenceCount: sentences.count) { number in
                 let mapped = layer.toLayer(sentences[number])
-                return max(mapped.lowerBound, layerRange.lowerBound)..<min(mapped.upperBound, layerRange.upperBound)
+                return (max(mapped.lowerBound, layerRange.lowerBound) - layerRange.lowerBound)
+                    ..< (min(mapped.upperBound, layerRange.upperBound) - layerRange.lowerBound)
             }
-            let (reasons, named) = try rationale.reasonsAndSources(text, withReasons: conclusion != "medically_necessary",
+            let (reasons, named) = try rationale.reasonsAndSources(text, scan: scan, withReasons: conclusion != "medically_necessary",
                                                                    negatedFindings: negated)
             if let conclusion {
                 attributes.appendNew("rationale_conclusion", .string(conclusion))
@@ -276,7 +279,7 @@ public struct OutcomeStage: Stage {
     /// otherwise unclassified item a medication.
     private func category(of text: String, line: Range<Int>?, index: QueriedAnnotations) throws -> String {
         let label = try text.withSpecializedUTF8Bytes { try categories.firstLabel(in: $0, fallback: "other") }
-        if label == "other", let line, index.firstPosition(ofType: "drug", inside: line) != nil { return "medication" }
+        if label == "other", let line, index.firstPosition(of: .drug, inside: line) != nil { return "medication" }
         return label
     }
 }

@@ -79,6 +79,41 @@ struct PatternTable: Sendable {
         return found
     }
 
+    /// Whether row `index` matches `part` of `bytes` read as a text of its own (what `matches(_:in:scan:)` gives for
+    /// the part's bytes and their own scan), given the keyword `scan` of the whole of `bytes`.
+    ///
+    /// The whole text's scan finds every keyword the part holds, in the segment that holds it, and segments end at the
+    /// same separators: clipped to the part, the segments are the part's own, each with at least the groups a scan of
+    /// the part finds there. So the pattern runs on a superset of the segments (or texts) a scan of the part would
+    /// allow, each searched as there, and a match is a match of the pattern in the part: the result is the same.
+    func matches(_ index: Int, inPart part: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan) throws -> Bool {
+        guard scan.holdsGroups(of: index), let pattern = rows[index].pattern else { return false }
+        let text = UnsafeBufferPointer(rebasing: bytes[part])
+        var found = false
+        guard scan.isBySegment(index) else {
+            try pattern.forEachMatch(in: text, from: 0) { _ in
+                found = true
+                return false
+            }
+            return found
+        }
+        try scan.forEachSegment(of: index) { segment in
+            // In text order: no segment after one that starts past the part reaches into it.
+            guard segment.lowerBound < part.upperBound else { return false }
+            guard segment.upperBound > part.lowerBound else { return true }
+            // The segment clipped to the part, in the part's offsets; searched as `matches(_:in:scan:)` searches it.
+            let start = max(segment.lowerBound, part.lowerBound) - part.lowerBound
+            let end = min(segment.upperBound, part.upperBound) - part.lowerBound
+            let subject = UnsafeBufferPointer(rebasing: text[..<min(text.count, end + 1)])
+            try pattern.forEachMatch(in: subject, from: start) { _ in
+                found = true
+                return false
+            }
+            return !found
+        }
+        return found
+    }
+
     /// The label of the first row (in file order) whose pattern matches `bytes`, else `fallback`: what `firstMatch`
     /// gives, or `fallback` for none. The rows labelled `fallback` at the table's end are not run: matching or not,
     /// they give `fallback` (the `other` row of `Rules/categories.tsv`, `.`, would run on every item no other row

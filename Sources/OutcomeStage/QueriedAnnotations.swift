@@ -131,6 +131,18 @@ struct QueriedAnnotations {
         return number == unkept ? nil : Int(number)
     }
 
+    /// A kept type, numbered by its place in `types`: the stage's queries name their type by kind, which spares
+    /// classifying the type's string at every query (the tests check the names).
+    enum Kind: Int, CaseIterable {
+        case item, line, claimsGuideline, maximusGuideline, rationale, sentence, finding, date, drug
+
+        /// The annotation type.
+        var type: String { QueriedAnnotations.types[rawValue] }
+    }
+
+    /// The indices in `members` of the annotations of `kind`.
+    private func group(_ kind: Kind) -> Range<Int> { groupStart[kind.rawValue]..<groupStart[kind.rawValue + 1] }
+
     /// The indices in `members` of the annotations of `type`.
     private func group(_ type: String) -> Range<Int> {
         guard let kind = Self.kind(of: type) else { preconditionFailure("QueriedAnnotations does not keep type \(type)") }
@@ -155,10 +167,22 @@ struct QueriedAnnotations {
     /// The positions in `all` of the annotations of `type`, sorted by start.
     func positions(ofType type: String) -> ArraySlice<Int> { members[group(type)] }
 
+    /// The positions in `all` of the annotations of `kind`, sorted by start.
+    func positions(of kind: Kind) -> ArraySlice<Int> { members[group(kind)] }
+
     /// The positions in `all` of the annotations of `type` lying entirely inside `range`, sorted by start, until
     /// `body` returns false. Copies no annotation.
     func forEachPosition(ofType type: String, inside range: Range<Int>, _ body: (Int) throws -> Bool) rethrows {
-        let group = group(type)
+        try forEachPosition(in: group(type), inside: range, body)
+    }
+
+    /// `forEachPosition(ofType:inside:_:)` for the type of `kind`.
+    func forEachPosition(of kind: Kind, inside range: Range<Int>, _ body: (Int) throws -> Bool) rethrows {
+        try forEachPosition(in: group(kind), inside: range, body)
+    }
+
+    /// The positions in `all` of the annotations of `group` (indices of `members`) lying entirely inside `range`.
+    private func forEachPosition(in group: Range<Int>, inside range: Range<Int>, _ body: (Int) throws -> Bool) rethrows {
         var index = firstIndex(in: group, startingAtOrAfter: range.lowerBound)
         while index < group.upperBound, ranges[index].lowerBound <= range.upperBound {
             if ranges[index].upperBound <= range.upperBound { guard try body(members[index]) else { return } }
@@ -169,8 +193,17 @@ struct QueriedAnnotations {
     /// The position in `all` of the first annotation (by start) of `type` lying entirely inside `range` for which
     /// `condition` (given a position) holds.
     func firstPosition(ofType type: String, inside range: Range<Int>, where condition: (Int) -> Bool = { _ in true }) -> Int? {
+        firstPosition(in: group(type), inside: range, where: condition)
+    }
+
+    /// `firstPosition(ofType:inside:where:)` for the type of `kind`.
+    func firstPosition(of kind: Kind, inside range: Range<Int>, where condition: (Int) -> Bool = { _ in true }) -> Int? {
+        firstPosition(in: group(kind), inside: range, where: condition)
+    }
+
+    private func firstPosition(in group: Range<Int>, inside range: Range<Int>, where condition: (Int) -> Bool) -> Int? {
         var found: Int?
-        forEachPosition(ofType: type, inside: range) { position in
+        forEachPosition(in: group, inside: range) { position in
             if condition(position) { found = position }
             return found == nil
         }
@@ -188,7 +221,16 @@ struct QueriedAnnotations {
 
     /// The ranges of `annotations(ofType: type, overlapping: range)`, in the same order, without copying annotations.
     func ranges(ofType type: String, overlapping range: Range<Int>) -> [Range<Int>] {
-        let window = overlapWindow(group(type), range)
+        ranges(in: group(type), overlapping: range)
+    }
+
+    /// `ranges(ofType:overlapping:)` for the type of `kind`.
+    func ranges(of kind: Kind, overlapping range: Range<Int>) -> [Range<Int>] {
+        ranges(in: group(kind), overlapping: range)
+    }
+
+    private func ranges(in group: Range<Int>, overlapping range: Range<Int>) -> [Range<Int>] {
+        let window = overlapWindow(group, range)
         var result: [Range<Int>] = []
         result.reserveCapacity(window.count)
         for index in window where overlaps(ranges[index], range) { result.append(ranges[index]) }

@@ -5,16 +5,20 @@ import ClinPipeText
 /// it says were not met (reason codes from `Rules/reasons.tsv`), and which guideline sources it names (the rows of
 /// `Rules/guidelines.tsv` other than `other`).
 ///
-/// Reasons and sources are read over the whole rationale with one table (`wholeText`: the reason rows, then the
-/// source rows), so one keyword scan of the rationale serves both; a rationale read for sources alone is scanned with
-/// the source rows' smaller automaton (`sourcesOnly`).
+/// Conclusions, reasons and sources are read with one table (`wholeText`: the reason rows, the source rows, then the
+/// conclusion rows), so one keyword scan of the rationale serves all three: a conclusion row is tried on a sentence
+/// only where the rationale's scan found its keywords in a segment that overlaps the sentence (a superset of where a
+/// scan of the sentence alone finds them), and PCRE2 decides.
 struct RationaleReading: Sendable {
+    /// The conclusion rows alone (`conclusion(_:rationale:sentenceCount:sentence:)`, which scans each sentence).
     private let conclusions: PatternTable
-    /// The reason rows (`0..<reasonCount`), then the source rows.
+    /// The reason rows (`0..<reasonCount`), the source rows, then the conclusion rows (`conclusionRows`).
     private let wholeText: PatternTable
-    /// The source rows of `wholeText`, alone.
-    private let sourcesOnly: PatternTable
     private let reasonCount: Int
+    /// The source rows of `wholeText`.
+    private let sourceRows: Range<Int>
+    /// The conclusion rows of `wholeText`, in file order.
+    private let conclusionRows: Range<Int>
     /// Per reason row: its `negated_finding` ("" for none).
     private let negatedFinding: [String]
     /// Per reason row: the position of its code among the distinct codes (rows may share a code).
@@ -24,9 +28,11 @@ struct RationaleReading: Sendable {
     init(sources: PatternTable) throws {
         conclusions = try PatternTable(file: "conclusions.tsv", labelColumn: "conclusion")
         let reasons = try PatternTable(file: "reasons.tsv", labelColumn: "code", extraColumns: ["negated_finding"])
-        sourcesOnly = try PatternTable(sources, keeping: { $0.label != "other" })
-        wholeText = try PatternTable(joining: [reasons, sourcesOnly])
+        let sourcesOnly = try PatternTable(sources, keeping: { $0.label != "other" })
+        wholeText = try PatternTable(joining: [reasons, sourcesOnly, conclusions])
         reasonCount = reasons.rows.count
+        sourceRows = reasonCount..<(reasonCount + sourcesOnly.rows.count)
+        conclusionRows = sourceRows.upperBound..<wholeText.rows.count
         negatedFinding = reasons.rows.map { $0.extra["negated_finding"] ?? "" }
         var numbers: [String: Int] = [:]
         codeNumber = reasons.rows.map { row in
@@ -34,6 +40,38 @@ struct RationaleReading: Sendable {
             numbers[row.label] = numbers.count
             return numbers.count - 1
         }
+    }
+
+    /// The keyword scan of a rationale's text (UTF-8) that `conclusion(_:scan:sentenceCount:sentence:)` and
+    /// `reasonsAndSources(_:scan:withReasons:negatedFindings:)` take.
+    func scan(_ text: UnsafeBufferPointer<UInt8>) -> KeywordFilter.Scan { wholeText.filter.scan(text) }
+
+    /// The conclusion of the last sentence that states one: what `conclusion(_:rationale:sentenceCount:sentence:)`
+    /// gives, with the rows pre-tested by the rationale's own scan instead of a scan of each sentence.
+    /// - Parameters:
+    ///   - text: the rationale's text (UTF-8), read as one sentence when every sentence is empty.
+    ///   - scan: `scan(text)`.
+    ///   - sentenceCount: the number of sentences.
+    ///   - sentence: the range in `text` of sentence `number` (in text order; an empty range is skipped). Asked last
+    ///     first, only until a sentence concludes.
+    func conclusion(_ text: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan, sentenceCount: Int,
+                    sentence: (_ number: Int) -> Range<Int>) throws -> String?
+    {
+        func label(of part: Range<Int>) throws -> String? {
+            for index in conclusionRows where try wholeText.matches(index, inPart: part, of: text, scan: scan) {
+                return wholeText.rows[index].label
+            }
+            return nil
+        }
+        var anySentence = false
+        for number in stride(from: sentenceCount - 1, through: 0, by: -1) {
+            let range = sentence(number)
+            guard !range.isEmpty else { continue }
+            anySentence = true
+            if let label = try label(of: range) { return label }
+        }
+        guard !anySentence else { return nil }
+        return try label(of: 0..<text.count)
     }
 
     /// The conclusion of the last sentence that states one.
@@ -57,24 +95,30 @@ struct RationaleReading: Sendable {
     }
 
     /// Reason codes and guideline sources in a rationale's text (UTF-8), after one keyword scan of it.
+    func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, withReasons: Bool, negatedFindings: [String]) throws
+        -> (reasons: [String], sources: [String])
+    {
+        try reasonsAndSources(bytes, scan: scan(bytes), withReasons: withReasons, negatedFindings: negatedFindings)
+    }
+
+    /// Reason codes and guideline sources in a rationale's text (UTF-8).
     /// - Parameters:
+    ///   - scan: `scan(bytes)`.
     ///   - withReasons: whether to read reasons at all (false gives none).
     ///   - negatedFindings: the `normalized` values of the negated findings inside the rationale (a few at most, so
     ///     a list rather than a set).
     /// - Returns: the reason codes found in the text or evidenced by a negated finding, in the order of the taxonomy
     ///   file, each once; and the sources named, in the order of `Rules/guidelines.tsv`.
-    func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, withReasons: Bool, negatedFindings: [String]) throws
+    func reasonsAndSources(_ bytes: UnsafeBufferPointer<UInt8>, scan: KeywordFilter.Scan, withReasons: Bool, negatedFindings: [String]) throws
         -> (reasons: [String], sources: [String])
     {
         guard withReasons else {
             var sources: [String] = []
-            let scan = sourcesOnly.filter.scan(bytes)
-            for index in sourcesOnly.rows.indices where try sourcesOnly.matches(index, in: bytes, scan: scan) {
-                sources.append(sourcesOnly.rows[index].label)
+            for index in sourceRows where try wholeText.matches(index, in: bytes, scan: scan) {
+                sources.append(wholeText.rows[index].label)
             }
             return ([], sources)
         }
-        let scan = wholeText.filter.scan(bytes)
         var codes: [String] = []
         // The codes found, one bit per code number (a bit set when there are at most 64 codes, an array beyond).
         var foundBits: UInt64 = 0
@@ -92,8 +136,8 @@ struct RationaleReading: Sendable {
             }
         }
         var sources: [String] = []
-        for index in reasonCount..<wholeText.rows.count where try wholeText.matches(index, in: bytes, scan: scan) {
-            if sources.isEmpty { sources.reserveCapacity(wholeText.rows.count - reasonCount) }
+        for index in sourceRows where try wholeText.matches(index, in: bytes, scan: scan) {
+            if sources.isEmpty { sources.reserveCapacity(sourceRows.count) }
             sources.append(wholeText.rows[index].label)
         }
         return (codes, sources)

@@ -132,12 +132,14 @@ struct HeadingTable: Sendable {
                 if edges[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return nil }
             }
         }
-        // The key is at most as long as the title; keep it on the stack.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end) { buffer -> HeadingEntry? in
+        // The key is at most as long as the title, and is hashed a word at a time with zeros after it: room for
+        // one more word. On the stack.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end + 8) { buffer -> HeadingEntry? in
             let key = Self.writeKey(bytes, end, into: buffer.baseAddress!)
             // A non-ASCII title goes through String equality (canonical equivalence), as before.
             guard key.bits < 0x80 else { return fallback(title) }
-            if let found = byteIndex.lookup(UnsafeBufferPointer(start: buffer.baseAddress!, count: key.count), hash: key.hash) {
+            let hash = ByteKeyIndex.hash(padding: buffer.baseAddress!, count: key.count)
+            if let found = byteIndex.lookup(UnsafeBufferPointer(start: buffer.baseAddress!, count: key.count), hash: hash) {
                 return found
             }
             return hasNonASCIIKeys ? fallback(title) : nil
@@ -146,36 +148,83 @@ struct HeadingTable: Sendable {
 
     /// Writes `title[0..<end]` as a key (`TextBytes.headingKey`, for a title without trailing whitespace or colons:
     /// ASCII upper case, whitespace runs as one space, none leading) to `key`, which has room for `end` bytes.
-    /// - Returns: the key's length, its FNV-1a hash (`ByteKeyIndex`), and its bytes ORed (below 0x80 when ASCII).
+    /// - Returns: the key's length, and bits below 0x80 when the key is ASCII (0x80 set otherwise).
+    ///
+    /// Eight bytes at a time where the byte loop (`writeKeyBytes`) would copy them upper-cased: no tab, line break,
+    /// vertical tab or form feed among them, no two spaces side by side, and no space first when a space is pending
+    /// or nothing is written yet. A space last is taken back and left pending, as the byte loop leaves it. Other
+    /// words, and the last bytes, go through the byte loop, so the key is the same.
     @inline(__always)
-    private static func writeKey(_ title: UnsafePointer<UInt8>, _ end: Int, into key: UnsafeMutablePointer<UInt8>)
-        -> (count: Int, hash: UInt64, bits: UInt8)
+    static func writeKey(_ title: UnsafePointer<UInt8>, _ end: Int, into key: UnsafeMutablePointer<UInt8>)
+        -> (count: Int, bits: UInt8)
     {
-        var p = title, k = key
-        let stop = title + end
-        var hash = ByteKeyIndex.emptyHash
-        var bits: UInt8 = 0
-        var pendingSpace = false
-        while p < stop {
-            let byte = p.pointee
-            p += 1
-            if byte == 0x20 || byte &- 0x09 < 5 {
-                pendingSpace = k != key
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows = ~highs
+        let raw = UnsafeRawPointer(title)
+        var state = KeyWriter(key: key)
+        var wordBits: UInt64 = 0
+        var i = 0
+        while i &+ 8 <= end {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let seven = w & lows, ascii = ~w & highs
+            // Per byte, a high bit: a space (exact: a zero byte of `w ^ spaces`); 0x09-0x0D; a lower-case letter.
+            let x = w ^ (ones &* 0x20)
+            let spaces = ~(((x & lows) &+ lows) | x) & highs
+            let control = (seven &+ ones &* 0x77) & ~(seven &+ ones &* 0x72) & ascii & highs
+            let lower = (seven &+ ones &* 0x1F) & ~(seven &+ ones &* 0x05) & ascii & highs
+            let firstBlocked = spaces & 0x80 != 0 && (state.pendingSpace || state.k == key)
+            guard control == 0, spaces & (spaces &>> 8) == 0, !firstBlocked else {
+                state.write(title, i, i &+ 8)
+                i &+= 8
                 continue
             }
-            if pendingSpace {
-                k.pointee = 0x20
-                k += 1
-                hash = ByteKeyIndex.hash(hash, 0x20)
-                pendingSpace = false
+            if state.pendingSpace {
+                state.k.pointee = 0x20
+                state.k += 1
             }
-            bits |= byte
-            let upper = byte &- 0x61 < 26 ? byte &- 0x20 : byte
-            k.pointee = upper
-            k += 1
-            hash = ByteKeyIndex.hash(hash, upper)
+            UnsafeMutableRawPointer(state.k).storeBytes(of: w ^ (lower &>> 2), as: UInt64.self)
+            state.k += 8
+            wordBits |= w & ~(spaces &>> 2)
+            // A space last stays pending, as the byte loop leaves it.
+            state.pendingSpace = spaces &>> 63 != 0
+            if state.pendingSpace { state.k -= 1 }
+            i &+= 8
         }
-        return (k - key, hash, bits)
+        state.write(title, i, end)
+        return (state.k - key, state.bits | (wordBits & highs != 0 ? 0x80 : 0))
+    }
+
+    /// The byte loop of `writeKey`: where the key stands, whether a space is pending, and the bytes ORed.
+    private struct KeyWriter {
+        let key: UnsafeMutablePointer<UInt8>
+        var k: UnsafeMutablePointer<UInt8>
+        var pendingSpace = false
+        var bits: UInt8 = 0
+
+        init(key: UnsafeMutablePointer<UInt8>) {
+            self.key = key
+            self.k = key
+        }
+
+        /// Writes the key of `title[from..<to]` on from where the key stands.
+        @inline(__always) mutating func write(_ title: UnsafePointer<UInt8>, _ from: Int, _ to: Int) {
+            var p = from
+            while p < to {
+                let byte = title[p]
+                p &+= 1
+                if byte == 0x20 || byte &- 0x09 < 5 {
+                    pendingSpace = k != key
+                    continue
+                }
+                if pendingSpace {
+                    k.pointee = 0x20
+                    k += 1
+                    pendingSpace = false
+                }
+                bits |= byte
+                k.pointee = byte &- 0x61 < 26 ? byte &- 0x20 : byte
+                k += 1
+            }
+        }
     }
 
     /// The entry for `title` through a String key (`TextBytes.headingKey`).
@@ -188,8 +237,8 @@ struct HeadingTable: Sendable {
     var names: Set<String> { Set(entries.values.map(\.name)) }
 }
 
-/// Byte-string keys to heading entries: open addressing over FNV-1a hashes, keys stored end to end with their
-/// hashes. A lookup gets a key and its hash (computed as the key is written) and compares bytes only with keys of
+/// Byte-string keys to heading entries: open addressing over word-at-a-time hashes, keys stored end to end with their
+/// hashes. A lookup gets a key and its hash (`hash(padding:count:)`) and compares bytes only with keys of
 /// the same hash and length; nothing is allocated.
 struct ByteKeyIndex: Sendable {
     private var keyBytes: [UInt8] = []
@@ -202,19 +251,28 @@ struct ByteKeyIndex: Sendable {
     /// The longest key, in bytes: a longer text cannot be a key.
     private var longest = 0
 
-    /// The FNV-1a hash of no bytes; `hash(_:_:)` adds one byte.
-    static let emptyHash: UInt64 = 0xCBF2_9CE4_8422_2325
-    @inline(__always) static func hash(_ h: UInt64, _ byte: UInt8) -> UInt64 { (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    /// The hash of the `count` bytes at `key`: of its length, its first eight bytes and its last eight (the key
+    /// padded with zeros when shorter), so it costs the same for any length and has no loop. Keys that agree there
+    /// share a hash and are told apart by `lookup`'s byte comparison. `key` must have room for `count + 8` bytes;
+    /// the eight after the key are set to zero.
+    @inline(__always) static func hash(padding key: UnsafeMutablePointer<UInt8>, count: Int) -> UInt64 {
+        UnsafeMutableRawPointer(key + count).storeBytes(of: 0, as: UInt64.self)
+        let raw = UnsafeRawPointer(key)
+        let first = raw.loadUnaligned(as: UInt64.self)
+        let last = raw.loadUnaligned(fromByteOffset: max(0, count &- 8), as: UInt64.self)
+        var h = (first ^ UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ (h &>> 32) ^ last) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h &>> 29)
+    }
 
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h = emptyHash
-        for byte in bytes { h = hash(h, byte) }
-        return h
+    private static func hash(_ bytes: [UInt8]) -> UInt64 {
+        var padded = bytes + [UInt8](repeating: 0, count: 8)
+        return padded.withUnsafeMutableBufferPointer { hash(padding: $0.baseAddress!, count: bytes.count) }
     }
 
     /// Adds a key (which must not be in the index yet).
     mutating func insert(_ key: [UInt8], _ entry: HeadingEntry) {
-        keys.append((keyBytes.count, key.count, key.withUnsafeBufferPointer { Self.hash($0) }))
+        keys.append((keyBytes.count, key.count, Self.hash(key)))
         values.append(entry)
         keyBytes += key
         longest = max(longest, key.count)
@@ -235,7 +293,7 @@ struct ByteKeyIndex: Sendable {
         slots[slot] = Int32(k)
     }
 
-    /// The entry whose key has exactly these bytes (whose FNV-1a hash is `hash`).
+    /// The entry whose key has exactly these bytes (whose `hash(padding:count:)` is `hash`).
     func lookup(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> HeadingEntry? {
         guard key.count <= longest, !keys.isEmpty else { return nil }
         let mask = slots.count - 1

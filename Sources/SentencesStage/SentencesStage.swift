@@ -64,7 +64,11 @@ public struct SentencesStage: Stage {
     /// `keepsTogether` never removes a boundary that follows a line break.
     public func sentenceSpans(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
         guard !configuration.breakAtNewlines else {
-            return spans(in: bytes, proposed: try SentenceBoundaries.boundaries(in: bytes))
+            // The exceptions are asked while the boundaries are found, about the boundaries after a full stop only:
+            // `keepsTogether` answers false for every other boundary (it looks back for a period past ASCII spaces
+            // and tabs, and stops at a line feed), as `SentenceBoundaries` requires.
+            let kept = try SentenceBoundaries.boundaries(in: bytes, droppingAfterFullStop: { keepsTogether(bytes, at: $0) })
+            return trimmedSpans(in: bytes, between: kept)
         }
         // Line feeds and carriage returns read as spaces (offsets unchanged), so that only sentence ends split.
         var joined = Array(bytes)
@@ -73,12 +77,27 @@ public struct SentencesStage: Stage {
         return spans(in: bytes, proposed: proposed)
     }
 
+    /// `sentenceSpans(in:)` as it was before the exceptions were asked during the boundary scan: every proposed
+    /// boundary filtered afterwards (for tests: the plain path).
+    func sentenceSpansFilteringAfterwards(in bytes: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+        guard !configuration.breakAtNewlines else {
+            return spans(in: bytes, proposed: try SentenceBoundaries.boundaries(in: bytes))
+        }
+        return try sentenceSpans(in: bytes)
+    }
+
     /// The spans between the `proposed` boundaries that the clinical exceptions keep, trimmed of whitespace.
     private func spans(in bytes: UnsafeBufferPointer<UInt8>, proposed: [Int]) -> [Range<Int>] {
+        let kept = proposed.filter { $0 == 0 || $0 == bytes.count || !keepsTogether(bytes, at: $0) }
+        return trimmedSpans(in: bytes, between: kept)
+    }
+
+    /// The spans between consecutive `boundaries` (ascending, from 0), trimmed of whitespace; empty ones left out.
+    private func trimmedSpans(in bytes: UnsafeBufferPointer<UInt8>, between boundaries: [Int]) -> [Range<Int>] {
         var spans: [Range<Int>] = []
-        spans.reserveCapacity(proposed.count)
+        spans.reserveCapacity(boundaries.count)
         var start = 0
-        for boundary in proposed.dropFirst() where boundary == bytes.count || !keepsTogether(bytes, at: boundary) {
+        for boundary in boundaries.dropFirst() {
             var lower = start, upper = boundary
             while lower < upper && ByteClass.isSpace(bytes[lower]) { lower += 1 }
             while upper > lower && ByteClass.isSpace(bytes[upper - 1]) { upper -= 1 }

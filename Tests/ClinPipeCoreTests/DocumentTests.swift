@@ -87,6 +87,26 @@ struct DocumentTests {
         #expect(throws: AnnotationError.self) { try document.setLayer(wrong) }
     }
 
+    @Test("normalized is the layer stored under its name (kept beside the dictionary), else the identity")
+    func normalizedFollowsLayers() throws {
+        let original = "ﬁne pain"
+        var document = Document(id: "d", text: original)
+        let other = TextLayer.identity(name: "other", text: original)
+        try document.setLayer(other)
+        #expect(document.layers[Document.normalizedLayerName] == nil)
+        #expect(document.normalized.map.isIdentity && document.normalized.text == original)
+        #expect(document.normalized.name == Document.normalizedLayerName)
+        for layerText in ["fine pain", "fine  pai"] {
+            let map = try OffsetMap(edits: [.init(originalRange: 0..<3, layerRange: 0..<2)],
+                                    originalLength: original.utf8.count, layerLength: layerText.utf8.count)
+            try document.setLayer(TextLayer(name: Document.normalizedLayerName, text: layerText, map: map))
+            #expect(document.normalized.text == document.layers[Document.normalizedLayerName]?.text)
+            #expect(document.normalized.text == layerText)
+        }
+        let copy = document
+        #expect(copy.normalized.text == "fine  pai")
+    }
+
     @Test("attributes of an annotation can be set and removed; document attributes keep their order")
     func attributes() throws {
         var document = Document(id: "d", text: "pain", attributes: ["b": 1, "a": "x"])

@@ -35,6 +35,63 @@ import Testing
         }
     }
 
+    /// The first-byte table holds, for every byte, exactly the runs whose start-byte set has it (all runs for the
+    /// plain rules, which have none), and `RunCandidates` visits them in file order; without a table, every run.
+    @Test func firstByteTableListsTheRunsThatMayStart() {
+        for rules in [Self.rules.filtered, Self.rules.plain] {
+            #expect(rules.runs.count <= 32 && rules.runsByFirstByte.count == 256)
+            for value in 0..<256 {
+                let byte = UInt8(value)
+                let expected = rules.runs.indices.filter { rules.runs[$0].startBytes?.contains(byte) != false }
+                var candidates = RunCandidates(table: rules.runsByFirstByte, byte: byte, runCount: rules.runs.count)
+                var visited: [Int] = []
+                while let index = candidates.next() { visited.append(index) }
+                #expect(visited == expected, "byte \(value)")
+                #expect(candidates.startBytesChecked)
+            }
+        }
+        #expect(Self.rules.filtered.runsByFirstByte.contains { $0.nonzeroBitCount < Self.rules.filtered.runs.count })
+        var plain = RunCandidates(table: [], byte: 0x35, runCount: 40)
+        var visited: [Int] = []
+        while let index = plain.next() { visited.append(index) }
+        #expect(visited == Array(0..<40) && !plain.startBytesChecked)
+        #expect(SignatureRules.runsByFirstByte(Array(repeating: Self.rules.plain.runs[0], count: 33)).isEmpty)
+    }
+
+    /// `shippedSkipEnd` gives the end of the shipped `skip` row's PCRE2 match wherever it answers, at every
+    /// position of random texts of separators, line breaks, skip words (any case, `ſ` for `s`) and other bytes,
+    /// the text's end included; and it answers for the common case (spaces before a number).
+    @Test func shippedSkipEndIsThePatternsMatch() throws {
+        #expect(Self.rules.filtered.skipIsShipped && !Self.rules.plain.skipIsShipped)
+        let skip = Self.rules.plain.skipRuns[0]
+        let pieces = [" ", "\t", ",", ":", "(", ")", "[", "]", "/", "+", "-", "\n", "\r\n", "\n\n", " \n \n", "take", "Take", "TAKES",
+                      "taking", "apply", "applied", "use", "Using", "sig", "ſig", "give", "given", "5", "mg", "x", "tab", "a", "g",
+                      "s", "u", "t", "é", "\u{212A}", ".", ";", "#"]
+        var generator = SeededGenerator(seed: 5)
+        var answered = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 8) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            try text.withUTF8Bytes { bytes in
+                for position in 0..<bytes.count where bytes[position] & 0xC0 != 0x80 {
+                    guard let end = SignatureRules.shippedSkipEnd(in: bytes, from: position) else { continue }
+                    answered += 1
+                    var expected = position
+                    try skip.pattern.forEachMatch(in: bytes, from: position) { match in
+                        if match.range.lowerBound == position { expected = match.range.upperBound }
+                        return false
+                    }
+                    #expect(end == expected, "\(text.debugDescription) at \(position)")
+                }
+            }
+        }
+        #expect(answered > 1_000, "\(answered)")
+        try "Norco  5mg".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
+        try "Norco\n".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
+        try "Norco, take".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
+        try "Norco (".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
+    }
+
     @Test func filtersGiveThePlainSignatures() throws {
         var generator = SeededGenerator(seed: 11)
         var nonEmpty = 0

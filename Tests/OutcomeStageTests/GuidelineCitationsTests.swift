@@ -174,6 +174,27 @@ import Testing
         #expect(find("") == nil)
     }
 
+    /// `ASCII.occurs` (every byte compared, one branch) against a plain byte-by-byte comparison, at every offset of
+    /// texts of every length, near misses at each place of the needle, the needle cut by the buffer's end, and bytes
+    /// that differ from a letter only in bit 5 or lie outside ASCII.
+    @Test func asciiOccursEqualsAByteByByteComparison() {
+        func reference(_ needle: String, _ bytes: [UInt8], _ start: Int) -> Bool {
+            let letters = Array(needle.utf8)
+            guard start + letters.count <= bytes.count else { return false }
+            return letters.indices.allSatisfy { ByteClass.lower(bytes[start + $0]) == letters[$0] }
+        }
+        var generator = SeededGenerator(seed: 29)
+        let pieces: [[UInt8]] = ["page", "PaGe", "pagf", "qage", "p", "ag", "e", "PAG", " ", "\u{7F}", "@", "`", "é"].map { Array($0.utf8) }
+        for _ in 0..<3000 {
+            let bytes = (0..<Int.random(in: 0...5, using: &generator)).flatMap { _ in pieces.randomElement(using: &generator)! }
+            bytes.withUnsafeBufferPointer { buffer in
+                for start in 0...bytes.count {
+                    #expect(ASCII.occurs("page", in: buffer, at: start) == reference("page", bytes, start), "\(bytes) at \(start)")
+                }
+            }
+        }
+    }
+
     @Test func asciiContainsIsACaseSensitiveSearch() {
         var generator = SeededGenerator(seed: 13)
         let pieces = ["section", "Section", "sectio", "n", "chapter", "CHAPTER", "s", " ", "x"]

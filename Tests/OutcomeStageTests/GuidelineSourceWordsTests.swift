@@ -20,6 +20,32 @@ import Testing
         #expect(!GuidelineSourceWords.isShipped(rows))
     }
 
+    /// The initials the word walk stops at are exactly the letters `laterRow` tests (its cases), in either case, and no
+    /// other byte.
+    @Test func laterRowInitialsAreTheLettersLaterRowAccepts() {
+        let letters = "acfhjmnopuw"
+        #expect(GuidelineSourceWords.laterRowInitials == letters.utf8.reduce(0) { $0 | 1 << UInt32($1 - UInt8(ascii: "a")) })
+        for byte in 0...255 {
+            let expected = byte < 0x80 && letters.utf8.contains(ByteClass.lower(UInt8(byte)))
+            #expect((GuidelineSourceWords.isLaterRowInitial(UInt8(byte)) == 1) == expected, "\(byte)")
+        }
+    }
+
+    /// Words that start a later row only where `\b` holds: after a digit, `_` or letter they are not words of their own.
+    @Test func laterRowsStartOnlyAtWordStarts() throws {
+        let sources = try GuidelineCitations().sources
+        let texts = ["ODG", "9ODG", "_ODG", "xODG", "-ODG", "(ODG)", "x ODG", "ODGx ACOEM", "aODG ACOEM", "1NIH", " NIH", "NIH",
+                     "journal", "Xjournal", "_www.", " www.", "CMS_ FDA", "peer-reviewed", "apeer-reviewed", "a", "o", ""]
+        for text in texts {
+            try text.withUTF8Bytes { bytes in
+                let expected = try sources.firstMatch(in: bytes, prefilter: false).flatMap { row in
+                    sources.rows.firstIndex { $0.source == row.source }
+                }
+                #expect(GuidelineSourceWords.firstRow(in: bytes) == expected, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func wordsGiveThePatternsFirstRow() throws {
         let sources = try GuidelineCitations().sources
         var generator = SeededGenerator(seed: 4_711)

@@ -27,6 +27,31 @@ import Testing
         }
     }
 
+    /// Each kind names its type in `types`, and a query by kind answers as the query by the type's name.
+    @Test func kindsNameTheKeptTypes() {
+        #expect(QueriedAnnotations.Kind.allCases.map(\.type) == QueriedAnnotations.types)
+        var annotations: [Annotation] = []
+        for (number, type) in (QueriedAnnotations.types + ["section", "context.modifier"]).enumerated() {
+            for copy in 0..<3 {
+                annotations.append(Annotation(id: AnnotationID(number * 3 + copy), type: type,
+                                              range: (copy * 10 + number)..<(copy * 10 + number + 4), provenance: .input))
+            }
+        }
+        let queried = QueriedAnnotations(annotations)
+        for kind in QueriedAnnotations.Kind.allCases {
+            let type = kind.type
+            #expect(queried.positions(of: kind) == queried.positions(ofType: type))
+            for range in [0..<0, 0..<12, 5..<25, 11..<40, 40..<50] {
+                var byKind: [Int] = [], byType: [Int] = []
+                queried.forEachPosition(of: kind, inside: range) { byKind.append($0); return true }
+                queried.forEachPosition(ofType: type, inside: range) { byType.append($0); return true }
+                #expect(byKind == byType)
+                #expect(queried.firstPosition(of: kind, inside: range) == queried.firstPosition(ofType: type, inside: range))
+                #expect(queried.ranges(of: kind, overlapping: range) == queried.ranges(ofType: type, overlapping: range))
+            }
+        }
+    }
+
     @Test func unkeptIsTheNumberOfKeptTypes() {
         #expect(Int(QueriedAnnotations.unkept) == QueriedAnnotations.types.count)
     }

@@ -109,6 +109,49 @@ import Testing
         }
     }
 
+    /// `HeadingTable.writeKey` (eight bytes at a time where it can) writes what `TextBytes.headingKey` gives for a
+    /// title without trailing whitespace or colons, at every length around the word size, with spaces, runs of
+    /// whitespace and control bytes at every place, lower case at the edges of the letters (`` ` `` `{` `@` `[`),
+    /// and non-ASCII bytes.
+    @Test func headingKeyWordPathMatchesByteLoop() {
+        let pieces = ["a", "z", "A", "Z", "m", "`", "{", "@", "[", "1", ":", " ", " ", " ", "  ", "\t", "\n", "\r\n", "\u{0B}",
+                      "\u{0C}", "\u{01}", "\u{1F}", "\u{7F}", "é", "\u{212A}", "HISTORY", "of", "PRESENT ILLNESS"]
+        var random = Generator(state: 7)
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<random.next(24) { text += pieces[random.next(pieces.count)] }
+            var bytes = Array(text.utf8)
+            // What `entry(forTitle:)` hands over: no trailing whitespace or colons.
+            while let last = bytes.last, ByteClass.isSpace(last) || last == 0x3A { bytes.removeLast() }
+            let expected = Array(TextBytes.headingKey(bytes).utf8)
+            let written = bytes.withUnsafeBufferPointer { title -> [UInt8] in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: title.count + 8) { buffer in
+                    let key = HeadingTable.writeKey(title.baseAddress ?? UnsafePointer(buffer.baseAddress!), title.count,
+                                                    into: buffer.baseAddress!)
+                    #expect((key.bits < 0x80) == bytes.allSatisfy { $0 < 0x80 }, "\(text.debugDescription)")
+                    return Array(buffer[0..<key.count])
+                }
+            }
+            #expect(written == expected, "\(text.debugDescription)")
+        }
+    }
+
+    /// Keys that differ only after their first word, or only in length, hash apart and are found (the word hash
+    /// pads with zeros: `AB` and `AB\0` must not be one key).
+    @Test func byteKeyIndexFindsKeysAcrossWordEdges() throws {
+        let headings = ["A", "AB", "ABCDEFG", "ABCDEFGH", "ABCDEFGHI", "ABCDEFGH X", "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ"]
+        let rows = "heading\tname\n" + headings.enumerated().map { "\($1)\tname_\($0)" }.joined(separator: "\n") + "\n"
+        let table = try HeadingTable(tables: [RuleTable(name: "extra.tsv", text: rows)])
+        for (index, heading) in headings.enumerated() {
+            for title in [heading, heading.lowercased() + ":", heading + "\u{00}", String(heading.dropLast()) + "\u{00}"] {
+                let bytes = Array(title.utf8)
+                let expected = table[TextBytes.headingKey(bytes)]
+                #expect(bytes.withUnsafeBufferPointer { table.entry(forTitle: $0) } == expected, "\(title.debugDescription)")
+                if title.count == heading.count + 1 && title.hasSuffix(":") { #expect(expected?.name == "name_\(index)") }
+            }
+        }
+    }
+
     /// With only ASCII keys, the edge filter must still let through a title that equals a key through canonical
     /// equivalence (KELVIN SIGN inside the title, or at an edge, where the filter is not asked).
     @Test func edgeFilterKeepsCanonicallyEqualTitles() throws {

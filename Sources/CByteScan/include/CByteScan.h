@@ -128,6 +128,67 @@ static inline size_t cbs_copy_until_json_escape(uint8_t *dst, const uint8_t *src
     return cbs__json_escape_scan(dst, src, len, 1);
 }
 
+/* MARK: Unescaping JSON strings (the JSONL reader) */
+
+/**
+ * Unescapes the body of a JSON string, `src[0..<len]` (from just after its opening quote, or later), into `dst` as
+ * far as it can on its own: plain bytes (DEL included) are copied thirty-two at a time, and the two-byte escapes
+ * `\"`, `\\`, `\/`, `\n`, `\t`, `\r`, `\f`, `\b` become their byte. It stops at the first byte it leaves to the
+ * caller: the closing quote, a backslash that starts any other escape (`\u` or an invalid one), a backslash at the
+ * end, or a raw control character; `*read` is set to that byte's offset in `src` (`len` at the end), and the
+ * result is the number of bytes written, which equal the unescaped `src[0..<*read]`.
+ *
+ * `dst` must have room for `len` bytes: the copies write whole sixteen-byte steps, always at or before the offset
+ * they read from (unescaping never lengthens), so nothing at or beyond `dst + len` is written.
+ */
+static inline size_t cbs_json_unescape_simple(uint8_t *dst, const uint8_t *src, size_t len, size_t *read) {
+    static const uint8_t simple[128] = {
+        ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['n'] = '\n', ['t'] = '\t', ['r'] = '\r', ['f'] = '\f', ['b'] = '\b',
+    };
+    size_t i = 0, w = 0;
+    for (;;) {
+        size_t plain;
+#if defined(__SSE2__)
+        while (i + 32 <= len) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(src + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(src + i + 16));
+            _mm_storeu_si128((__m128i *)(dst + w), a);
+            _mm_storeu_si128((__m128i *)(dst + w + 16), b);
+            unsigned bits = cbs__json_escape_bits(a) | cbs__json_escape_bits(b) << 16;
+            if (bits) {
+                unsigned k = (unsigned)__builtin_ctz(bits);
+                i += k;
+                w += k;
+                goto special;
+            }
+            i += 32;
+            w += 32;
+        }
+#endif
+        plain = cbs_copy_until_json_escape(dst + w, src + i, len - i);
+        i += plain;
+        w += plain;
+    special:
+        if (i >= len) break;
+        {
+            uint8_t byte = src[i];
+            if (byte == 0x7F) {
+                dst[w++] = byte;
+                i += 1;
+                continue;
+            }
+            if (byte != '\\' || i + 1 >= len) break;
+            uint8_t escape = src[i + 1];
+            uint8_t value = escape < 128 ? simple[escape] : 0;
+            if (!value) break;
+            dst[w++] = value;
+            i += 2;
+        }
+    }
+    *read = i;
+    return w;
+}
+
 /* MARK: Escaping a text once for many slices (the JSONL encoder's covered texts) */
 
 /**

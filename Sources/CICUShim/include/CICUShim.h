@@ -50,6 +50,20 @@ typedef struct cp_normalization {
 int32_t cp_normalize_utf8(int32_t form, const char *text, int64_t length, cp_normalization *out,
                           char *message, int32_t message_capacity);
 
+/**
+ * Whether `length` bytes of valid UTF-8 at `text` are already in the form `form` (CP_NORMALIZATION_*), asking ICU
+ * only about the stretches around non-ASCII characters: 1 when they are, 0 when some stretch is not or the answer
+ * needs the whole text (then ask cp_normalize_utf8, which checks the whole text).
+ *
+ * Why the stretches suffice: in all four forms every ASCII character has a normalization boundary before it (ICU's
+ * `hasBoundaryBefore`, verified once per form at run time; without it the function returns 0), so the text splits
+ * there into pieces that normalize independently, and the text is normalized when every piece is. A piece made of
+ * one ASCII character is normalized; the others are a run of non-ASCII characters with the ASCII character before
+ * it (which may compose with the run), ending before the next ASCII character or at the end. Pure ASCII text asks
+ * ICU nothing.
+ */
+int32_t cp_is_normalized_utf8_by_pieces(int32_t form, const char *text, int64_t length);
+
 /** Releases the buffers of a normalization result. */
 void cp_normalization_free(cp_normalization *result);
 
