@@ -13,6 +13,15 @@ import Testing
         }
     }
 
+    @Test("this platform's strings pass the once-per-process layout check (else every read would take the plain way)")
+    func layoutCheck() {
+        #if _pointerBitWidth(_64) && _endian(little)
+        #expect(StoredStringBytes.layoutIsAsExpected)
+        #else
+        #expect(!StoredStringBytes.layoutIsAsExpected)
+        #endif
+    }
+
     @Test("small, native and literal strings are read in place, with the bytes of String.utf8")
     func forms() {
         let literal = "a literal longer than fifteen bytes, with é"
