@@ -10,13 +10,14 @@ extension JSONBuffer {
             return
         }
         append(UInt8(ascii: "{"))
+        let readsInPlace = StoredStringBytes.layoutIsAsExpected
         attributes.entries.withUnsafeBufferPointer { entries in
             for index in entries.indices {
                 if index > 0 { append(UInt8(ascii: ",")) }
                 appendQuoted(entries[index].key)
                 append(UInt8(ascii: ":"))
                 let stored = UnsafeRawPointer(entries.baseAddress! + index) + Self.valueOffset
-                appendScalarOrOther(entries[index].value, storedAt: stored)
+                appendScalarOrOther(entries[index].value, storedAt: stored, readsInPlace: readsInPlace)
             }
         }
         append(UInt8(ascii: "}"))
@@ -32,6 +33,7 @@ extension JSONBuffer {
         }
         // Each member is written after a comma; the first comma becomes the opening brace (no branch per member).
         let opening = written
+        let readsInPlace = StoredStringBytes.layoutIsAsExpected  // once per object, not per value
         attributes.entries.withUnsafeBufferPointer { entries in
             let first = UnsafeRawPointer(entries.baseAddress!)
             let keyOffset = MemoryLayout<Attributes.Entry>.offset(of: \.key)!
@@ -43,7 +45,7 @@ extension JSONBuffer {
                     out.appendQuoted(entries[index].key)
                     out.append(UInt8(ascii: ":"))
                 }
-                appendScalarOrOther(entries[index].value, storedAt: entry + valueOffset)
+                appendScalarOrOther(entries[index].value, storedAt: entry + valueOffset, readsInPlace: readsInPlace)
             }
         }
         base[opening] = UInt8(ascii: "{")
@@ -63,10 +65,12 @@ extension JSONBuffer {
         case .object(let object): appendJSON(object)
         case .list(let list):
             append(UInt8(ascii: "["))
+            let readsInPlace = StoredStringBytes.layoutIsAsExpected
             list.withUnsafeBufferPointer { elements in
                 for index in elements.indices {
                     if index > 0 { append(UInt8(ascii: ",")) }
-                    appendScalarOrOther(elements[index], storedAt: UnsafeRawPointer(elements.baseAddress! + index))
+                    appendScalarOrOther(elements[index], storedAt: UnsafeRawPointer(elements.baseAddress! + index),
+                                        readsInPlace: readsInPlace)
                 }
             }
             append(UInt8(ascii: "]"))
@@ -88,14 +92,20 @@ extension JSONBuffer {
     /// `appendJSON(_: AttributeValue)` with the common scalar kinds written in place (no call) and the others (lists,
     /// objects, doubles, null) through it. `address` is where `value` is stored (in an array's buffer): a string is
     /// read there (`StoredStringBytes`, no copy of the value; an enum's payload starts at its first byte, checked by
-    /// the tests), or copied the plain way when its form does not allow it.
+    /// the tests) when `readsInPlace` (`StoredStringBytes.layoutIsAsExpected`, read once by the caller per object or
+    /// list) and its form allows it, or copied the plain way.
     @inline(__always) private mutating func appendScalarOrOther(_ value: AttributeValue,
-                                                                storedAt address: UnsafeRawPointer) {
+                                                                storedAt address: UnsafeRawPointer,
+                                                                readsInPlace: Bool) {
         switch value {
         case .bool(let flag): appendBool(flag)
         case .int(let number): appendDecimal(number)
         case .string:
-            if let bytes = StoredStringBytes.utf8(at: address) { appendQuoted(bytes) } else { appendJSON(value) }
+            if readsInPlace, let bytes = StoredStringBytes.unchecked(at: address) {
+                appendQuoted(bytes)
+            } else {
+                appendJSON(value)
+            }
         default: appendJSON(value)
         }
     }

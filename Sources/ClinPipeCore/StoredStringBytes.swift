@@ -45,7 +45,8 @@ public enum StoredStringBytes {
         return true
     }()
 
-    /// `utf8(at:)` without the layout check.
+    /// `utf8(at:)` without the layout check, for callers that read `layoutIsAsExpected` themselves, once for many
+    /// values.
     @inlinable @inline(__always) static func unchecked(at address: UnsafeRawPointer) -> UnsafeBufferPointer<UInt8>? {
         #if _pointerBitWidth(_64) && _endian(little)
         let countAndFlags = address.loadUnaligned(as: UInt64.self)
