@@ -7,12 +7,12 @@ import Testing
 /// are the same whatever it learned.
 @Suite struct AnnotationDensityTests {
     @Test("nothing is reserved before a document is seen; then the densest document's density, with room to spare")
-    func learning() {
+    func learning() throws {
         var density = AnnotationDensity()
         #expect(density.expectedAnnotations(textBytes: 1_000) == 0)
         var document = Document(id: "a", text: "0123456789")
-        try? document.addAnnotation(type: "t", range: 0..<2, provenance: Provenance(stage: "s"))
-        try? document.addAnnotation(type: "t", range: 2..<4, provenance: Provenance(stage: "s"))
+        try document.addAnnotation(type: "t", range: 0..<2, provenance: Provenance(stage: "s"))
+        try document.addAnnotation(type: "t", range: 2..<4, provenance: Provenance(stage: "s"))
         let sparse = Document(id: "b", text: String(repeating: "x", count: 100))
         density.learn(from: [.document(sparse), .error(id: "c", message: "bad"), .document(document),
                              .document(Document(id: "e", text: ""))])

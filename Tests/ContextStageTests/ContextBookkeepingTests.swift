@@ -184,7 +184,7 @@ import Testing
             text += ContextSpeedupTests.patternWords[Int(generator.next() % UInt64(ContextSpeedupTests.patternWords.count))]
             text += ContextSpeedupTests.patternSeparators[Int(generator.next() % UInt64(ContextSpeedupTests.patternSeparators.count))]
         }
-        try text.withUTF8Bytes { bytes in
+        text.withUTF8Bytes { bytes in
             var expected: [(position: Int, entry: Int)] = [], found: [(position: Int, entry: Int)] = []
             for length in Array(0..<40) + [bytes.count / 2, bytes.count] {
                 let start = Int(generator.next() % UInt64(max(1, bytes.count - length)))

@@ -86,10 +86,10 @@ import Testing
             }
         }
         #expect(answered > 1_000, "\(answered)")
-        try "Norco  5mg".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
-        try "Norco\n".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
-        try "Norco, take".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
-        try "Norco (".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
+        "Norco  5mg".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
+        "Norco\n".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
+        "Norco, take".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == nil) }
+        "Norco (".withUTF8Bytes { #expect(SignatureRules.shippedSkipEnd(in: $0, from: 5) == 7) }
     }
 
     @Test func filtersGiveThePlainSignatures() throws {
