@@ -46,11 +46,12 @@ public struct DatesStage: Stage {
         /// Document attributes that give the letter's own date (ISO or M/D/YYYY), the reference of the two-digit
         /// year pivot; the first present and parseable one wins.
         public var referenceDateAttributes: [String] = ["letter_date", "decision_date"]
-        /// When the reference is inferred from the latest four-digit-year date in the document, dates up to this
-        /// many days after it are still accepted as 20YY (see `TwoDigitYearPivot`).
+        /// When a document has no reference attribute, two-digit years up to `today` or, if later, up to this many
+        /// days after its latest four-digit-year date are read as 20YY (see `TwoDigitYearPivot`).
         public var inferredReferenceSlackDays: Int = 366
-        /// "Today" for the pivot when a document has neither a reference attribute nor a four-digit-year date
-        /// (ISO `YYYY-MM-DD`); empty means the system date when the stage is built.
+        /// "Today" for the pivot (ISO `YYYY-MM-DD`): the limit of a document without a reference attribute (with
+        /// four-digit-year dates, the limit may be later; see `TwoDigitYearPivot`); empty means the system date
+        /// when the stage is built. Set it to make two-digit years independent of the day of the run.
         public var today: String = ""
         /// Run the date patterns over the whole text instead of only around digit runs that can belong to a date
         /// (see `DateScanWindows`). Needed only for added patterns that match dates without a four-digit number

@@ -36,6 +36,25 @@ import Testing
         #expect(dates.map { $0.attributes["year_inferred"] } == [.bool(true), .bool(true), nil])
     }
 
+    /// The latest four-digit date is only a lower bound of the letter's date: a letter whose only four-digit date
+    /// is an old injury still reads its recent two-digit dates as 20YY, up to today (configured: 2025-06-30).
+    @Test func oldFourDigitDateDoesNotCapTwoDigitYears() throws {
+        let text = """
+            The injured worker is a 52-year-old male who was injured on November 1, 2009. \
+            The provider requested authorization on 7-17-14. On 7/31/14, Utilization Review non-certified the \
+            request. Seen again 6/30/25; an old note from 7/1/25 and one from 3/3/99.
+            """
+        let dates = try DatesFixture.dates(text)
+        #expect(dates.compactMap { $0.string("value") }
+                == ["2009-11-01", "2014-07-17", "2014-07-31", "2025-06-30", "1925-07-01", "1999-03-03"])
+        #expect(dates.map { $0.attributes["year_inferred"] } == [nil] + Array(repeating: .bool(true), count: 5))
+        // Configured earlier than the letter, today no longer caps: the four-digit date plus the slack does.
+        let early = try DatesStage(configuration: DatesFixture.configuration(today: "2005-01-01"),
+                                   environment: StageEnvironment(stageName: "dates"))
+        #expect(try DatesFixture.dates("Injured on November 1, 2009. Seen 10/1/10 and 12/1/10.", stage: early)
+            .compactMap { $0.string("value") } == ["2009-11-01", "2010-10-01", "1910-12-01"])
+    }
+
     /// A two-digit year never lands after the letter's own date (the `decision_date` or `letter_date`
     /// attribute, ISO or M/D/YYYY): it falls back a century.
     @Test func pivotOnTheLettersOwnDate() throws {
@@ -82,6 +101,8 @@ import Testing
         ("with a history of an occupational claim from \n[[10/25/2016]]. The mechanism of injury", "injury"),
         ("This claimant was injured in [[2016]] \nwith low back", "injury"),
         ("He relates an initial injury that occurred on [[06/29/1994]], when apparently he was stepping", "injury"),
+        ("a 61-year-old female who was injured at work on [[12/13/13]]. The working diagnoses", "injury"),
+        ("He was injured on the job on [[March 3, 2015]] while lifting", "injury"),
         // utilization_review
         ("The utilization review determination was rendered on \n\n[[11/19/2014]] recommending", "utilization_review"),
         ("On [[09-23-2015]] the following requests were denied by utilization \n\nreview:", "utilization_review"),
@@ -103,6 +124,11 @@ import Testing
         ("The RFA \n(request for authorization) dated [[November 17, 2016]]; the following treatments", "request"),
         ("The Request for Authorization was \nnoted to be signed on [[11/08/2016]]. The prior", "request"),
         ("On [[11-9-2016]], the Request for Authorization \nrequested Chiropractic therapy", "request"),
+        ("The provider requested authorization for trigger point injections x 8 on [[02-19-2017]]. The", "request"),
+        ("requested authorization for lumbar epidural steroid injection at L3-4, L4-5 and L5-S1 on the left on [[January \n12, 2016]].", "request"),
+        ("The treating physician requested authorization on [[7-17-14]].", "request"),
+        // a decision in between: the request cue does not reach over it
+        ("The physician requested authorization for physical therapy, which was non-certified on [[12/1/16]].", "utilization_review"),
         // report
         ("In the \nPR-2 dated [[3/25/15]], the injured worker complains", "report"),
         ("The [[03/25/15]] \nreport states that the \"patient is experiencing a flare up", "report"),
@@ -111,6 +137,11 @@ import Testing
         ("Per the primary physician's progress report (PR-2) on [[12-28-16]], exam noted", "report"),
         ("The doctor's first report of occupational injury or illness from [[11/18/ \n2016]] indicates", "report"),
         ("According to the [[12/9/16]] Doctor's First Report of Occupational Injury", "report"),
+        ("An MRI of the lumbar spine dated [[11-20-2011]] showed a disc protrusion at L4-5", "report"),
+        ("bral musculature with tenderness. The MRI  of the lumbar spine, dated [[11/25/2016]], revealed right", "report"),
+        ("Diagnostic studies included an MRI of \nthe right knee dated [[11/01/2016]], that revealed", "report"),
+        ("The electrodiagnostic study dated [[9/22/13]] was consistent with changes", "report"),
+        ("An EMG/NCV study of the bilateral lower extremities dated [[1/4/16]] was normal.", "report"),
         // no role (a verb is no cue)
         ("The patient reports that on [[10/24/08]] she had a brain tumor removed", ""),
         ("The patient and husband report that from [[March 2009]], she has been relatively independent", ""),
