@@ -221,8 +221,11 @@ struct SynthEvaluationTests {
             #expect(exact.f1 >= exactF1, "\(type) exact F1 \(exact.f1)")
             #expect((evaluation.overlap[type]?.f1 ?? 0) >= overlapF1, "\(type) overlap F1")
         }
-        for (attribute, floor) in [("imr.decision.outcome", 0.99), ("imr.decision.partial", 0.99), ("date.value", 0.95),
-                                   ("finding.negated", 0.95), ("spine.level.segments", 0.98), ("reviewer.licensure", 0.98)] {
+        // date.role: 0.66 on these letters, 0.80 on 2,000 (the key calls visit, procedure and therapy dates
+        // `service`, which the dates stage leaves without a role: only a named date of service is one).
+        for (attribute, floor) in [("imr.decision.outcome", 0.99), ("imr.decision.partial", 0.99), ("date.value", 0.99),
+                                   ("date.role", 0.6), ("finding.negated", 0.95), ("spine.level.segments", 0.98),
+                                   ("reviewer.licensure", 0.98)] {
             #expect((evaluation.accuracy[attribute]?.value ?? 0) >= floor, "\(attribute)")
         }
         let sentences = try #require(evaluation.exact["sentence"])
