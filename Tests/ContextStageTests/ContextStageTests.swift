@@ -30,6 +30,29 @@ import Testing
         #expect(findings.allSatisfy { ContextHarness.flags(of: $0) == "-" })
     }
 
+    /// The opioid, proton pump inhibitor and surgery criteria of IMR rationales.
+    @Test func opioidGastrointestinalAndInstabilityCriteria() throws {
+        let cases: [(String, String, String, String)] = [
+            ("There is no documentation of aberrant drug-seeking behavior.", "aberrant drug-seeking behavior",
+             "aberrant_behavior", "N"),
+            ("The records do not document any gastrointestinal risk factors for the injured worker.",
+             "gastrointestinal risk factors", "gastrointestinal_risk", "N"),
+            ("The patient is at intermediate risk for gastrointestinal events.", "risk for gastrointestinal events",
+             "gastrointestinal_risk", "-"),
+            ("Flexion-extension views show no evidence of segmental instability at L4-5.", "segmental instability",
+             "instability", "N"),
+            ("Urine drug screens were consistent and there was no aberrant behavior.", "aberrant behavior",
+             "aberrant_behavior", "N"),
+        ]
+        for (text, finding, normalized, flags) in cases {
+            let (document, _) = try harness.run(text)
+            let found = document.annotations(ofType: "finding")
+            #expect(found.map { String(document.coveredText(of: $0)) } == [finding], "\(text)")
+            #expect(found.map { $0.attributes["normalized"]?.stringValue } == [normalized], "\(text)")
+            #expect(found.map(ContextHarness.flags(of:)) == [flags], "\(text)")
+        }
+    }
+
     @Test func treatmentNamesAreNotReportedAsFindings() throws {
         let (document, _) = try harness.run("The request for trigger point injections is not medically necessary.")
         #expect(document.texts(ofType: "finding").isEmpty)
