@@ -221,9 +221,17 @@ struct LetterGenerator {
 
     // MARK: Findings
 
+    /// A leading article ("a twitch response") is written but left out of the key's span: the finding is the
+    /// noun phrase's head words, as the `context` stage's lexicon reports it.
     mutating func appendFinding(into out: inout Fragment) {
         let finding = random.pick(vocabulary.findings)
-        out.append(finding.text, as: .finding, fields: [
+        var words = finding.text[...]
+        for article in ["a ", "an ", "the "] where words.hasPrefix(article) && words.count > article.count {
+            out.append(article)
+            words = words.dropFirst(article.count)
+            break
+        }
+        out.append(String(words), as: .finding, fields: [
             ("concept", .string(finding.concept)), ("negated", .bool(findingNegated)),
         ])
     }
