@@ -39,6 +39,22 @@ import Testing
         #expect(result.contains("The Final Determination was based on decisions for the disputed items/services set forth below:"))
     }
 
+    @Test("an introduction wrapped before 'below:' is one line, and the item line starts after it")
+    func wrappedIntroduction() throws {
+        // The seed letters' layout with a narrower wrap, as another extraction or a generated letter gives it.
+        for wrapped in ["set forth \n\nbelow: \n\n \n\n", "set forth \nbelow:\n", "set \n\nforth below: \n \n"] {
+            let text = "IMR ISSUES, DECISIONS AND RATIONALES \n\n"
+                + "The Final Determination was based on decisions for the disputed items/services " + wrapped
+                + "Lumbar support brace:  Upheld \n\n \n\nClaims Administrator guideline: Decision based on MTUS. \n"
+            let result = try lines(text)
+            #expect(result.count == 4, "\(wrapped.debugDescription)")
+            #expect(result.dropFirst().first
+                    == "The Final Determination was based on decisions for the disputed items/services set forth below:",
+                    "\(wrapped.debugDescription)")
+            #expect(result.dropFirst(2).first == "Lumbar support brace: Upheld", "\(wrapped.debugDescription)")
+        }
+    }
+
     @Test("pdftotext: a partial-authorization item after a rationale is not glued to the rationale")
     func partialItemAfterRationale() throws {
         // CM17-0006634 (pdftotext): no blank line between the rationale's last line and the next item.
