@@ -217,11 +217,11 @@ struct SynthEvaluationTests {
         evaluation.finish()
         #expect(evaluation.documents == 50)
         // Floors measured on generated corpora with the whole default pipeline (see the closing note);
-        // exact-span differences are mostly conventions (a drug's salt word, an item block's end).
+        // the drugs' exact-span difference is a convention (the key's span takes the formulation word).
         #expect(evaluation.evaluated.contains("sentence"))
         for (type, exactF1, overlapF1) in [("date", 0.98, 0.99), ("drug", 0.85, 0.98), ("spine.level", 0.98, 0.99),
                                            ("spine.dermatome", 0.95, 0.98), ("section", 0.98, 0.99),
-                                           ("imr.item", 0.7, 0.98), ("finding", 0.93, 0.93)] {
+                                           ("imr.item", 0.98, 0.98), ("finding", 0.93, 0.93)] {
             let exact = try #require(evaluation.exact[type], "\(type)")
             #expect(exact.f1 >= exactF1, "\(type) exact F1 \(exact.f1)")
             #expect((evaluation.overlap[type]?.f1 ?? 0) >= overlapF1, "\(type) overlap F1")
@@ -234,8 +234,8 @@ struct SynthEvaluationTests {
             #expect((evaluation.accuracy[attribute]?.value ?? 0) >= floor, "\(attribute)")
         }
         let sentences = try #require(evaluation.exact["sentence"])
-        #expect(sentences.recall >= 0.95, "sentence recall \(sentences.recall)")
-        #expect(sentences.precision >= 0.95, "sentence precision \(sentences.precision)")
+        #expect(sentences.recall >= 0.99, "sentence recall \(sentences.recall)")
+        #expect(sentences.precision >= 0.99, "sentence precision \(sentences.precision)")
         for type in ["date", "drug", "spine.level", "spine.dermatome", "section", "imr.item", "imr.decision"] {
             let produced = pipeline.steps.contains { $0.stage.produces.contains(type) }
             #expect(evaluation.evaluated.contains(type) == produced)
