@@ -68,6 +68,9 @@ import Testing
             == "The patient continued treatment with physical therapy and self-care at home on 10-30-2016.")
         #expect(try layer("She received an injection of 80 mg of Depo-\nMedrol in the right shoulder joint on that day.").text
             == "She received an injection of 80 mg of Depo-Medrol in the right shoulder joint on that day.")
+        // Compounds of a number, "drug" or "weight" keep their hyphen (the findings lexicon has "drug-seeking").
+        #expect(try layer("There is no evidence of aberrant drug-\nseeking behavior and a four-\nweek trial of partial weight-\nbearing.").text
+            == "There is no evidence of aberrant drug-seeking behavior and a four-week trial of partial weight-bearing.")
     }
 
     @Test func pageNumbersAndRunningHeadersNextToPageBreaksAreDropped() throws {
