@@ -144,14 +144,18 @@ struct LetterGenerator {
     // MARK: Drugs
 
     /// A drug name, or with `dose` a name with strength and usually a frequency and quantity
-    /// (`Norco 10/325mg #60`, `tramadol 50 mg BID`). The key span is the name; the dose goes into its fields.
+    /// (`Norco 10/325mg #60`, `tramadol 50 mg BID`). The key span is the name; a formulation word after it
+    /// (`tramadol ER`) and the dose go into its fields.
     mutating func appendDrug(dose: Bool, into out: inout Fragment, quantity forced: Int? = nil,
                              drug chosen: SynthVocabulary.Drug? = nil, strength chosenStrength: String? = nil)
     {
         let drug = chosen ?? random.pick(vocabulary.drugs)
         var fields: [(String, KeyValue)] = [("generic", .string(drug.generic)), ("class", .string(drug.drugClass))]
+        if let field = drug.formulationField { fields.append((field.name, .string(field.value))) }
+        let formulation = drug.formulation.isEmpty ? "" : " " + drug.formulation
         guard dose else {
             out.append(drug.name, as: .drug, fields: fields)
+            out.append(formulation)
             return
         }
         let strength = chosenStrength ?? random.pick(drug.strengths)
@@ -171,7 +175,7 @@ struct LetterGenerator {
             if forced == nil && random.chance(0.1) { tail += " with \(random.int(in: 1...3)) refills" }
         }
         out.append(drug.name, as: .drug, fields: fields)
-        out.append(tail)
+        out.append(formulation + tail)
     }
 
     // MARK: Spine

@@ -99,15 +99,15 @@ public struct SynthEvaluation: Sendable {
                 let checks: [(String, String)]
                 switch kind {
                 case .date: checks = [("value", "value"), ("role", "role")]
-                case .drug: checks = [("generic", "generic")]
+                case .drug: checks = [("generic", "generic"), ("release", "release"), ("form", "form")]
                 case .spineLevel: checks = [("segments", "segments")]
                 case .spineDermatome: checks = [("roots", "roots")]
                 default: checks = []
                 }
                 for (field, attribute) in checks {
                     let name = "\(type).\(field)"
-                    guard let attributes = byRange[span.range] else { accuracy[name, default: Accuracy()].unmatched += 1; continue }
                     guard let keyValue = span[field] else { continue }
+                    guard let attributes = byRange[span.range] else { accuracy[name, default: Accuracy()].unmatched += 1; continue }
                     var entry = accuracy[name, default: Accuracy()]
                     if field == "role", keyValue.string == "none", attributes[attribute] == nil {
                         entry.correct += 1
@@ -241,7 +241,12 @@ public struct SynthEvaluation: Sendable {
     static func matches(_ key: KeyValue, _ value: AttributeValue?) -> Bool {
         guard let value else { return false }
         switch key {
-        case .string(let s): return value.stringValue?.lowercased() == s.lowercased()
+        case .string(let s):
+            guard let found = value.stringValue?.lowercased() else { return false }
+            if found == s.lowercased() { return true }
+            // A combination's ingredients in any order (`methyl salicylate/menthol/benzocaine`).
+            func parts(_ text: String) -> [Substring] { text.split(separator: "/").sorted() }
+            return found.contains("/") && parts(found) == parts(s.lowercased())
         case .bool(let b): return value.boolValue == b
         case .int(let i): return value.intValue == i
         case .strings(let list):

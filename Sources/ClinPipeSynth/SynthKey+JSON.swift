@@ -8,7 +8,8 @@ import Foundation
 ///  "dates": [{"begin": 412, "end": 422, "text": "10-20-2016", "value": "2016-10-20", "granularity": "day",
 ///             "role": "injury"}],
 ///  "drugs": [{"begin": .., "end": .., "text": "Norco", "generic": "hydrocodone/acetaminophen", "class": "..",
-///             "strength": "10/325", "unit": "mg", "quantity": 60}],
+///             "strength": "10/325", "unit": "mg", "quantity": 60}], plus "release" (`extended-release`) or "form"
+///             (`patch`) where a formulation word follows the name (`tramadol ER`: the span is `tramadol`),
 ///  "spine": [{"type": "spine.level", "begin": .., "end": .., "text": "L4-5", "segments": ["L4-L5"]},
 ///            {"type": "spine.dermatome", .., "text": "L4, L5 and S1 dermatomes", "roots": ["L4", "L5", "S1"]}],
 ///  "findings": [{"begin": .., "end": .., "text": "trigger points", "concept": "trigger points", "negated": true}],

@@ -46,6 +46,10 @@ struct SynthVocabulary: Sendable {
         let unit: String
         let frequencies: [String]
         let quantities: [Int]
+        /// A word written after the name (`ER`, `patch`), outside the key's span; empty when there is none.
+        let formulation: String
+        /// The key field the formulation gives (`release` = `extended-release`, `form` = `patch`).
+        let formulationField: (name: String, value: String)?
     }
 
     struct Finding: Sendable {
@@ -112,9 +116,11 @@ struct SynthVocabulary: Sendable {
         }
         drugs = try table("drugs.tsv", ["name", "generic", "class", "strengths", "unit", "frequencies", "quantities"])
             .rows.map { row in
-                Drug(name: row["name"], generic: row["generic"], drugClass: row["class"], strengths: list(row["strengths"]),
-                     unit: row["unit"], frequencies: list(row["frequencies"]),
-                     quantities: list(row["quantities"]).compactMap { Int($0) })
+                let field = row["formulation_key"].split(separator: "=", maxSplits: 1).map(String.init)
+                return Drug(name: row["name"], generic: row["generic"], drugClass: row["class"],
+                            strengths: list(row["strengths"]), unit: row["unit"], frequencies: list(row["frequencies"]),
+                            quantities: list(row["quantities"]).compactMap { Int($0) }, formulation: row["formulation"],
+                            formulationField: field.count == 2 ? (field[0], field[1]) : nil)
             }
         findings = try table("findings.tsv", ["finding", "concept"]).rows.map {
             Finding(text: $0["finding"], concept: $0["concept"])
