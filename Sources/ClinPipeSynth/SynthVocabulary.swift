@@ -186,6 +186,9 @@ struct SynthVocabulary: Sendable {
         for item in items { for id in item.guidelines where id != "drug-class" && guidelines[id] == nil {
             problems.append("items.tsv names unknown guideline '\(id)'")
         } }
+        for drug in drugs where drug.formulation.isEmpty != (drug.formulationField == nil) {
+            problems.append("drugs.tsv: '\(drug.name)' needs both a formulation and a formulation_key (name=value), or neither")
+        }
         if !problems.isEmpty { throw RuleFileError(problems: problems) }
     }
 

@@ -244,6 +244,22 @@ struct SynthEvaluationTests {
         #expect(evaluation.report().contains("sentence"))
     }
 
+    @Test func aFormulationNeedsItsKeyField() throws {
+        let broken = { (name: String) throws -> String in
+            let text = EmbeddedRules.text(name)
+            guard name == "drugs.tsv" else { return text }
+            return text.replacingOccurrences(of: "\tER\trelease=extended-release\n", with: "\tER\t\n")
+        }
+        do {
+            _ = try SynthVocabulary(file: broken)
+            Issue.record("a formulation without its key field was accepted")
+        } catch {
+            #expect("\(error)".contains("needs both a formulation and a formulation_key"), "\(error)")
+        }
+        let drugs = SynthVocabulary.embedded.drugs.filter { !$0.formulation.isEmpty }
+        #expect(!drugs.isEmpty && drugs.allSatisfy { $0.formulationField != nil })
+    }
+
     @Test func valuesCompareWithoutCaseAndCombinationsInAnyOrder() {
         #expect(SynthEvaluation.matches(.string("onabotulinumtoxinA"), .string("onabotulinumtoxina")))
         #expect(SynthEvaluation.matches(.string("methyl salicylate/benzocaine/menthol"),
