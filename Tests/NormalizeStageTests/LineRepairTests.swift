@@ -71,6 +71,9 @@ import Testing
         // Compounds of a number, "drug" or "weight" keep their hyphen (the findings lexicon has "drug-seeking").
         #expect(try layer("There is no evidence of aberrant drug-\nseeking behavior and a four-\nweek trial of partial weight-\nbearing.").text
             == "There is no evidence of aberrant drug-seeking behavior and a four-week trial of partial weight-bearing.")
+        // Not "ten": it is a syllable break of "tenderness", "tendon" and "tension" more often than a compound.
+        #expect(try layer("There was paraspinal ten-\nderness on palpation of the lumbar spine today.").text
+            == "There was paraspinal tenderness on palpation of the lumbar spine today.")
     }
 
     @Test func pageNumbersAndRunningHeadersNextToPageBreaksAreDropped() throws {
